@@ -1,0 +1,76 @@
+package record
+
+import (
+	"bytes"
+	"io"
+	"math"
+	"reflect"
+	"testing"
+)
+
+// FuzzParse checks that Parse never panics and that a parsed record
+// formats to a canonical line that parses back to the same record.
+func FuzzParse(f *testing.F) {
+	for _, s := range []string{
+		"load.5m;host=web1 0.27 1764045000",
+		"disk.used_pct;host=web1;mount=/mnt/my\\040disk 18.62 1764045000",
+		"x 1e-300 -1",
+		"x;b=2;a=1 -0.5 1700000000.999",
+		"x;a=\\176\\134\\073 1 2",
+		"x;v=\xff 1 2",
+		"x 0x10 2",
+		"x NaN 2",
+		"x 1 1764045000000",
+		"# comment",
+		"",
+	} {
+		f.Add([]byte(s))
+	}
+	f.Fuzz(func(t *testing.T, line []byte) {
+		r, err := Parse(line, now)
+		if err != nil {
+			return
+		}
+		if math.IsNaN(r.Value) || math.IsInf(r.Value, 0) {
+			t.Fatalf("Parse(%q) gave value %v", line, r.Value)
+		}
+		canon := r.Append(nil)
+		if bytes.Count(canon, []byte("\n")) != 1 {
+			t.Fatalf("canonical line %q has a stray newline", canon)
+		}
+		r2, err := Parse(canon[:len(canon)-1], now+1)
+		if err != nil {
+			t.Fatalf("Parse(%q) of canonical %q: %v", line, canon, err)
+		}
+		if !reflect.DeepEqual(r, r2) {
+			t.Fatalf("round trip changed %#v into %#v via %q", r, r2, canon)
+		}
+		if again := r2.Append(nil); !bytes.Equal(again, canon) {
+			t.Fatalf("canonical form not stable: %q then %q", canon, again)
+		}
+	})
+}
+
+// FuzzReader checks that the line reader never panics and never hands
+// out more than MaxLine bytes of a line, whatever the input.
+func FuzzReader(f *testing.F) {
+	f.Add([]byte("a 1 2\r\nb 2\n\n#c\nd"))
+	f.Add([]byte("\xef\xbb\xbfa 1 2"))
+	f.Fuzz(func(t *testing.T, in []byte) {
+		r := NewReader(bytes.NewReader(in), "fuzz")
+		for {
+			_, err := r.Next()
+			if err == io.EOF {
+				return
+			}
+			if len(r.Raw()) > MaxLine {
+				t.Fatalf("Raw() is %d bytes", len(r.Raw()))
+			}
+			if err != nil {
+				if _, ok := err.(*LineError); !ok {
+					t.Fatalf("unexpected error %v", err)
+				}
+			}
+		}
+	})
+}

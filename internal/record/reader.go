@@ -1,0 +1,116 @@
+package record
+
+import (
+	"bufio"
+	"bytes"
+	"errors"
+	"fmt"
+	"io"
+	"time"
+)
+
+// A LineError is a line that is not a record. Reading can go on after it.
+type LineError struct {
+	File string
+	Line int
+	Err  error
+}
+
+func (e *LineError) Error() string { return fmt.Sprintf("%s:%d: %v", e.File, e.Line, e.Err) }
+func (e *LineError) Unwrap() error { return e.Err }
+
+// ErrLong is the reason given for a line longer than MaxLine.
+var ErrLong = errors.New("line is longer than 4096 bytes")
+
+// A Reader reads records line by line. Its memory does not grow with the
+// input: a line longer than MaxLine is skipped, not held.
+type Reader struct {
+	br   *bufio.Reader
+	file string
+	line int
+	raw  []byte
+	long []byte // owns the start of an overlong line; raw may alias br
+	// Now gives the time for records without a timestamp, or with -1.
+	Now func() time.Time
+}
+
+// NewReader returns a Reader of r; file names it in errors ("stdin" for
+// standard input).
+func NewReader(r io.Reader, file string) *Reader {
+	return &Reader{br: bufio.NewReaderSize(r, 64<<10), file: file, Now: time.Now}
+}
+
+// Line returns the number of the last line read, counting from 1.
+func (r *Reader) Line() int { return r.line }
+
+// Raw returns the last line read, without its line ending. For a line
+// longer than MaxLine it holds only the first MaxLine bytes. It is valid
+// until the next call to Next.
+func (r *Reader) Raw() []byte { return r.raw }
+
+// Next returns the next record. At the end of input the error is io.EOF.
+// A malformed line gives a *LineError, after which Next may be called
+// again; any other error is a read error that ends the input.
+func (r *Reader) Next() (Record, error) {
+	for {
+		line, long, err := r.readLine()
+		if err != nil {
+			return Record{}, err
+		}
+		r.line++
+		if r.line == 1 {
+			line = bytes.TrimPrefix(line, []byte("\xef\xbb\xbf"))
+		}
+		r.raw = line
+		if long {
+			return Record{}, &LineError{r.file, r.line, ErrLong}
+		}
+		if isBlank(line) {
+			continue
+		}
+		rec, err := Parse(line, r.Now().Unix())
+		if err != nil {
+			return Record{}, &LineError{r.file, r.line, err}
+		}
+		return rec, nil
+	}
+}
+
+// readLine returns the next line without its LF or CRLF. A line longer
+// than MaxLine is returned cut short with long set, the rest discarded.
+func (r *Reader) readLine() (line []byte, long bool, err error) {
+	line, err = r.br.ReadSlice('\n')
+	if errors.Is(err, bufio.ErrBufferFull) {
+		r.long = append(r.long[:0], line[:MaxLine]...)
+		for errors.Is(err, bufio.ErrBufferFull) {
+			_, err = r.br.ReadSlice('\n')
+		}
+		if err != nil && err != io.EOF {
+			return nil, false, err
+		}
+		return r.long, true, nil
+	}
+	if err == io.EOF {
+		if len(line) == 0 {
+			return nil, false, io.EOF
+		}
+		err = nil
+	}
+	if err != nil {
+		return nil, false, err
+	}
+	line = bytes.TrimSuffix(line, []byte("\n"))
+	line = bytes.TrimSuffix(line, []byte("\r"))
+	if len(line) > MaxLine {
+		r.long = append(r.long[:0], line[:MaxLine]...)
+		return r.long, true, nil
+	}
+	return line, false, nil
+}
+
+// isBlank reports whether a line holds no record: empty, only spaces and
+// tabs, or a comment starting with '#'.
+func isBlank(line []byte) bool {
+	line = bytes.TrimLeft(line, " \t")
+	return len(line) == 0 || line[0] == '#'
+}
