@@ -1,0 +1,99 @@
+// Package format holds the output formats, by name. Each tool looks a
+// format up here for its --format flag; adding a format means adding one
+// file that calls Register.
+package format
+
+import (
+	"bufio"
+	"bytes"
+	"fmt"
+	"io"
+	"slices"
+	"strings"
+	"time"
+
+	"sm/internal/record"
+)
+
+// A Writer writes records in one format. Close writes whatever the format
+// holds back (a footer, a buffered table) and flushes; it does not close
+// the underlying writer.
+type Writer interface {
+	Write(r *record.Record) error
+	Close() error
+}
+
+// Options are the settings a format may heed.
+type Options struct {
+	// Location is the time zone for human-readable times; nil means UTC.
+	Location *time.Location
+}
+
+// A Factory makes a Writer that writes to w.
+type Factory func(w io.Writer, o Options) Writer
+
+type entry struct {
+	help string
+	new  Factory
+}
+
+var registry = map[string]entry{}
+
+// Register adds a format. It is meant to be called from init functions.
+func Register(name, help string, f Factory) {
+	if _, dup := registry[name]; dup {
+		panic("format: " + name + " registered twice")
+	}
+	registry[name] = entry{help, f}
+}
+
+// Default is the format of records in a pipe.
+const Default = "graphite"
+
+// New returns a Writer of the named format.
+func New(name string, w io.Writer, o Options) (Writer, error) {
+	e, ok := registry[name]
+	if !ok {
+		return nil, fmt.Errorf("unknown format %q (available: %s)", name, strings.Join(Names(), ", "))
+	}
+	if o.Location == nil {
+		o.Location = time.UTC
+	}
+	return e.new(w, o), nil
+}
+
+// Names lists the registered formats in alphabetical order.
+func Names() []string {
+	names := make([]string, 0, len(registry))
+	for n := range registry {
+		names = append(names, n)
+	}
+	slices.Sort(names)
+	return names
+}
+
+// A flusher is a buffered writer.
+type flusher interface {
+	io.Writer
+	Flush() error
+}
+
+type unbuffered struct{ *bytes.Buffer }
+
+func (unbuffered) Flush() error { return nil }
+
+// buffered returns w with a buffer in front, unless it is one already: a
+// 64 KiB buffer is sixteen fresh pages, which sm-sample, writing into
+// memory anyway, would pay for at every start.
+func buffered(w io.Writer) flusher {
+	switch b := w.(type) {
+	case *bufio.Writer:
+		return b
+	case *bytes.Buffer:
+		return unbuffered{b}
+	}
+	return bufio.NewWriterSize(w, 64<<10)
+}
+
+// Help returns the one-line description of a format.
+func Help(name string) string { return registry[name].help }
