@@ -1,0 +1,293 @@
+package collect
+
+import (
+	"errors"
+	"fmt"
+	"io/fs"
+	"slices"
+	"strings"
+	"time"
+
+	"golang.org/x/sys/unix"
+)
+
+var diskFamily = &Family{
+	Name:    "disk",
+	Tag:     "mount",
+	Metrics: []string{"disk.used_pct", "disk.avail_bytes", "disk.size_bytes", "disk.inodes_used_pct"},
+	gauge:   diskSamples,
+}
+
+// An FSStat is what statfs(2) says of a filesystem, plus whether the
+// path is a folder (a bind-mounted file, such as a container's
+// /etc/hosts, is not a filesystem anyone watches).
+type FSStat struct {
+	Frsize                uint64
+	Blocks, Bfree, Bavail uint64
+	Files, Ffree          uint64
+	Dir                   bool
+}
+
+// Statfs is the real statfs(2).
+func Statfs(path string) (FSStat, error) {
+	var st unix.Stat_t
+	if err := unix.Stat(path, &st); err != nil {
+		return FSStat{}, &fs.PathError{Op: "stat", Path: path, Err: err}
+	}
+	var s unix.Statfs_t
+	if err := unix.Statfs(path, &s); err != nil {
+		return FSStat{}, &fs.PathError{Op: "statfs", Path: path, Err: err}
+	}
+	frsize := uint64(s.Frsize)
+	if frsize == 0 {
+		frsize = uint64(s.Bsize)
+	}
+	return FSStat{
+		Frsize: frsize,
+		Blocks: s.Blocks, Bfree: s.Bfree, Bavail: s.Bavail,
+		Files: s.Files, Ffree: s.Ffree,
+		Dir: st.Mode&unix.S_IFMT == unix.S_IFDIR,
+	}, nil
+}
+
+// pseudoFS reports the filesystem types that hold no data anyone could
+// run out of, or only read-only images that are always full. (A switch
+// rather than a map: a map is built at start-up, on every run.)
+func pseudoFS(fstype string) bool {
+	switch fstype {
+	case "autofs", "binfmt_misc", "bpf", "cgroup", "cgroup2", "configfs", "debugfs", "devpts",
+		"devtmpfs", "efivarfs", "fusectl", "fuse.lxcfs", "fuse.gvfsd-fuse", "fuse.portal",
+		"hugetlbfs", "iso9660", "mqueue", "nsfs", "nfsd", "overlay", "proc", "pstore", "ramfs",
+		"rootfs", "rpc_pipefs", "securityfs", "selinuxfs", "squashfs", "sysfs", "tracefs", "udf":
+		return true
+	}
+	return false
+}
+
+// A mount is one line of /proc/self/mountinfo that matters here.
+type mount struct {
+	dev    string // major:minor
+	root   string // the folder of the filesystem mounted here
+	point  string
+	fstype string
+}
+
+// parseMountinfo reads /proc/self/mountinfo:
+//
+//	36 35 98:0 /mnt1 /mnt/parent rw,noatime master:1 - ext3 /dev/root rw
+//
+// Paths have spaces, tabs, newlines and backslashes escaped as \NNN.
+func parseMountinfo(s string) ([]mount, error) {
+	var out []mount
+	for n, line := range strings.Split(s, "\n") {
+		if line == "" {
+			continue
+		}
+		f := strings.Split(line, " ")
+		sep := slices.Index(f, "-")
+		if sep < 6 || sep+3 > len(f) {
+			return nil, fmt.Errorf("mountinfo: line %d: cannot find the fields", n+1)
+		}
+		out = append(out, mount{dev: f[2], root: unescapeOctal(f[3]), point: unescapeOctal(f[4]), fstype: f[sep+1]})
+	}
+	return out, nil
+}
+
+func unescapeOctal(s string) string {
+	if !strings.Contains(s, `\`) {
+		return s
+	}
+	var b strings.Builder
+	for i := 0; i < len(s); i++ {
+		if s[i] == '\\' && i+3 < len(s) && isOct(s[i+1]) && isOct(s[i+2]) && isOct(s[i+3]) {
+			b.WriteByte((s[i+1]-'0')<<6 | (s[i+2]-'0')<<3 | (s[i+3] - '0'))
+			i += 3
+			continue
+		}
+		b.WriteByte(s[i])
+	}
+	return b.String()
+}
+
+func isOct(c byte) bool { return '0' <= c && c <= '7' }
+
+// watchedMounts applies the policy: real filesystems only, the top one
+// where several are stacked on one point, and each device once (a bind
+// mount is the same filesystem again), preferring the mount of its root.
+func watchedMounts(all []mount) []mount {
+	top := map[string]int{}
+	for i, m := range all {
+		top[m.point] = i
+	}
+	byDev := map[string]mount{}
+	for i, m := range all {
+		if pseudoFS(m.fstype) || hiddenPoint(m.point) || top[m.point] != i {
+			continue
+		}
+		if old, ok := byDev[m.dev]; ok && !better(m, old) {
+			continue
+		}
+		byDev[m.dev] = m
+	}
+	out := make([]mount, 0, len(byDev))
+	for _, m := range byDev {
+		out = append(out, m)
+	}
+	slices.SortFunc(out, func(a, b mount) int { return strings.Compare(a.point, b.point) })
+	return out
+}
+
+// hiddenPoint reports mount points where only the system writes: the
+// kernel's own trees (a container masks /proc/kcore with a tmpfs) and
+// systemd's read-only credential stores, which are always full.
+func hiddenPoint(p string) bool {
+	for _, dir := range []string{"/proc", "/sys", "/run/credentials"} {
+		if p == dir || strings.HasPrefix(p, dir+"/") {
+			return true
+		}
+	}
+	return false
+}
+
+func better(m, old mount) bool {
+	if (m.root == "/") != (old.root == "/") {
+		return m.root == "/"
+	}
+	return len(m.point) < len(old.point)
+}
+
+// mountErrors carries one error per mount, so each is its own warning.
+type mountErrors []error
+
+func (e mountErrors) Error() string { return errors.Join(e...).Error() }
+
+// localFS reports the filesystem types whose statfs answers from memory
+// and cannot hang. They are asked directly; every other type (NFS, CIFS,
+// FUSE, ZFS whose pool can be suspended) and every path named with
+// --mount is asked under the timeout, which costs a thread.
+func localFS(fstype string) bool {
+	switch fstype {
+	case "ext2", "ext3", "ext4", "xfs", "btrfs", "vfat", "msdos", "exfat", "ntfs3", "f2fs", "jfs",
+		"reiserfs", "hfsplus", "bcachefs", "nilfs2", "tmpfs":
+		return true
+	}
+	return false
+}
+
+func diskSamples(s *Source) ([]Sample, error) {
+	paths := s.Mounts
+	explicit := len(paths) > 0
+	guarded := make([]bool, len(paths))
+	for i := range guarded {
+		guarded[i] = true
+	}
+	if !explicit {
+		b, err := s.read(s.proc("self/mountinfo"), false)
+		if err != nil {
+			return nil, err
+		}
+		all, err := parseMountinfo(string(b))
+		if err != nil {
+			return nil, err
+		}
+		for _, m := range watchedMounts(all) {
+			paths = append(paths, m.point)
+			guarded = append(guarded, !localFS(m.fstype))
+		}
+	}
+	stats := statfsAll(s, paths, guarded)
+	var out []Sample
+	var errs mountErrors
+	for i, p := range paths {
+		st, err := stats[i].st, stats[i].err
+		if err != nil {
+			// Without --mount, a mount that vanished since mountinfo was
+			// read, or one this user may not look into (another user's
+			// FUSE mount), is no news worth a mail every minute.
+			if !explicit && (errors.Is(err, fs.ErrNotExist) || errors.Is(err, fs.ErrPermission)) {
+				continue
+			}
+			errs = append(errs, err)
+			continue
+		}
+		if !explicit && (!st.Dir || st.Blocks == 0) {
+			continue
+		}
+		out = append(out, fsSamples(p, st)...)
+	}
+	if len(errs) > 0 {
+		return out, errs
+	}
+	return out, nil
+}
+
+// fsSamples computes what df(1) shows: used is blocks minus free, and
+// Use% is used over used plus available to unprivileged users, so that a
+// disk is 100 % full when users can write no more, whatever is reserved
+// for root.
+func fsSamples(point string, st FSStat) []Sample {
+	t := tag("mount", point)
+	used := float64(st.Blocks - min(st.Bfree, st.Blocks))
+	avail := float64(st.Bavail)
+	var out []Sample
+	if used+avail > 0 {
+		out = append(out, Sample{"disk.used_pct", t, pct(used, used+avail)})
+	}
+	out = append(out,
+		Sample{"disk.avail_bytes", t, avail * float64(st.Frsize)},
+		Sample{"disk.size_bytes", t, float64(st.Blocks) * float64(st.Frsize)})
+	if st.Files > 0 {
+		out = append(out, Sample{"disk.inodes_used_pct", t, pct(float64(st.Files-min(st.Ffree, st.Files)), float64(st.Files))})
+	}
+	return out
+}
+
+type statResult struct {
+	st  FSStat
+	err error
+}
+
+// statfsAll calls statfs on every path. Guarded paths are asked all at
+// once, each in its own goroutine, and those that have not answered when
+// the timeout runs out are given up: a hung NFS mount costs one timeout,
+// not one per mount, and never the whole run.
+func statfsAll(s *Source, paths []string, guarded []bool) []statResult {
+	statfs := s.Statfs
+	if statfs == nil {
+		statfs = Statfs
+	}
+	type answer struct {
+		i int
+		statResult
+	}
+	out := make([]statResult, len(paths))
+	ch := make(chan answer, len(paths))
+	pending := 0
+	for i, p := range paths {
+		if !guarded[i] {
+			out[i].st, out[i].err = statfs(p)
+			continue
+		}
+		out[i].err = fmt.Errorf("statfs %s: no answer within %v", p, s.StatfsTimeout)
+		pending++
+		go func() {
+			st, err := statfs(p)
+			ch <- answer{i, statResult{st, err}}
+		}()
+	}
+	if pending == 0 {
+		return out
+	}
+	timeout := time.NewTimer(s.StatfsTimeout)
+	defer timeout.Stop()
+	for pending > 0 {
+		select {
+		case a := <-ch:
+			out[a.i] = a.statResult
+			pending--
+		case <-timeout.C:
+			return out
+		}
+	}
+	return out
+}

@@ -1,0 +1,215 @@
+package collect
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"io/fs"
+	"strconv"
+	"syscall"
+)
+
+// readProc reads a whole kernel file into buf with plain system calls.
+// os.Open would first try to register each file with the network poller,
+// and every system call, like every fresh page of memory, counts in a run
+// that must beat sadc.
+func readProc(name string, buf []byte) ([]byte, error) {
+	fd, err := syscall.Open(name, syscall.O_RDONLY|syscall.O_CLOEXEC, 0)
+	for err == syscall.EINTR {
+		fd, err = syscall.Open(name, syscall.O_RDONLY|syscall.O_CLOEXEC, 0)
+	}
+	if err != nil {
+		return nil, &fs.PathError{Op: "open", Path: name, Err: err}
+	}
+	defer syscall.Close(fd)
+	return readAll(fd, name, buf)
+}
+
+// readAll reads fd to its end into buf.
+func readAll(fd int, name string, buf []byte) ([]byte, error) {
+	buf = buf[:0]
+	if cap(buf) == 0 {
+		buf = make([]byte, 0, 8192)
+	}
+	for {
+		if len(buf) == cap(buf) {
+			buf = append(buf, 0)[:len(buf)]
+		}
+		n, err := syscall.Read(fd, buf[len(buf):cap(buf)])
+		if err == syscall.EINTR {
+			continue
+		}
+		if err != nil {
+			return nil, &fs.PathError{Op: "read", Path: name, Err: err}
+		}
+		if n == 0 {
+			return buf, nil
+		}
+		buf = buf[:len(buf)+n]
+	}
+}
+
+// read reads the kernel file at name into the Source's buffer, valid
+// until the next read. A missing optional file is errAbsent.
+func (s *Source) read(name string, optional bool) ([]byte, error) {
+	b, err := readProc(name, s.buf)
+	if err != nil && optional && errors.Is(err, fs.ErrNotExist) {
+		return nil, errAbsent
+	}
+	if err == nil {
+		s.buf = b
+	}
+	return b, err
+}
+
+// eachLine calls f with each line of b, without its newline.
+func eachLine(b []byte, f func(n int, line []byte) error) error {
+	for n := 1; len(b) > 0; n++ {
+		line := b
+		if i := bytes.IndexByte(b, '\n'); i >= 0 {
+			line, b = b[:i], b[i+1:]
+		} else {
+			b = nil
+		}
+		if err := f(n, line); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func parseUint(b []byte) (float64, error) {
+	v, err := strconv.ParseUint(string(b), 10, 64)
+	if err != nil {
+		return 0, fmt.Errorf("bad number %q", b)
+	}
+	return float64(v), nil
+}
+
+// parseMeminfo reads the fields of /proc/meminfo that sm uses, in bytes:
+//
+//	MemTotal:        8048260 kB
+//
+// A field the kernel does not have is missing from the map.
+func parseMeminfo(b []byte) (map[string]float64, error) {
+	want := map[string]bool{"MemTotal": true, "MemFree": true, "MemAvailable": true, "Buffers": true, "Cached": true, "SwapTotal": true, "SwapFree": true}
+	m := map[string]float64{}
+	err := eachLine(b, func(n int, line []byte) error {
+		key, rest, ok := bytes.Cut(line, []byte(":"))
+		if !ok || !want[string(key)] {
+			return nil
+		}
+		f := bytes.Fields(rest)
+		if len(f) == 0 {
+			return fmt.Errorf("meminfo: line %d: no value", n)
+		}
+		v, err := parseUint(f[0])
+		if err != nil {
+			return fmt.Errorf("meminfo: line %d: %v", n, err)
+		}
+		if len(f) > 1 && string(f[1]) == "kB" {
+			v *= 1024
+		}
+		m[string(key)] = v
+		return nil
+	})
+	return m, err
+}
+
+// parseCPU reads the first line of /proc/stat, the sum over all CPUs in
+// USER_HZ ticks: user nice system idle iowait irq softirq steal guest
+// guest_nice. It returns the first eight; steal is missing before Linux
+// 2.6.11, and guest time is already part of user and nice.
+func parseCPU(b []byte) ([]float64, error) {
+	line, _, _ := bytes.Cut(b, []byte("\n"))
+	f := bytes.Fields(line)
+	if len(f) == 0 || string(f[0]) != "cpu" {
+		return nil, errors.New(`stat: first line is not "cpu"`)
+	}
+	f = f[1:]
+	if len(f) < 7 {
+		return nil, fmt.Errorf("stat: %d cpu fields, want at least 7", len(f))
+	}
+	out := make([]float64, 0, 8)
+	for _, x := range f[:min(8, len(f))] {
+		v, err := parseUint(x)
+		if err != nil {
+			return nil, fmt.Errorf("stat: %v", err)
+		}
+		out = append(out, v)
+	}
+	return out, nil
+}
+
+// parseNetDev reads /proc/net/dev: two header lines, then
+//
+//	eth0: rx_bytes rx_packets rx_errs ... tx_bytes tx_packets tx_errs ...
+//
+// and returns, for each interface, received bytes, sent bytes and
+// receive plus transmit errors.
+func parseNetDev(b []byte) (Counters, error) {
+	c := Counters{}
+	err := eachLine(b, func(n int, line []byte) error {
+		if n <= 2 || len(bytes.TrimSpace(line)) == 0 {
+			return nil
+		}
+		i := bytes.LastIndexByte(line, ':')
+		if i < 0 {
+			return fmt.Errorf("net/dev: line %d: no colon", n)
+		}
+		name := string(bytes.TrimSpace(line[:i]))
+		f := bytes.Fields(line[i+1:])
+		if name == "" || len(f) < 16 {
+			return fmt.Errorf("net/dev: line %d: want an interface and 16 numbers", n)
+		}
+		var v [4]float64
+		for j, col := range []int{0, 8, 2, 10} {
+			x, err := parseUint(f[col])
+			if err != nil {
+				return fmt.Errorf("net/dev: line %d: %v", n, err)
+			}
+			v[j] = x
+		}
+		c[name] = []float64{v[0], v[1], v[2] + v[3]}
+		return nil
+	})
+	return c, err
+}
+
+// parsePSI reads a /proc/pressure file and returns the total stall
+// microseconds of its "some" and, where present, "full" lines:
+//
+//	some avg10=0.30 avg60=1.42 avg300=4.26 total=34528414
+func parsePSI(b []byte) (some, full float64, hasFull bool, err error) {
+	hasSome := false
+	err = eachLine(b, func(n int, line []byte) error {
+		f := bytes.Fields(line)
+		if len(f) == 0 {
+			return nil
+		}
+		var total []byte
+		for _, x := range f[1:] {
+			if v, ok := bytes.CutPrefix(x, []byte("total=")); ok {
+				total = v
+			}
+		}
+		if total == nil {
+			return fmt.Errorf("line %d: no total", n)
+		}
+		v, err := parseUint(total)
+		if err != nil {
+			return fmt.Errorf("line %d: %v", n, err)
+		}
+		switch string(f[0]) {
+		case "some":
+			some, hasSome = v, true
+		case "full":
+			full, hasFull = v, true
+		}
+		return nil
+	})
+	if err == nil && !hasSome {
+		err = errors.New(`no "some" line`)
+	}
+	return some, full, hasFull, err
+}
