@@ -1,0 +1,211 @@
+// Package smsample is the body of sm-sample: it reads this machine's
+// kernel once and prints the figures as records.
+package smsample
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"time"
+
+	"sm/internal/cli"
+	"sm/internal/collect"
+	"sm/internal/format"
+	"sm/internal/record"
+)
+
+const doc = `
+Read this machine's load, memory, disks, CPU, network, disk I/O and pressure
+once and print them as records, one per line, for sm-store or any other
+program that speaks Graphite's plaintext protocol:
+
+  * * * * * sm-sample | sm-store
+
+Rates (cpu, net, diskio, pressure) cover the interval since the previous
+run, kept in the state file, or a short window when there is none.`
+
+// Main runs sm-sample with args and returns its exit status.
+func Main(args []string, _ io.Reader, stdout, stderr io.Writer) int {
+	c := cli.New("sm-sample", "[OPTION]...", doc, stdout, stderr)
+	f := c.Flags
+	host := f.String("host", "", "the `NAME` in every record's host tag (default: this machine's hostname)")
+	tags := f.StringArray("tag", nil, "add tag `KEY=VALUE` to every record (repeatable)")
+	// StringArray, not StringSlice: pflag formats a slice's default
+	// through encoding/csv, a buffer allocated on every start.
+	families := f.StringArray("collect", nil, "collect only the families in `LIST`, comma-separated (default: all; see --list)")
+	list := f.Bool("list", false, "list the families and their metrics, and exit")
+	mounts := f.StringArray("mount", nil, "report only the filesystem holding `PATH`, as df PATH does (repeatable)")
+	formatName := f.String("format", format.Default, "output `FORMAT`: "+strings.Join(format.Names(), ", "))
+	statePath := f.String("state", "", "keep counters between runs in `FILE` (default: $XDG_STATE_HOME/sm/sample.state, or /var/lib/sm/sample.state for root)")
+	maxInterval := f.Duration("max-interval", time.Hour, "use state no older than `DURATION` for rates")
+	window := f.Duration("window", time.Second, "without usable state, measure rates over `DURATION` (0: skip those rates)")
+	statfsTimeout := f.Duration("statfs-timeout", 5*time.Second, "give up on a filesystem that has not answered within `DURATION`")
+	proc := f.String("proc", "/proc", "read the kernel's figures from procfs mounted at `DIR`")
+	if code, done := c.Parse(args); done {
+		return code
+	}
+	if f.NArg() > 0 {
+		return c.UsageError("unexpected argument %q", f.Arg(0))
+	}
+	if *list {
+		printList(stdout)
+		return cli.OK
+	}
+
+	fams := collect.Families
+	if len(*families) > 0 {
+		fams = nil
+		for _, name := range strings.Split(strings.Join(*families, ","), ",") {
+			fam := collect.Lookup(strings.TrimSpace(name))
+			if fam == nil {
+				return c.UsageError("unknown family %q in --collect (see --list)", name)
+			}
+			if !slices.Contains(fams, fam) {
+				fams = append(fams, fam)
+			}
+		}
+	}
+	extra, err := userTags(*host, *tags)
+	if err != nil {
+		return c.UsageError("%v", err)
+	}
+	if *window < 0 || *maxInterval <= 0 || *statfsTimeout <= 0 {
+		return c.UsageError("--window must not be negative, --max-interval and --statfs-timeout must be positive")
+	}
+	var buf bytes.Buffer
+	w, err := format.New(*formatName, &buf, format.Options{Location: time.Local})
+	if err != nil {
+		return c.UsageError("--format: %v", err)
+	}
+	for i, m := range *mounts {
+		(*mounts)[i] = filepath.Clean(m)
+	}
+
+	status := cli.OK
+	if extra[0].Value == "" {
+		name, err := os.Hostname()
+		if err != nil || name == "" {
+			return c.Fail(fmt.Errorf("cannot tell this machine's name (%v): use --host", err))
+		}
+		extra[0].Value = name
+	}
+	if *statePath == "" {
+		*statePath, err = defaultStatePath()
+		if err != nil {
+			c.Warn(err)
+			status = cli.Fail
+		}
+	}
+	st := collect.NewState()
+	if *statePath != "" {
+		if st, err = collect.LoadState(*statePath); err != nil {
+			c.Warn(err)
+			status = cli.Fail
+		}
+	}
+
+	s := collect.Sampler{
+		Source: collect.Source{
+			Proc: *proc, Mounts: *mounts, StatfsTimeout: *statfsTimeout,
+		},
+		Window:      *window,
+		MaxInterval: *maxInterval,
+		Sleep:       time.Sleep,
+		Now:         time.Now,
+	}
+	res := s.Run(fams, st)
+	now := cli.Now().Unix()
+	for _, smp := range res.Samples {
+		r := record.Record{Name: smp.Name, Tags: append(append([]record.Tag{}, smp.Tags...), extra...), Value: smp.Value, Time: now}
+		if err := record.SortTags(r.Tags); err != nil {
+			// userTags keeps the families' own tags out of --tag.
+			panic(err)
+		}
+		if err := w.Write(&r); err != nil {
+			return c.Fail(err)
+		}
+	}
+	if err := w.Close(); err != nil {
+		return c.Fail(err)
+	}
+	for _, err := range res.Warnings {
+		c.Warn(err)
+		status = cli.Fail
+	}
+	if *statePath != "" {
+		if err := st.Save(*statePath); err != nil {
+			c.Warn(err)
+			status = cli.Fail
+		}
+	}
+	// One write, so that a reader of the pipe sees whole lines only.
+	if _, err := stdout.Write(buf.Bytes()); err != nil {
+		return c.Fail(err)
+	}
+	return status
+}
+
+// userTags returns the host tag first, then the --tag ones, checked.
+func userTags(host string, tags []string) ([]record.Tag, error) {
+	out := []record.Tag{{Key: "host", Value: host}}
+	reserved := map[string]bool{}
+	for _, fam := range collect.Families {
+		if fam.Tag != "" {
+			reserved[fam.Tag] = true
+		}
+	}
+	for _, t := range tags {
+		k, v, ok := strings.Cut(t, "=")
+		if !ok {
+			return nil, fmt.Errorf("--tag %q: want KEY=VALUE", t)
+		}
+		if err := record.CheckTagKey(k); err != nil {
+			return nil, fmt.Errorf("--tag %q: %v", t, err)
+		}
+		switch {
+		case v == "":
+			return nil, fmt.Errorf("--tag %q: empty value", t)
+		case k == "host":
+			return nil, fmt.Errorf("--tag %q: use --host to set the host", t)
+		case reserved[k]:
+			return nil, fmt.Errorf("--tag %q: sm-sample sets %s itself", t, k)
+		}
+		out = append(out, record.Tag{Key: k, Value: v})
+	}
+	if err := record.SortTags(append([]record.Tag{}, out...)); err != nil {
+		return nil, fmt.Errorf("--tag: %v", err)
+	}
+	return out, nil
+}
+
+// defaultStatePath follows the XDG base directory rule for users, and
+// keeps root's state with the database under /var/lib/sm.
+func defaultStatePath() (string, error) {
+	if os.Geteuid() == 0 {
+		return "/var/lib/sm/sample.state", nil
+	}
+	if d := os.Getenv("XDG_STATE_HOME"); filepath.IsAbs(d) {
+		return filepath.Join(d, "sm", "sample.state"), nil
+	}
+	home, err := os.UserHomeDir()
+	if err != nil {
+		return "", errors.New("no state file: neither $XDG_STATE_HOME nor $HOME is set (use --state)")
+	}
+	return filepath.Join(home, ".local", "state", "sm", "sample.state"), nil
+}
+
+func printList(w io.Writer) {
+	fmt.Fprintf(w, "%-9s %-7s %s\n", "FAMILY", "TAG", "METRICS")
+	for _, f := range collect.Families {
+		t := f.Tag
+		if t == "" {
+			t = "-"
+		}
+		fmt.Fprintf(w, "%-9s %-7s %s\n", f.Name, t, strings.Join(f.Metrics, " "))
+	}
+}
