@@ -1,0 +1,104 @@
+// Package tests runs the end-to-end scripts in this folder: each *.txtar
+// drives the real commands through pipes, as a user would.
+package tests
+
+import (
+	"bufio"
+	"bytes"
+	"io"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/rogpeppe/go-internal/testscript"
+
+	"sm/internal/cli"
+	"sm/internal/cmd/smquery"
+	"sm/internal/cmd/smreport"
+	"sm/internal/cmd/smsample"
+	"sm/internal/cmd/smstore"
+	"sm/internal/record"
+)
+
+type mainFunc func(args []string, stdin io.Reader, stdout, stderr io.Writer) int
+
+var commands = map[string]mainFunc{
+	"sm-sample": smsample.Main,
+	"sm-store":  smstore.Main,
+	"sm-query":  smquery.Main,
+	"sm-report": smreport.Main,
+}
+
+func TestMain(m *testing.M) {
+	cmds := map[string]func(){}
+	for name, main := range commands {
+		cmds[name] = func() {
+			// Scripts fix the clock with SM_TEST_NOW (Unix seconds). Only
+			// this test binary reads it; the real commands do not.
+			if s := os.Getenv("SM_TEST_NOW"); s != "" {
+				sec, err := strconv.ParseInt(s, 10, 64)
+				if err != nil {
+					panic(err)
+				}
+				cli.Now = func() time.Time { return time.Unix(sec, 0) }
+			}
+			os.Exit(main(os.Args[1:], os.Stdin, os.Stdout, os.Stderr))
+		}
+	}
+	testscript.Main(m, cmds)
+}
+
+func TestScripts(t *testing.T) {
+	testdata, err := filepath.Abs("../internal/collect/testdata")
+	if err != nil {
+		t.Fatal(err)
+	}
+	testscript.Run(t, testscript.Params{
+		Dir: ".",
+		Setup: func(env *testscript.Env) error {
+			env.Setenv("FIXTURES", testdata)
+			env.Setenv("TZ", "UTC")
+			return nil
+		},
+		Cmds: map[string]func(ts *testscript.TestScript, neg bool, args []string){
+			"records": cmdRecords,
+		},
+		RequireExplicitExec: true,
+	})
+}
+
+// cmdRecords checks that a file holds only well-formed canonical records,
+// at least min of them: records FILE [MIN].
+func cmdRecords(ts *testscript.TestScript, neg bool, args []string) {
+	if neg || len(args) < 1 || len(args) > 2 {
+		ts.Fatalf("usage: records FILE [MIN]")
+	}
+	min := 1
+	if len(args) == 2 {
+		min, _ = strconv.Atoi(args[1])
+	}
+	data := ts.ReadFile(args[0])
+	n := 0
+	sc := bufio.NewScanner(strings.NewReader(data))
+	for sc.Scan() {
+		n++
+		line := sc.Bytes()
+		r, err := record.Parse(line, 0)
+		if err != nil {
+			ts.Fatalf("line %d: %v: %q", n, err, line)
+		}
+		if got := r.String(); got != string(line) {
+			ts.Fatalf("line %d is not canonical: %q, canonical %q", n, line, got)
+		}
+	}
+	if n < min {
+		ts.Fatalf("%d records, want at least %d", n, min)
+	}
+	if !bytes.HasSuffix([]byte(data), []byte("\n")) && data != "" {
+		ts.Fatalf("output does not end with a newline")
+	}
+	ts.Logf("%d records", n)
+}
