@@ -1,0 +1,252 @@
+// Command bench measures sm against its peers, side by side in one run,
+// and prints one table: what was measured, sm's figure, the peer's, the
+// ratio and the goal. It also writes the table to bench/RESULTS.md.
+//
+// Run it with make bench, which builds bin/ first.
+package main
+
+import (
+	"bytes"
+	"flag"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"runtime"
+	"slices"
+	"strings"
+	"syscall"
+	"time"
+)
+
+var (
+	runs    = flag.Int("runs", 41, "timed runs of each side")
+	bin     = flag.String("bin", "bin", "folder of the sm binaries")
+	results = flag.String("o", "bench/RESULTS.md", "write the table here too")
+)
+
+// A row is one line of the result table.
+type row struct {
+	what      string
+	sm, peer  string
+	ratio     string
+	goal      string
+	met       bool
+	hasVerdct bool
+}
+
+func main() {
+	flag.Parse()
+	log := func(format string, args ...any) { fmt.Fprintf(os.Stderr, "bench: "+format+"\n", args...) }
+	tmp, err := os.MkdirTemp("", "sm-bench-")
+	if err != nil {
+		log("%v", err)
+		os.Exit(1)
+	}
+	defer os.RemoveAll(tmp)
+
+	var rows []row
+	rows = append(rows, benchSample(log, tmp)...)
+
+	var out bytes.Buffer
+	fmt.Fprintf(&out, "# sm benchmark results\n\n")
+	fmt.Fprintf(&out, "Machine: %s\n\n", machine())
+	fmt.Fprintf(&out, "Each figure is the median of %d runs, the two sides alternating. Made by `make bench`.\n\n", *runs)
+	fmt.Fprintf(&out, "| measured | sm | peer | ratio | goal | met |\n|---|---|---|---|---|---|\n")
+	for _, r := range rows {
+		met := ""
+		if r.hasVerdct {
+			met = "no"
+			if r.met {
+				met = "yes"
+			}
+		}
+		fmt.Fprintf(&out, "| %s | %s | %s | %s | %s | %s |\n", r.what, r.sm, r.peer, r.ratio, r.goal, met)
+	}
+	os.Stdout.Write(out.Bytes())
+	if *results != "" {
+		if err := os.WriteFile(*results, out.Bytes(), 0o644); err != nil {
+			log("%v", err)
+			os.Exit(1)
+		}
+	}
+}
+
+// machine describes the hardware and kernel, without naming the host.
+func machine() string {
+	model := "unknown CPU"
+	if b, err := os.ReadFile("/proc/cpuinfo"); err == nil {
+		for _, l := range strings.Split(string(b), "\n") {
+			if k, v, ok := strings.Cut(l, ":"); ok && strings.TrimSpace(k) == "model name" {
+				model = strings.TrimSpace(v)
+				break
+			}
+		}
+	}
+	mem := ""
+	if b, err := os.ReadFile("/proc/meminfo"); err == nil {
+		var kb int64
+		fmt.Sscanf(string(b), "MemTotal: %d kB", &kb)
+		mem = fmt.Sprintf(", %.0f GiB RAM", float64(kb)/(1<<20))
+	}
+	var u syscall.Utsname
+	kernel := ""
+	if syscall.Uname(&u) == nil {
+		var b []byte
+		for _, c := range u.Release {
+			if c == 0 {
+				break
+			}
+			b = append(b, byte(c))
+		}
+		// major.minor only: the rest names a particular build.
+		rel := strings.SplitN(string(b), ".", 3)
+		if len(rel) >= 2 {
+			kernel = ", Linux " + rel[0] + "." + strings.TrimRightFunc(rel[1], func(r rune) bool { return r < '0' || r > '9' })
+		}
+	}
+	return fmt.Sprintf("%s, %d cores%s%s, %s", model, runtime.NumCPU(), mem, kernel, runtime.Version())
+}
+
+// A measurement is one run of a command.
+type measurement struct {
+	wall  time.Duration
+	rssKB int64
+}
+
+// run runs argv once, after prepare (not timed), and measures it.
+func run(argv []string, prepare func()) (measurement, error) {
+	if prepare != nil {
+		prepare()
+	}
+	// Output goes to /dev/null directly: a pipe would add a copying
+	// goroutine to the measurement.
+	cmd := exec.Command(argv[0], argv[1:]...)
+	start := time.Now()
+	err := cmd.Run()
+	wall := time.Since(start)
+	if err != nil {
+		var stderr bytes.Buffer
+		again := exec.Command(argv[0], argv[1:]...)
+		again.Stderr = &stderr
+		again.Run()
+		return measurement{}, fmt.Errorf("%s: %v: %s", strings.Join(argv, " "), err, stderr.String())
+	}
+	ru := cmd.ProcessState.SysUsage().(*syscall.Rusage)
+	return measurement{wall, ru.Maxrss}, nil
+}
+
+// side is one command of a comparison.
+type side struct {
+	argv    []string
+	prepare func()
+}
+
+// compare runs the sides alternately, after a few untimed warm-up runs,
+// and returns the median wall time and the peak RSS of each.
+func compare(sides ...side) ([]time.Duration, []int64, error) {
+	walls := make([][]time.Duration, len(sides))
+	rss := make([]int64, len(sides))
+	for i := -3; i < *runs; i++ {
+		for j, s := range sides {
+			m, err := run(s.argv, s.prepare)
+			if err != nil {
+				return nil, nil, err
+			}
+			if i >= 0 {
+				walls[j] = append(walls[j], m.wall)
+				rss[j] = max(rss[j], m.rssKB)
+			}
+		}
+	}
+	med := make([]time.Duration, len(sides))
+	for j := range sides {
+		slices.Sort(walls[j])
+		med[j] = walls[j][len(walls[j])/2]
+	}
+	return med, rss, nil
+}
+
+func ms(d time.Duration) string { return fmt.Sprintf("%.2f ms", float64(d.Microseconds())/1000) }
+func mb(kb int64) string        { return fmt.Sprintf("%.1f MB", float64(kb)/1024) }
+
+// findSadc returns sysstat's data collector, installing sysstat when run
+// as root on Debian and it is missing.
+func findSadc(log func(string, ...any)) string {
+	paths := []string{"/usr/lib/sysstat/sadc", "/usr/lib64/sa/sadc", "/usr/lib/sa/sadc"}
+	for attempt := 0; attempt < 2; attempt++ {
+		for _, p := range paths {
+			if _, err := os.Stat(p); err == nil {
+				return p
+			}
+		}
+		if attempt == 0 && os.Geteuid() == 0 {
+			if _, err := exec.LookPath("apt-get"); err == nil {
+				log("installing sysstat for sadc")
+				cmd := exec.Command("apt-get", "install", "-y", "-qq", "sysstat")
+				cmd.Env = append(os.Environ(), "DEBIAN_FRONTEND=noninteractive")
+				cmd.Stdout, cmd.Stderr = os.Stderr, os.Stderr
+				cmd.Run()
+			}
+		}
+	}
+	return ""
+}
+
+// benchSample compares one sm-sample run, with state present, to one
+// sysstat sadc run.
+func benchSample(log func(string, ...any), tmp string) []row {
+	sample, _ := filepath.Abs(filepath.Join(*bin, "sm-sample"))
+	state := filepath.Join(tmp, "sample.state")
+	primed := filepath.Join(tmp, "primed.state")
+	// Prime the state, then let it age past the shortest usable interval,
+	// so that every timed run uses it as a cron run a minute later would.
+	if _, err := run([]string{sample, "--state", state}, nil); err != nil {
+		log("%v", err)
+		return []row{{what: "sm-sample", sm: "failed"}}
+	}
+	b, _ := os.ReadFile(state)
+	os.WriteFile(primed, b, 0o644)
+	time.Sleep(1100 * time.Millisecond)
+	// Put the primed state back before each run, written in place: a file
+	// truncated to nothing and rewritten is flushed by ext4 on close, and
+	// that disk write would run on into the measured run.
+	restore := func() {
+		f, err := os.OpenFile(state, os.O_WRONLY, 0)
+		if err != nil {
+			log("%v", err)
+			return
+		}
+		f.WriteAt(b, 0)
+		f.Truncate(int64(len(b)))
+		f.Close()
+	}
+	sm := side{[]string{sample, "--state", state, "--window", "0"}, restore}
+
+	sadc := findSadc(log)
+	if sadc == "" {
+		log("sadc not found: sampling compared with nothing")
+		med, rss, err := compare(sm)
+		if err != nil {
+			log("%v", err)
+			return nil
+		}
+		return []row{
+			{what: "sample, wall (median)", sm: ms(med[0]), peer: "sadc: not installed", goal: "≤ sadc 1 1"},
+			{what: "sample, peak RSS", sm: mb(rss[0]), goal: "≤ 15 MB", met: rss[0] <= 15*1024, hasVerdct: true},
+		}
+	}
+	// sadc appends to its daily file, as sa1 does from cron.
+	saFile := filepath.Join(tmp, "sa")
+	med, rss, err := compare(sm, side{[]string{sadc, "1", "1", saFile}, nil})
+	if err != nil {
+		log("%v", err)
+		return nil
+	}
+	return []row{
+		{what: "sample, wall (median)", sm: ms(med[0]), peer: "sadc 1 1: " + ms(med[1]),
+			ratio: fmt.Sprintf("%.2f×", float64(med[0])/float64(med[1])), goal: "≤ sadc", met: med[0] <= med[1], hasVerdct: true},
+		{what: "sample, peak RSS", sm: mb(rss[0]), peer: "sadc 1 1: " + mb(rss[1]),
+			ratio: fmt.Sprintf("%.2f×", float64(rss[0])/float64(rss[1])), goal: "≤ 15 MB", met: rss[0] <= 15*1024, hasVerdct: true},
+	}
+}
