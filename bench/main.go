@@ -47,6 +47,7 @@ func main() {
 
 	var rows []row
 	rows = append(rows, benchSample(log, tmp)...)
+	rows = append(rows, benchSeed(log, tmp)...)
 
 	var out bytes.Buffer
 	fmt.Fprintf(&out, "# sm benchmark results\n\n")
@@ -249,4 +250,45 @@ func benchSample(log func(string, ...any), tmp string) []row {
 		{what: "sample, peak RSS", sm: mb(rss[0]), peer: "sadc 1 1: " + mb(rss[1]),
 			ratio: fmt.Sprintf("%.2f×", float64(rss[0])/float64(rss[1])), goal: "≤ 15 MB", met: rss[0] <= 15*1024, hasVerdct: true},
 	}
+}
+
+// seedScript does what the seed design sampled, in Python: the load
+// average, the root filesystem's usage and memory from /proc/meminfo.
+const seedScript = `import os
+load = os.getloadavg()[1]
+st = os.statvfs("/")
+disk = (st.f_blocks - st.f_bfree) / st.f_blocks * 100
+mem = {}
+with open("/proc/meminfo") as f:
+    for line in f:
+        k, v = line.split(":", 1)
+        mem[k] = int(v.split()[0])
+print("load", load)
+print("disk_/", disk)
+print("memory", mem["MemAvailable"] / mem["MemTotal"])
+`
+
+// benchSeed times the seed design's three metrics in Python, for scale.
+func benchSeed(log func(string, ...any), tmp string) []row {
+	python, err := exec.LookPath("python3")
+	if err != nil {
+		log("python3 not found: no seed-design row")
+		return nil
+	}
+	script := filepath.Join(tmp, "seed.py")
+	if err := os.WriteFile(script, []byte(seedScript), 0o644); err != nil {
+		log("%v", err)
+		return nil
+	}
+	sample, _ := filepath.Abs(filepath.Join(*bin, "sm-sample"))
+	state := filepath.Join(tmp, "seed.state")
+	med, _, err := compare(
+		side{[]string{sample, "--state", state, "--window", "0", "--collect", "load,memory,disk"}, nil},
+		side{[]string{python, script}, nil})
+	if err != nil {
+		log("%v", err)
+		return nil
+	}
+	return []row{{what: "load, memory and disks only, wall (median)", sm: ms(med[0]), peer: "the seed design in Python: " + ms(med[1]),
+		ratio: fmt.Sprintf("%.2f×", float64(med[0])/float64(med[1])), goal: "(for scale)"}}
 }
