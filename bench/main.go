@@ -20,7 +20,7 @@ import (
 )
 
 var (
-	runs    = flag.Int("runs", 41, "timed runs of each side")
+	runs    = flag.Int("runs", 101, "timed runs of each side")
 	bin     = flag.String("bin", "bin", "folder of the sm binaries")
 	results = flag.String("o", "bench/RESULTS.md", "write the table here too")
 )
@@ -148,7 +148,7 @@ type side struct {
 func compare(sides ...side) ([]time.Duration, []int64, error) {
 	walls := make([][]time.Duration, len(sides))
 	rss := make([]int64, len(sides))
-	for i := -3; i < *runs; i++ {
+	for i := -10; i < *runs; i++ {
 		for j, s := range sides {
 			m, err := run(s.argv, s.prepare)
 			if err != nil {

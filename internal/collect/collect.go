@@ -35,7 +35,7 @@ type Source struct {
 	Mounts []string
 	// Statfs is the seam for the one call that can hang (a dead NFS
 	// server); nil means the real statfs(2).
-	Statfs func(path string) (FSStat, error)
+	Statfs func(path string, needDir bool) (FSStat, error)
 	// StatfsTimeout bounds each statfs call.
 	StatfsTimeout time.Duration
 

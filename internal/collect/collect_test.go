@@ -20,7 +20,7 @@ import (
 
 // fakeStatfs answers statfs from a fixture's statfs.json. A path whose
 // entry is "hang" blocks until the test ends, like a dead NFS server.
-func fakeStatfs(t *testing.T, fixture string) func(string) (FSStat, error) {
+func fakeStatfs(t *testing.T, fixture string) func(string, bool) (FSStat, error) {
 	t.Helper()
 	b, err := os.ReadFile(filepath.Join("testdata", fixture, "statfs.json"))
 	if err != nil {
@@ -32,7 +32,7 @@ func fakeStatfs(t *testing.T, fixture string) func(string) (FSStat, error) {
 	}
 	release := make(chan struct{})
 	t.Cleanup(func() { close(release) })
-	return func(path string) (FSStat, error) {
+	return func(path string, _ bool) (FSStat, error) {
 		m, ok := raw[path]
 		if !ok {
 			return FSStat{}, &fs.PathError{Op: "statfs", Path: path, Err: syscall.ENOENT}
@@ -359,7 +359,7 @@ func TestDiskExplicitMounts(t *testing.T) {
 
 func TestStatfsReal(t *testing.T) {
 	dir := t.TempDir()
-	st, err := Statfs(dir)
+	st, err := Statfs(dir, true)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -370,10 +370,13 @@ func TestStatfsReal(t *testing.T) {
 	if err := os.WriteFile(f, nil, 0o644); err != nil {
 		t.Fatal(err)
 	}
-	if st, err := Statfs(f); err != nil || st.Dir {
+	if st, err := Statfs(f, true); err != nil || st.Dir {
 		t.Errorf("statfs of a file: %+v, %v", st, err)
 	}
-	if _, err := Statfs(filepath.Join(dir, "none")); !errors.Is(err, fs.ErrNotExist) {
+	if st, err := Statfs(f, false); err != nil || !st.Dir {
+		t.Errorf("statfs of a file, not asking: %+v, %v", st, err)
+	}
+	if _, err := Statfs(filepath.Join(dir, "none"), false); !errors.Is(err, fs.ErrNotExist) {
 		t.Errorf("statfs of nothing: %v", err)
 	}
 }
@@ -813,5 +816,23 @@ func TestPanicIsAWarning(t *testing.T) {
 	}
 	if len(res.Samples) != 5 {
 		t.Errorf("the family after the panic gave %q", lines(res.Samples))
+	}
+}
+
+// TestDiskAsksDirOnlyForBindMounts: the root of a filesystem is always
+// a folder, so only bind mounts of a part of one cost a stat.
+func TestDiskAsksDirOnlyForBindMounts(t *testing.T) {
+	fake := fakeStatfs(t, "container")
+	asked := map[string]bool{}
+	src := &Source{Proc: "testdata/container/proc", StatfsTimeout: time.Second,
+		Statfs: func(path string, needDir bool) (FSStat, error) {
+			asked[path] = needDir
+			return fake(path, needDir)
+		}}
+	if _, err := diskSamples(src); err != nil {
+		t.Fatal(err)
+	}
+	if want := map[string]bool{"/data": true, "/dev": false, "/dev/shm": false}; !reflect.DeepEqual(asked, want) {
+		t.Errorf("asked %v, want %v", asked, want)
 	}
 }

@@ -20,7 +20,8 @@ var diskFamily = &Family{
 
 // An FSStat is what statfs(2) says of a filesystem, plus whether the
 // path is a folder (a bind-mounted file, such as a container's
-// /etc/hosts, is not a filesystem anyone watches).
+// /etc/hosts, is not a filesystem anyone watches). Dir is only looked up
+// when asked for; otherwise it is true.
 type FSStat struct {
 	Frsize                uint64
 	Blocks, Bfree, Bavail uint64
@@ -28,11 +29,15 @@ type FSStat struct {
 	Dir                   bool
 }
 
-// Statfs is the real statfs(2).
-func Statfs(path string) (FSStat, error) {
-	var st unix.Stat_t
-	if err := unix.Stat(path, &st); err != nil {
-		return FSStat{}, &fs.PathError{Op: "stat", Path: path, Err: err}
+// Statfs is the real statfs(2), and stat(2) when needDir is set.
+func Statfs(path string, needDir bool) (FSStat, error) {
+	dir := true
+	if needDir {
+		var st unix.Stat_t
+		if err := unix.Stat(path, &st); err != nil {
+			return FSStat{}, &fs.PathError{Op: "stat", Path: path, Err: err}
+		}
+		dir = st.Mode&unix.S_IFMT == unix.S_IFDIR
 	}
 	var s unix.Statfs_t
 	if err := unix.Statfs(path, &s); err != nil {
@@ -46,7 +51,7 @@ func Statfs(path string) (FSStat, error) {
 		Frsize: frsize,
 		Blocks: s.Blocks, Bfree: s.Bfree, Bavail: s.Bavail,
 		Files: s.Files, Ffree: s.Ffree,
-		Dir: st.Mode&unix.S_IFMT == unix.S_IFDIR,
+		Dir: dir,
 	}, nil
 }
 
@@ -174,12 +179,20 @@ func localFS(fstype string) bool {
 	return false
 }
 
+// A target is one path to ask statfs about.
+type target struct {
+	path    string
+	guarded bool // may hang: ask under the timeout
+	needDir bool // may be a bind-mounted file
+	st      FSStat
+	err     error
+}
+
 func diskSamples(s *Source) ([]Sample, error) {
-	paths := s.Mounts
-	explicit := len(paths) > 0
-	guarded := make([]bool, len(paths))
-	for i := range guarded {
-		guarded[i] = true
+	var targets []*target
+	explicit := len(s.Mounts) > 0
+	for _, p := range s.Mounts {
+		targets = append(targets, &target{path: p, guarded: true})
 	}
 	if !explicit {
 		b, err := s.read(s.proc("self/mountinfo"), false)
@@ -191,29 +204,29 @@ func diskSamples(s *Source) ([]Sample, error) {
 			return nil, err
 		}
 		for _, m := range watchedMounts(all) {
-			paths = append(paths, m.point)
-			guarded = append(guarded, !localFS(m.fstype))
+			// The root of a filesystem is a folder; only a bind mount of
+			// part of one can be a file.
+			targets = append(targets, &target{path: m.point, guarded: !localFS(m.fstype), needDir: m.root != "/"})
 		}
 	}
-	stats := statfsAll(s, paths, guarded)
+	statfsAll(s, targets)
 	var out []Sample
 	var errs mountErrors
-	for i, p := range paths {
-		st, err := stats[i].st, stats[i].err
-		if err != nil {
+	for _, t := range targets {
+		if t.err != nil {
 			// Without --mount, a mount that vanished since mountinfo was
 			// read, or one this user may not look into (another user's
 			// FUSE mount), is no news worth a mail every minute.
-			if !explicit && (errors.Is(err, fs.ErrNotExist) || errors.Is(err, fs.ErrPermission)) {
+			if !explicit && (errors.Is(t.err, fs.ErrNotExist) || errors.Is(t.err, fs.ErrPermission)) {
 				continue
 			}
-			errs = append(errs, err)
+			errs = append(errs, t.err)
 			continue
 		}
-		if !explicit && (!st.Dir || st.Blocks == 0) {
+		if !explicit && (!t.st.Dir || t.st.Blocks == 0) {
 			continue
 		}
-		out = append(out, fsSamples(p, st)...)
+		out = append(out, fsSamples(t.path, t.st)...)
 	}
 	if len(errs) > 0 {
 		return out, errs
@@ -242,52 +255,46 @@ func fsSamples(point string, st FSStat) []Sample {
 	return out
 }
 
-type statResult struct {
-	st  FSStat
-	err error
-}
-
-// statfsAll calls statfs on every path. Guarded paths are asked all at
+// statfsAll calls statfs on every target. Guarded ones are asked all at
 // once, each in its own goroutine, and those that have not answered when
 // the timeout runs out are given up: a hung NFS mount costs one timeout,
-// not one per mount, and never the whole run.
-func statfsAll(s *Source, paths []string, guarded []bool) []statResult {
+// not one per mount, and never the whole run. The others are asked
+// directly, as a goroutine costs a thread.
+func statfsAll(s *Source, targets []*target) {
 	statfs := s.Statfs
 	if statfs == nil {
 		statfs = Statfs
 	}
 	type answer struct {
-		i int
-		statResult
+		t   *target
+		st  FSStat
+		err error
 	}
-	out := make([]statResult, len(paths))
-	ch := make(chan answer, len(paths))
+	ch := make(chan answer, len(targets))
 	pending := 0
-	for i, p := range paths {
-		if !guarded[i] {
-			out[i].st, out[i].err = statfs(p)
+	for _, t := range targets {
+		if !t.guarded {
+			t.st, t.err = statfs(t.path, t.needDir)
 			continue
 		}
-		out[i].err = fmt.Errorf("statfs %s: no answer within %v", p, s.StatfsTimeout)
+		t.err = fmt.Errorf("statfs %s: no answer within %v", t.path, s.StatfsTimeout)
 		pending++
 		go func() {
-			st, err := statfs(p)
-			ch <- answer{i, statResult{st, err}}
+			st, err := statfs(t.path, t.needDir)
+			ch <- answer{t, st, err}
 		}()
 	}
 	if pending == 0 {
-		return out
+		return
 	}
 	timeout := time.NewTimer(s.StatfsTimeout)
 	defer timeout.Stop()
-	for pending > 0 {
+	for ; pending > 0; pending-- {
 		select {
 		case a := <-ch:
-			out[a.i] = a.statResult
-			pending--
+			a.t.st, a.t.err = a.st, a.err
 		case <-timeout.C:
-			return out
+			return
 		}
 	}
-	return out
 }

@@ -15,9 +15,10 @@ import (
 	"sm/internal/record"
 )
 
-// A Writer writes records in one format. Close writes whatever the format
-// holds back (a footer, a buffered table) and flushes; it does not close
-// the underlying writer.
+// A Writer writes records in one format. Write must not keep r, nor its
+// tags, once it returns: callers reuse them. Close writes whatever the
+// format holds back (a footer, a buffered table) and flushes; it does not
+// close the underlying writer.
 type Writer interface {
 	Write(r *record.Record) error
 	Close() error

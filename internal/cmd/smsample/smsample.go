@@ -120,8 +120,12 @@ func Main(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 	}
 	res := s.Run(fams, st)
 	now := cli.Now().Unix()
+	// Writers are done with a record when Write returns, so one slice of
+	// tags serves them all.
+	var tagBuf []record.Tag
 	for _, smp := range res.Samples {
-		r := record.Record{Name: smp.Name, Tags: append(append([]record.Tag{}, smp.Tags...), extra...), Value: smp.Value, Time: now}
+		tagBuf = append(append(tagBuf[:0], smp.Tags...), extra...)
+		r := record.Record{Name: smp.Name, Tags: tagBuf, Value: smp.Value, Time: now}
 		if err := record.SortTags(r.Tags); err != nil {
 			// userTags keeps the families' own tags out of --tag.
 			panic(err)
