@@ -40,3 +40,14 @@ func BenchmarkReader(b *testing.B) {
 		}
 	}
 }
+
+func BenchmarkParseKey(b *testing.B) {
+	b.SetBytes(int64(len(benchLine) + 1))
+	var key []byte
+	for b.Loop() {
+		var err error
+		if key, _, _, err = ParseKey(benchLine, now, key); err != nil {
+			b.Fatal(err)
+		}
+	}
+}

@@ -74,3 +74,35 @@ func FuzzReader(f *testing.F) {
 		}
 	})
 }
+
+// FuzzParseKey checks that ParseKey accepts exactly what Parse accepts,
+// and gives the series of Parse's record in canonical form.
+func FuzzParseKey(f *testing.F) {
+	for _, s := range []string{
+		"load.5m;host=web1 0.27 1764045000",
+		"x;b=2;a=1 -0.5 1700000000.999",
+		"x;a=1;a=2 1 2",
+		"x;a=\\040 1 2",
+		"x;v=é 1 2",
+		"x;=1 1 2",
+		"x 1",
+	} {
+		f.Add([]byte(s))
+	}
+	f.Fuzz(func(t *testing.T, line []byte) {
+		r, err := Parse(line, now)
+		key, v, ts, kerr := ParseKey(line, now, nil)
+		if (err == nil) != (kerr == nil) {
+			t.Fatalf("Parse error %v, ParseKey error %v for %q", err, kerr, line)
+		}
+		if err != nil {
+			if err.Error() != kerr.Error() {
+				t.Fatalf("errors differ: %q and %q", err, kerr)
+			}
+			return
+		}
+		if want := AppendSeries(nil, r.Name, r.Tags); !bytes.Equal(key, want) || v != r.Value || ts != r.Time {
+			t.Fatalf("ParseKey(%q) = %q %v %v, Parse gives %q %v %v", line, key, v, ts, want, r.Value, r.Time)
+		}
+	})
+}

@@ -32,6 +32,9 @@ type Reader struct {
 	long []byte // owns the start of an overlong line; raw may alias br
 	// Now gives the time for records without a timestamp, or with -1.
 	Now func() time.Time
+	// Reject, if set, receives each overlong line whole, as it is
+	// skipped: the only way to keep one verbatim without holding it.
+	Reject io.Writer
 }
 
 // NewReader returns a Reader of r; file names it in errors ("stdin" for
@@ -52,10 +55,25 @@ func (r *Reader) Raw() []byte { return r.raw }
 // A malformed line gives a *LineError, after which Next may be called
 // again; any other error is a read error that ends the input.
 func (r *Reader) Next() (Record, error) {
+	line, err := r.NextLine()
+	if err != nil {
+		return Record{}, err
+	}
+	rec, err := Parse(line, r.Now().Unix())
+	if err != nil {
+		return Record{}, r.Error(err)
+	}
+	return rec, nil
+}
+
+// NextLine returns the next line that holds a record, or should: blank
+// lines and comments are skipped. It is valid until the next call. Errors
+// are as for Next.
+func (r *Reader) NextLine() ([]byte, error) {
 	for {
 		line, long, err := r.readLine()
 		if err != nil {
-			return Record{}, err
+			return nil, err
 		}
 		r.line++
 		if r.line == 1 {
@@ -63,18 +81,22 @@ func (r *Reader) Next() (Record, error) {
 		}
 		r.raw = line
 		if long {
-			return Record{}, &LineError{r.file, r.line, ErrLong}
+			return nil, r.Error(ErrLong)
 		}
-		if isBlank(line) {
-			continue
+		if !isBlank(line) {
+			return line, nil
 		}
-		rec, err := Parse(line, r.Now().Unix())
-		if err != nil {
-			return Record{}, &LineError{r.file, r.line, err}
-		}
-		return rec, nil
 	}
 }
+
+// Error returns err as a *LineError of the last line read.
+func (r *Reader) Error(err error) error {
+	return &LineError{r.file, r.line, err}
+}
+
+// Buffered reports whether a whole line may be waiting in the buffer,
+// so that the next call will not block on the input.
+func (r *Reader) Buffered() bool { return r.br.Buffered() > 0 }
 
 // readLine returns the next line without its LF or CRLF. A line longer
 // than MaxLine is returned cut short with long set, the rest discarded.
@@ -82,8 +104,13 @@ func (r *Reader) readLine() (line []byte, long bool, err error) {
 	line, err = r.br.ReadSlice('\n')
 	if errors.Is(err, bufio.ErrBufferFull) {
 		r.long = append(r.long[:0], line[:MaxLine]...)
+		r.spill(line)
 		for errors.Is(err, bufio.ErrBufferFull) {
-			_, err = r.br.ReadSlice('\n')
+			line, err = r.br.ReadSlice('\n')
+			r.spill(line)
+		}
+		if !bytes.HasSuffix(line, []byte("\n")) {
+			r.spill([]byte("\n"))
 		}
 		if err != nil && err != io.EOF {
 			return nil, false, err
@@ -99,13 +126,25 @@ func (r *Reader) readLine() (line []byte, long bool, err error) {
 	if err != nil {
 		return nil, false, err
 	}
+	whole := line
 	line = bytes.TrimSuffix(line, []byte("\n"))
 	line = bytes.TrimSuffix(line, []byte("\r"))
 	if len(line) > MaxLine {
 		r.long = append(r.long[:0], line[:MaxLine]...)
+		r.spill(whole)
+		if !bytes.HasSuffix(whole, []byte("\n")) {
+			r.spill([]byte("\n"))
+		}
 		return r.long, true, nil
 	}
 	return line, false, nil
+}
+
+// spill copies part of an overlong line to Reject.
+func (r *Reader) spill(b []byte) {
+	if r.Reject != nil {
+		r.Reject.Write(b)
+	}
 }
 
 // isBlank reports whether a line holds no record: empty, only spaces and

@@ -65,34 +65,29 @@ func SortTags(tags []Tag) error {
 // -1 means now, which is passed in so that the caller owns the clock.
 func Parse(line []byte, now int64) (Record, error) {
 	var r Record
-	fields := splitFields(line)
-	switch {
-	case len(fields) == 0:
-		return r, errors.New("empty line")
-	case len(fields) == 1:
-		return r, fmt.Errorf("expected NAME VALUE [TIMESTAMP], found only %s", quote(fields[0]))
-	case len(fields) > 3:
-		return r, fmt.Errorf("expected NAME VALUE [TIMESTAMP], found %d fields", len(fields))
-	}
-	var err error
-	if r.Name, r.Tags, err = parseSeries(fields[0]); err != nil {
+	f, err := splitFields(line)
+	if err != nil {
 		return r, err
 	}
-	if r.Value, err = parseValue(fields[1]); err != nil {
+	if r.Name, r.Tags, err = parseSeries(f.series); err != nil {
 		return r, err
 	}
-	r.Time = now
-	if len(fields) == 3 {
-		if r.Time, err = parseTime(fields[2], now); err != nil {
-			return r, err
-		}
+	if r.Value, r.Time, err = f.valueTime(now); err != nil {
+		return r, err
 	}
 	return r, nil
 }
 
+// fields are the parts of a line: the series, the value and the
+// timestamp, nil when missing.
+type fields struct {
+	series, value, time []byte
+}
+
 // splitFields splits on runs of spaces and tabs, the only separators.
-func splitFields(line []byte) [][]byte {
-	var fields [][]byte
+func splitFields(line []byte) (fields, error) {
+	var f [3][]byte
+	n := 0
 	for i := 0; i < len(line); {
 		for i < len(line) && (line[i] == ' ' || line[i] == '\t') {
 			i++
@@ -102,11 +97,34 @@ func splitFields(line []byte) [][]byte {
 			j++
 		}
 		if j > i {
-			fields = append(fields, line[i:j])
+			if n < 3 {
+				f[n] = line[i:j]
+			}
+			n++
 		}
 		i = j
 	}
-	return fields
+	switch {
+	case n == 0:
+		return fields{}, errors.New("empty line")
+	case n == 1:
+		return fields{}, fmt.Errorf("expected NAME VALUE [TIMESTAMP], found only %s", quote(f[0]))
+	case n > 3:
+		return fields{}, fmt.Errorf("expected NAME VALUE [TIMESTAMP], found %d fields", n)
+	}
+	return fields{f[0], f[1], f[2]}, nil
+}
+
+func (f fields) valueTime(now int64) (float64, int64, error) {
+	v, err := parseValue(f.value)
+	if err != nil {
+		return 0, 0, err
+	}
+	if f.time == nil {
+		return v, now, nil
+	}
+	t, err := parseTime(f.time, now)
+	return v, t, err
 }
 
 // ParseSeries parses NAME[;TAG=VALUE]..., the series part of a record,
@@ -285,31 +303,32 @@ func isDecimal(b []byte) bool {
 }
 
 func parseTime(b []byte, now int64) (int64, error) {
-	s := string(b)
-	if s == "-1" || s == "-1.0" {
-		return now, nil
-	}
-	if s[0] == '-' {
+	if b[0] == '-' {
+		if string(b) == "-1" || string(b) == "-1.0" {
+			return now, nil
+		}
 		return 0, fmt.Errorf("timestamp %s is negative (only -1, meaning now, is allowed)", quote(b))
 	}
-	whole, frac, _ := strings.Cut(s, ".")
-	if whole == "" || !allDigits(whole) || !allDigits(frac) {
+	var t int64
+	i := 0
+	for ; i < len(b) && '0' <= b[i] && b[i] <= '9'; i++ {
+		if t > MaxTime {
+			continue // only to be reported, once the syntax is known good
+		}
+		t = t*10 + int64(b[i]-'0')
+	}
+	whole := i
+	if i < len(b) && b[i] == '.' {
+		for i++; i < len(b) && '0' <= b[i] && b[i] <= '9'; i++ {
+		}
+	}
+	if whole == 0 || i != len(b) {
 		return 0, fmt.Errorf("timestamp %s is not in Unix seconds", quote(b))
 	}
-	t, err := strconv.ParseInt(whole, 10, 64)
-	if err != nil || t > MaxTime {
+	if t > MaxTime {
 		return 0, fmt.Errorf("timestamp %s is after the year 9999 (milliseconds instead of seconds?)", quote(b))
 	}
 	return t, nil
-}
-
-func allDigits(s string) bool {
-	for i := 0; i < len(s); i++ {
-		if s[i] < '0' || s[i] > '9' {
-			return false
-		}
-	}
-	return true
 }
 
 // quote quotes a field for an error message, shortened so that a long

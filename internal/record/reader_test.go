@@ -1,0 +1,38 @@
+package record
+
+import (
+	"bytes"
+	"strings"
+	"testing"
+)
+
+// TestReaderRejectOverlong checks that an overlong line reaches Reject
+// whole, however long, and nothing else does.
+func TestReaderRejectOverlong(t *testing.T) {
+	for _, n := range []int{MaxLine + 1, 70000, 1 << 20} {
+		long := strings.Repeat("x", n)
+		for _, end := range []string{"\n", "\r\n", ""} {
+			var rej bytes.Buffer
+			r := NewReader(strings.NewReader("a 1 2\n"+long+end+"b 2 3"+end), "f")
+			r.Reject = &rej
+			var got []string
+			for {
+				rec, err := r.Next()
+				if err != nil && err.Error() == "EOF" {
+					break
+				}
+				if err == nil {
+					got = append(got, rec.Name)
+				}
+			}
+			if want := long + end; end == "" {
+				// The overlong line ran to the end of input, taking "b 2 3".
+				if rej.String() != long+"b 2 3\n" || len(got) != 1 {
+					t.Errorf("n=%d end=%q: rejected %d bytes, records %v", n, end, rej.Len(), got)
+				}
+			} else if rej.String() != want || len(got) != 2 {
+				t.Errorf("n=%d end=%q: rejected %d bytes (want %d), records %v", n, end, rej.Len(), len(want), got)
+			}
+		}
+	}
+}
