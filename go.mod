@@ -9,4 +9,7 @@ require (
 	golang.org/x/sys v0.50.0
 )
 
-require golang.org/x/tools v0.26.0 // indirect
+require (
+	github.com/mattn/go-sqlite3 v1.14.53 // indirect
+	golang.org/x/tools v0.26.0 // indirect
+)

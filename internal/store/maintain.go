@@ -1,0 +1,159 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+)
+
+// Work bounds what one Maintain does, so that a cron run stays fast.
+type Work struct {
+	Pack  int // periods to pack at most
+	Prune int // series to prune at most
+}
+
+// DefaultWork is what every sm-store run does after storing: at one
+// sample a minute, a host's 40 series close a period every three hours,
+// and the whole table of series is pruned over a few runs.
+var DefaultWork = Work{Pack: 64, Prune: 16}
+
+// Maintain does a bounded share of the background work, in one
+// transaction of its own: it packs periods that have closed, and prunes
+// samples and rollups past the retention policy, a few series at a time.
+// It reports whether work remains.
+func (db *DB) Maintain(work Work) (more bool, err error) {
+	w := db.writer()
+	err = db.tx(func() error {
+		more, err = w.maintain(work, db.now().Unix()-Period-grace)
+		return err
+	})
+	if err != nil {
+		w.forget()
+		return false, db.fail(err)
+	}
+	return more, nil
+}
+
+func (w *writer) maintain(work Work, closed int64) (bool, error) {
+	type job struct{ t0, series int64 }
+	var jobs []job
+	rows, err := w.c.QueryContext(w.ctx, "SELECT t0, series_id FROM pending WHERE t0 <= ? ORDER BY t0, series_id LIMIT ?", closed, work.Pack+1)
+	if err != nil {
+		return false, err
+	}
+	for rows.Next() {
+		var j job
+		if err := rows.Scan(&j.t0, &j.series); err != nil {
+			rows.Close()
+			return false, err
+		}
+		jobs = append(jobs, j)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return false, err
+	}
+	more := len(jobs) > work.Pack
+	jobs = jobs[:min(len(jobs), work.Pack)]
+	gs := make([]group, len(jobs))
+	for i, j := range jobs {
+		gs[i] = group{j.series, j.t0}
+	}
+	known, err := w.survey(gs)
+	if err != nil {
+		return false, err
+	}
+	for _, g := range gs {
+		if err := w.pack(g, nil, known[g]); err != nil {
+			return false, err
+		}
+	}
+	pruned, err := w.prune(work.Prune)
+	return more || pruned, err
+}
+
+// prune deletes the blocks and rollups past the retention policy of the
+// next n series after the cursor kept in meta, and moves the cursor on.
+// It reports whether the cursor went round to the start.
+func (w *writer) prune(n int) (bool, error) {
+	if n <= 0 {
+		return false, nil
+	}
+	p, now := w.db.policy, w.db.now().Unix()
+	var cursor int64
+	err := w.c.QueryRowContext(w.ctx, "SELECT value FROM meta WHERE key = 'prune_cursor'").Scan(&cursor)
+	if err != nil && !errors.Is(err, sql.ErrNoRows) {
+		return false, err
+	}
+	rows, err := w.c.QueryContext(w.ctx, "SELECT id FROM series WHERE id > ? ORDER BY id LIMIT ?", cursor, n)
+	if err != nil {
+		return false, err
+	}
+	var ids []int64
+	for rows.Next() {
+		var id int64
+		if err := rows.Scan(&id); err != nil {
+			rows.Close()
+			return false, err
+		}
+		ids = append(ids, id)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return false, err
+	}
+	for _, id := range ids {
+		if p.Raw > 0 {
+			// A block goes when its whole period is past the retention.
+			if _, err := w.c.ExecContext(w.ctx, "DELETE FROM block WHERE series_id = ? AND t0 <= ?", id, now-int64(p.Raw.Seconds())-Period); err != nil {
+				return false, err
+			}
+		}
+		if p.Hourly > 0 {
+			if _, err := w.c.ExecContext(w.ctx, "DELETE FROM rollup WHERE series_id = ? AND hour <= ?", id, now-int64(p.Hourly.Seconds())-3600); err != nil {
+				return false, err
+			}
+		}
+	}
+	next, wrapped := int64(0), true
+	if len(ids) == n {
+		next, wrapped = ids[len(ids)-1], false
+	}
+	_, err = w.c.ExecContext(w.ctx, "INSERT OR REPLACE INTO meta (key, value) VALUES ('prune_cursor', ?)", next)
+	return !wrapped, err
+}
+
+// Compact does all the background work at once: it packs every closed
+// period, prunes every series, drops time rows no block uses, and gives
+// the freed space back to the filesystem.
+func (db *DB) Compact() error {
+	// Prune from the first series, so that one round covers them all.
+	if _, err := db.conn.ExecContext(context.Background(), "INSERT OR REPLACE INTO meta (key, value) VALUES ('prune_cursor', 0)"); err != nil {
+		return db.fail(err)
+	}
+	for {
+		more, err := db.Maintain(Work{Pack: 1000, Prune: 1000})
+		if err != nil {
+			return err
+		}
+		if !more {
+			break
+		}
+	}
+	if _, err := db.conn.ExecContext(context.Background(), "DELETE FROM times WHERE id NOT IN (SELECT DISTINCT times_id FROM block)"); err != nil {
+		return db.fail(err)
+	}
+	clear(db.times)
+	for _, q := range []string{"PRAGMA wal_checkpoint(TRUNCATE)", "VACUUM", "PRAGMA wal_checkpoint(TRUNCATE)"} {
+		if _, err := db.conn.ExecContext(context.Background(), q); err != nil {
+			return db.fail(err)
+		}
+	}
+	return nil
+}
+
+// Checkpoint copies the WAL into the database file and empties it.
+func (db *DB) Checkpoint() error {
+	_, err := db.conn.ExecContext(context.Background(), "PRAGMA wal_checkpoint(TRUNCATE)")
+	return db.fail(err)
+}

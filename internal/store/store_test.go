@@ -1,0 +1,423 @@
+package store
+
+import (
+	"bytes"
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"reflect"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+)
+
+// t0 is a period start, 2025-11-25 03:00 UTC.
+const t0 = 1764039600
+
+type clock struct{ now int64 }
+
+func (c *clock) Now() time.Time { return time.Unix(c.now, 0) }
+
+func openTest(t *testing.T, path string, c *clock) *DB {
+	t.Helper()
+	db, err := Open(path, Options{Wait: 5 * time.Second, Now: c.Now})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { db.Close() })
+	return db
+}
+
+func write(t *testing.T, db *DB, lines ...string) Stats {
+	t.Helper()
+	b := NewBatch()
+	for _, l := range lines {
+		var key string
+		var ts int64
+		var v float64
+		if _, err := fmt.Sscan(l, &key, &v, &ts); err != nil {
+			t.Fatalf("bad test line %q: %v", l, err)
+		}
+		b.Add([]byte(key), ts, v)
+	}
+	st, err := db.Write(b)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return st
+}
+
+// dump returns every sample as "key value ts", series by series.
+func dump(t *testing.T, db *DB) []string {
+	t.Helper()
+	ss, err := db.AllSeries()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out []string
+	for _, s := range ss {
+		err := db.Scan(s.ID, 0, 1<<40, func(ts int64, v float64) error {
+			out = append(out, fmt.Sprintf("%s %v %d", s.Key(), v, ts))
+			return nil
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	return out
+}
+
+func count(t *testing.T, db *DB, table string) int {
+	t.Helper()
+	var n int
+	if err := db.conn.QueryRowContext(context.Background(), "SELECT count(*) FROM "+table).Scan(&n); err != nil {
+		t.Fatal(err)
+	}
+	return n
+}
+
+func TestNewDatabase(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "a", "b", "metrics.db")
+	db := openTest(t, path, &clock{t0})
+	fi, err := os.Stat(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if fi.Mode().Perm() != 0o640 {
+		t.Errorf("mode %v, want 0640", fi.Mode().Perm())
+	}
+	var mode string
+	db.conn.QueryRowContext(context.Background(), "PRAGMA journal_mode").Scan(&mode)
+	if mode != "wal" {
+		t.Errorf("journal mode %q", mode)
+	}
+	if p := db.Policy(); p.Raw != 400*24*time.Hour || p.Hourly != 0 {
+		t.Errorf("default policy %+v", p)
+	}
+}
+
+// TestRefuseForeignFiles checks that a file that is not sm's is refused
+// and left byte for byte as it was, with no journal files beside it.
+func TestRefuseForeignFiles(t *testing.T) {
+	dir := t.TempDir()
+	other := filepath.Join(dir, "other.db")
+	odb, err := sql.Open("sqlite3", other)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := odb.Exec("CREATE TABLE t (x); INSERT INTO t VALUES (1)"); err != nil {
+		t.Fatal(err)
+	}
+	odb.Close()
+	text := filepath.Join(dir, "notes.txt")
+	os.WriteFile(text, []byte("these are my notes\n"), 0o644)
+	short := filepath.Join(dir, "short")
+	os.WriteFile(short, []byte("SQLite format 3\x00"), 0o644)
+
+	tests := []struct {
+		path, want string
+	}{
+		{other, "not an sm database: another program's SQLite database; left untouched"},
+		{text, "not an sm database: not a SQLite file; left untouched"},
+		{short, "not an sm database: not a SQLite file; left untouched"},
+	}
+	for _, tt := range tests {
+		before, _ := os.ReadFile(tt.path)
+		_, err := Open(tt.path, Options{Wait: time.Second})
+		if err == nil || !errors.Is(err, ErrNotSM) || err.Error() != tt.path+": "+tt.want {
+			t.Errorf("Open(%s) = %v, want %q", filepath.Base(tt.path), err, tt.want)
+		}
+		after, _ := os.ReadFile(tt.path)
+		if !bytes.Equal(before, after) {
+			t.Errorf("%s was changed", filepath.Base(tt.path))
+		}
+		for _, suffix := range []string{"-wal", "-shm", "-journal"} {
+			if _, err := os.Stat(tt.path + suffix); err == nil {
+				t.Errorf("%s%s was created", filepath.Base(tt.path), suffix)
+			}
+		}
+	}
+}
+
+func TestNewerSchemaRefused(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "m.db")
+	db := openTest(t, path, &clock{t0})
+	db.conn.ExecContext(context.Background(), fmt.Sprintf("PRAGMA user_version=%d", len(migrations)+1))
+	db.Close()
+	_, err := Open(path, Options{Wait: time.Second})
+	if err == nil || !strings.Contains(err.Error(), "written by a newer sm-store") {
+		t.Errorf("got %v", err)
+	}
+}
+
+// TestMigration adds a step to the schema's history and checks that an
+// older database is brought up to it in place, its samples kept, and
+// that a failing step leaves the database as it was.
+func TestMigration(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "m.db")
+	c := &clock{t0 + 3600}
+	db := openTest(t, path, c)
+	write(t, db, "x;host=a 1 1764039600")
+	db.Close()
+
+	saved := migrations
+	t.Cleanup(func() { migrations = saved })
+	migrations = append(saved[:len(saved):len(saved)], func(ctx context.Context, c *sql.Conn) error {
+		return errors.New("disk on fire")
+	})
+	if _, err := Open(path, Options{Wait: time.Second}); err == nil || !strings.Contains(err.Error(), "upgrading the schema from version 1: disk on fire") {
+		t.Fatalf("failing step: %v", err)
+	}
+	migrations = append(saved[:len(saved):len(saved)], func(ctx context.Context, c *sql.Conn) error {
+		_, err := c.ExecContext(ctx, "CREATE TABLE note (x)")
+		return err
+	})
+	db = openTest(t, path, c)
+	var v int
+	db.conn.QueryRowContext(context.Background(), "PRAGMA user_version").Scan(&v)
+	if v != len(saved)+1 || count(t, db, "note") != 0 {
+		t.Errorf("version %d after the upgrade", v)
+	}
+	if got := dump(t, db); !reflect.DeepEqual(got, []string{"x;host=a 1 1764039600"}) {
+		t.Errorf("after the upgrade: %q", got)
+	}
+}
+
+func TestWriteAndScan(t *testing.T) {
+	c := &clock{t0 + 3600} // in the period starting at t0
+	db := openTest(t, filepath.Join(t.TempDir(), "m.db"), c)
+	st := write(t, db,
+		"load.5m;host=web1 0.27 1764039600",
+		"load.5m;host=web1 0.31 1764039660",
+		"disk.used_pct;host=web1;mount=/ 18.62 1764039600",
+		"load.5m;host=web1 0.5 1764039600", // the same time again: the later value wins
+	)
+	if st.Stored != 4 || st.NewSeries != 2 {
+		t.Errorf("stats %+v", st)
+	}
+	st = write(t, db, "load.5m;host=web1 0.29 1764039720")
+	if st.NewSeries != 0 {
+		t.Errorf("stats %+v", st)
+	}
+	want := []string{
+		"load.5m;host=web1 0.5 1764039600",
+		"load.5m;host=web1 0.31 1764039660",
+		"load.5m;host=web1 0.29 1764039720",
+		"disk.used_pct;host=web1;mount=/ 18.62 1764039600",
+	}
+	if got := dump(t, db); !reflect.DeepEqual(got, want) {
+		t.Errorf("got  %q\nwant %q", got, want)
+	}
+	// The period is open: one row per sample, and the period pending.
+	if n := count(t, db, "sample"); n != 4 {
+		t.Errorf("%d rows in sample", n)
+	}
+	if n := count(t, db, "pending"); n != 2 {
+		t.Errorf("%d rows in pending", n)
+	}
+}
+
+// TestPacking follows a period from open to packed: after it closes,
+// Maintain moves its samples into one block per series, with rollups,
+// and everything reads back the same.
+func TestPacking(t *testing.T) {
+	c := &clock{t0 + 60}
+	db := openTest(t, filepath.Join(t.TempDir(), "m.db"), c)
+	var lines []string
+	for i := int64(0); i < 180; i++ {
+		ts := t0 + 60*i
+		lines = append(lines,
+			fmt.Sprintf("cpu.busy_pct;host=a %v %d", float64(i%7)+0.25, ts),
+			fmt.Sprintf("mem.total_bytes;host=a %d %d", 8241418240, ts))
+	}
+	write(t, db, lines...)
+	before := dump(t, db)
+
+	// Not yet: the period has closed but is within its grace.
+	c.now = t0 + Period + 60
+	if _, err := db.Maintain(DefaultWork); err != nil {
+		t.Fatal(err)
+	}
+	if count(t, db, "block") != 0 {
+		t.Fatal("packed before the grace was over")
+	}
+	c.now = t0 + Period + grace
+	if _, err := db.Maintain(DefaultWork); err != nil {
+		t.Fatal(err)
+	}
+	if b, s, p := count(t, db, "block"), count(t, db, "sample"), count(t, db, "pending"); b != 2 || s != 0 || p != 0 {
+		t.Fatalf("after packing: %d blocks, %d samples, %d pending", b, s, p)
+	}
+	// Both series were sampled at the same moments: one times row.
+	if n := count(t, db, "times"); n != 1 {
+		t.Errorf("%d times rows", n)
+	}
+	if after := dump(t, db); !reflect.DeepEqual(after, before) {
+		t.Errorf("packing changed the samples")
+	}
+	var vals string
+	db.conn.QueryRowContext(context.Background(), "SELECT vals FROM block b JOIN series s ON s.id = b.series_id WHERE s.name = 'mem.total_bytes'").Scan(&vals)
+	if want := "[" + strings.Repeat("0,", 179) + "0]"; vals != want {
+		t.Errorf("a constant series packs to %q", vals)
+	}
+	id, _ := db.SeriesID("cpu.busy_pct;host=a")
+	var rs []Rollup
+	db.Rollups(id, 0, 1<<40, func(r Rollup) error { rs = append(rs, r); return nil })
+	if len(rs) != 3 || rs[0].Hour != t0 || rs[0].Count != 60 || rs[0].Min != 0.25 || rs[0].Max != 6.25 || rs[0].Last != float64(59%7)+0.25 {
+		t.Errorf("rollups %+v", rs)
+	}
+}
+
+// TestLateSamples: samples of a closed period are packed at once,
+// merged with the block already there; a replayed sample replaces its
+// twin.
+func TestLateSamples(t *testing.T) {
+	c := &clock{t0 + 2*Period}
+	db := openTest(t, filepath.Join(t.TempDir(), "m.db"), c)
+	write(t, db, "x 1 1764039600", "x 2 1764039660")
+	if count(t, db, "block") != 1 || count(t, db, "sample") != 0 {
+		t.Fatal("a closed period was not packed at once")
+	}
+	write(t, db, "x 3 1764039630", "x 20 1764039660")
+	want := []string{"x 1 1764039600", "x 3 1764039630", "x 20 1764039660"}
+	if got := dump(t, db); !reflect.DeepEqual(got, want) {
+		t.Errorf("got %q, want %q", got, want)
+	}
+	write(t, db, "x 1 1764039600", "x 3 1764039630", "x 20 1764039660")
+	if got := dump(t, db); !reflect.DeepEqual(got, want) {
+		t.Errorf("after a replay %q", got)
+	}
+}
+
+func TestRetention(t *testing.T) {
+	c := &clock{t0 + 10*86400}
+	db := openTest(t, filepath.Join(t.TempDir(), "m.db"), c)
+	if err := db.SetPolicy(Policy{Raw: 2 * 86400 * time.Second, Hourly: 10 * 86400 * time.Second}); err != nil {
+		t.Fatal(err)
+	}
+	// Ten days old: past the raw retention on arrival, so only its
+	// rollup is kept.
+	write(t, db, "x 1 1764039600")
+	if count(t, db, "block") != 0 || count(t, db, "rollup") != 1 {
+		t.Errorf("old sample: %d blocks, %d rollups", count(t, db, "block"), count(t, db, "rollup"))
+	}
+	// One day old: kept whole, until the clock moves on.
+	write(t, db, fmt.Sprintf("x 2 %d", c.now-86400))
+	if count(t, db, "block") != 1 {
+		t.Fatal("a recent sample was not kept")
+	}
+	c.now += 3 * 86400
+	if err := db.Compact(); err != nil {
+		t.Fatal(err)
+	}
+	// The block is past the raw retention, the first rollup past the
+	// hourly one.
+	if b, r, tm := count(t, db, "block"), count(t, db, "rollup"), count(t, db, "times"); b != 0 || r != 1 || tm != 0 {
+		t.Errorf("after compacting: %d blocks, %d rollups, %d times", b, r, tm)
+	}
+	db.Close()
+	db = openTest(t, db.Path(), c)
+	if p := db.Policy(); p.Raw != 2*86400*time.Second {
+		t.Errorf("policy not kept: %+v", p)
+	}
+}
+
+// TestFailedBatchLeavesNothing: a batch that fails half way leaves no
+// sample and no series behind, in the file or in the caches.
+func TestFailedBatchLeavesNothing(t *testing.T) {
+	c := &clock{t0 + 60}
+	db := openTest(t, filepath.Join(t.TempDir(), "m.db"), c)
+	write(t, db, "a 1 1764039600")
+	// Make the sample table refuse the second series' row.
+	if _, err := db.conn.ExecContext(context.Background(), "CREATE TRIGGER no_b BEFORE INSERT ON sample WHEN NEW.value = 666 BEGIN SELECT RAISE(ABORT, 'refused'); END"); err != nil {
+		t.Fatal(err)
+	}
+	b := NewBatch()
+	b.Add([]byte("a"), t0+60, 2)
+	b.Add([]byte("b"), t0, 666)
+	if _, err := db.Write(b); err == nil || !strings.Contains(err.Error(), "refused") {
+		t.Fatalf("write: %v", err)
+	}
+	if got := dump(t, db); !reflect.DeepEqual(got, []string{"a 1 1764039600"}) {
+		t.Errorf("after a failed batch: %q", got)
+	}
+	if _, ok := db.series["b"]; ok {
+		t.Error("the failed batch's series stayed in the cache")
+	}
+	db.conn.ExecContext(context.Background(), "DROP TRIGGER no_b")
+	write(t, db, "b 3 1764039600")
+	if got := dump(t, db); len(got) != 2 {
+		t.Errorf("after a good batch: %q", got)
+	}
+}
+
+func TestHostileNames(t *testing.T) {
+	c := &clock{t0 + 60}
+	db := openTest(t, filepath.Join(t.TempDir(), "m.db"), c)
+	key := `x');DROP/**/TABLE/**/series;--;note='";--`
+	write(t, db, key+" 1 1764039600")
+	if got := dump(t, db); !reflect.DeepEqual(got, []string{key + " 1 1764039600"}) {
+		t.Errorf("got %q", got)
+	}
+}
+
+// TestView reads the metrics view, through our own SQLite and through
+// the system's sqlite3 shell where there is one: the rows must be the
+// samples, the same numbers.
+func TestView(t *testing.T) {
+	c := &clock{t0 + 2*Period}
+	path := filepath.Join(t.TempDir(), "m.db")
+	db := openTest(t, path, c)
+	write(t, db, "disk.used_pct;host=web1;mount=/mnt/my\\040disk 18.62 1764039600",
+		"mem.available_bytes;host=web1 24948719616 1764039660",
+		"odd 0.30000000000000004 1764039600")
+	write(t, db, fmt.Sprintf("load.5m;host=web1 0.27 %d", c.now)) // open period: a plain row
+	want := []string{
+		"2025-11-25 03:00:00|disk.used_pct|host=web1;mount=/mnt/my\\040disk|18.62",
+		"2025-11-25 03:01:00|mem.available_bytes|host=web1|24948719616",
+		"2025-11-25 03:00:00|odd||0.30000000000000004",
+		"2025-11-25 09:00:00|load.5m|host=web1|0.27",
+	}
+	rows, err := db.conn.QueryContext(context.Background(), "SELECT time, name, tags, value FROM metrics ORDER BY name")
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := map[string]bool{}
+	for rows.Next() {
+		var tm, name, tags string
+		var v float64
+		rows.Scan(&tm, &name, &tags, &v)
+		got[fmt.Sprintf("%s|%s|%s|%s", tm, name, tags, strconv.FormatFloat(v, 'f', -1, 64))] = true
+	}
+	rows.Close()
+	for _, w := range want {
+		if !got[w] {
+			t.Errorf("view lacks %q; has %v", w, got)
+		}
+	}
+	db.Close()
+
+	shell, err := exec.LookPath("sqlite3")
+	if err != nil {
+		t.Skip("no sqlite3 shell to read the view with")
+	}
+	// The shell prints 15 significant digits: enough for a person.
+	out, err := exec.Command(shell, path, "SELECT time, name, tags, value FROM metrics ORDER BY name").CombinedOutput()
+	if err != nil {
+		t.Fatalf("sqlite3: %v: %s", err, out)
+	}
+	for _, w := range []string{
+		"2025-11-25 03:00:00|disk.used_pct|host=web1;mount=/mnt/my\\040disk|18.62",
+		"2025-11-25 03:01:00|mem.available_bytes|host=web1|24948719616",
+		"2025-11-25 09:00:00|load.5m|host=web1|0.27",
+	} {
+		if !strings.Contains(string(out), w+"\n") {
+			t.Errorf("the sqlite3 shell's view lacks %q:\n%s", w, out)
+		}
+	}
+}

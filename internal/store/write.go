@@ -1,0 +1,470 @@
+package store
+
+import (
+	"bytes"
+	"context"
+	"database/sql"
+	"errors"
+	"hash/fnv"
+	"strings"
+)
+
+// A Batch holds samples to store in one transaction: all of them or
+// none.
+type Batch struct {
+	keys   []string         // the distinct series, in order of arrival
+	index  map[string]int32 // and their place in keys
+	points []batchPoint
+}
+
+type batchPoint struct {
+	key int32
+	point
+}
+
+// NewBatch returns an empty batch.
+func NewBatch() *Batch { return &Batch{index: map[string]int32{}} }
+
+// Add adds a sample of the series whose canonical text is key (as
+// record.ParseKey gives it). key is copied only the first time.
+func (b *Batch) Add(key []byte, ts int64, v float64) {
+	i, ok := b.index[string(key)]
+	if !ok {
+		i = int32(len(b.keys))
+		k := string(key)
+		b.keys = append(b.keys, k)
+		b.index[k] = i
+	}
+	b.points = append(b.points, batchPoint{i, point{ts, v}})
+}
+
+// Len returns the number of samples in the batch.
+func (b *Batch) Len() int { return len(b.points) }
+
+// Reset empties the batch for reuse.
+func (b *Batch) Reset() {
+	b.keys = b.keys[:0]
+	clear(b.index)
+	b.points = b.points[:0]
+}
+
+// Each calls f with every sample of the batch, in order of arrival, as
+// the series text, time and value: what a spool keeps of a batch that
+// could not be stored.
+func (b *Batch) Each(f func(key string, ts int64, v float64)) {
+	for _, p := range b.points {
+		f(b.keys[p.key], p.ts, p.v)
+	}
+}
+
+// Stats count what a write did.
+type Stats struct {
+	Stored    int // samples
+	NewSeries int
+}
+
+// grace is how long after a period ends its samples are still expected
+// to arrive, before it is packed.
+const grace = 10 * 60
+
+// Write stores the batch in one transaction. A sample of a series and
+// time already stored replaces it. Samples of a closed period are packed
+// into its block at once; those of the open period go into the sample
+// table until it closes. On error nothing of the batch is stored.
+func (db *DB) Write(b *Batch) (Stats, error) {
+	var st Stats
+	w := db.writer()
+	err := db.tx(func() error {
+		var err error
+		st, err = w.write(b)
+		return err
+	})
+	if err != nil {
+		w.forget()
+		return Stats{}, db.fail(err)
+	}
+	return st, nil
+}
+
+func (db *DB) writer() *writer {
+	return &writer{db: db, c: db.conn, ctx: context.Background()}
+}
+
+// A writer is one transaction's work.
+type writer struct {
+	db        *DB
+	c         *sql.Conn
+	ctx       context.Context
+	newSeries []string // added to the cache, to be dropped on rollback
+	newTimes  []string
+	buf, buf2 []byte
+	vals      []float64
+	tss       []int64
+}
+
+// forget drops from the caches what a rolled back transaction added.
+func (w *writer) forget() {
+	w.db.blocks.clear()
+	for _, k := range w.newSeries {
+		delete(w.db.names, w.db.series[k])
+		delete(w.db.series, k)
+	}
+	for _, t := range w.newTimes {
+		delete(w.db.times, t)
+	}
+}
+
+func (w *writer) write(b *Batch) (Stats, error) {
+	var st Stats
+	ids := make([]int64, len(b.keys))
+	for i, k := range b.keys {
+		id, isNew, err := w.seriesID(k)
+		if err != nil {
+			return st, err
+		}
+		ids[i] = id
+		if isNew {
+			st.NewSeries++
+		}
+	}
+	// Group by series and period, keeping the order of arrival in each.
+	groups := map[group][]point{}
+	var order []group
+	for _, p := range b.points {
+		g := group{ids[p.key], periodStart(p.ts)}
+		if _, ok := groups[g]; !ok {
+			order = append(order, g)
+		}
+		groups[g] = append(groups[g], p.point)
+	}
+	closed := w.db.now().Unix() - Period - grace
+	var packs []group
+	for _, g := range order {
+		pts := groups[g]
+		st.Stored += len(pts)
+		if g.t0 <= closed {
+			packs = append(packs, g)
+			continue
+		}
+		if err := w.hot(g.series, g.t0, pts); err != nil {
+			return st, err
+		}
+	}
+	known, err := w.survey(packs)
+	if err != nil {
+		return st, err
+	}
+	for _, g := range packs {
+		if err := w.pack(g, groups[g], known[g]); err != nil {
+			return st, err
+		}
+	}
+	return st, nil
+}
+
+// A group is one series' period.
+type group struct {
+	series, t0 int64
+}
+
+// What a period to pack already has: a block, rows in the sample table.
+type presence struct {
+	block, hot bool
+}
+
+// survey finds which of the periods about to be packed already have a
+// block, and which have rows in the sample table: a query a series and
+// one in all, rather than two a period.
+func (w *writer) survey(gs []group) (map[group]presence, error) {
+	known := map[group]presence{}
+	if len(gs) == 0 {
+		return known, nil
+	}
+	lo, hi := gs[0].t0, gs[0].t0
+	span := map[int64][2]int64{} // series to its periods' range
+	for _, g := range gs {
+		lo, hi = min(lo, g.t0), max(hi, g.t0)
+		r, ok := span[g.series]
+		if !ok {
+			r = [2]int64{g.t0, g.t0}
+		}
+		span[g.series] = [2]int64{min(r[0], g.t0), max(r[1], g.t0)}
+	}
+	scan := func(query string, args []any, f func(g group)) error {
+		rows, err := w.c.QueryContext(w.ctx, query, args...)
+		if err != nil {
+			return err
+		}
+		defer rows.Close()
+		for rows.Next() {
+			var g group
+			if err := rows.Scan(&g.series, &g.t0); err != nil {
+				return err
+			}
+			f(g)
+		}
+		return rows.Err()
+	}
+	err := scan("SELECT series_id, t0 FROM pending WHERE t0 >= ? AND t0 <= ?", []any{lo, hi}, func(g group) {
+		p := known[g]
+		p.hot = true
+		known[g] = p
+	})
+	if err != nil {
+		return nil, err
+	}
+	for series, r := range span {
+		// Blocks this process wrote last need no query.
+		cached := true
+		for t0 := r[0]; t0 <= r[1] && cached; t0 += Period {
+			_, cached = w.db.blocks.get(series, t0)
+		}
+		if cached {
+			for t0 := r[0]; t0 <= r[1]; t0 += Period {
+				p := known[group{series, t0}]
+				p.block = true
+				known[group{series, t0}] = p
+			}
+			continue
+		}
+		err := scan("SELECT series_id, t0 FROM block WHERE series_id = ? AND t0 >= ? AND t0 <= ?", []any{series, r[0], r[1]}, func(g group) {
+			p := known[g]
+			p.block = true
+			known[g] = p
+		})
+		if err != nil {
+			return nil, err
+		}
+	}
+	return known, nil
+}
+
+// seriesID returns the id of the series with canonical text key, adding
+// it when new.
+func (w *writer) seriesID(key string) (int64, bool, error) {
+	if id, ok := w.db.series[key]; ok {
+		return id, false, nil
+	}
+	name, tags, _ := strings.Cut(key, ";")
+	var id int64
+	err := w.c.QueryRowContext(w.ctx, "SELECT id FROM series WHERE name = ? AND tags = ?", name, tags).Scan(&id)
+	isNew := errors.Is(err, sql.ErrNoRows)
+	if isNew {
+		err = w.c.QueryRowContext(w.ctx, "INSERT INTO series (name, tags) VALUES (?, ?) RETURNING id", name, tags).Scan(&id)
+	}
+	if err != nil {
+		return 0, false, err
+	}
+	w.db.series[key] = id
+	w.db.names[id] = key
+	w.newSeries = append(w.newSeries, key)
+	return id, isNew, nil
+}
+
+// hot stores samples of an open period one per row, and notes the
+// period for packing.
+func (w *writer) hot(series, t0 int64, pts []point) error {
+	for _, p := range pts {
+		if _, err := w.c.ExecContext(w.ctx, "INSERT OR REPLACE INTO sample (series_id, ts, value) VALUES (?, ?, ?)", series, p.ts, p.v); err != nil {
+			return err
+		}
+	}
+	_, err := w.c.ExecContext(w.ctx, "INSERT OR IGNORE INTO pending (t0, series_id) VALUES (?, ?)", t0, series)
+	return err
+}
+
+// pack writes a series' period as one block, merging in the block
+// already there and the period's rows in the sample table, and writes
+// its hourly rollups. A period older than the raw retention keeps only
+// its rollups.
+func (w *writer) pack(g group, pts []point, has presence) error {
+	series, t0 := g.series, g.t0
+	var old, hot []point
+	var err error
+	if has.block {
+		if old, err = w.readBlock(series, t0); err != nil {
+			return err
+		}
+	}
+	if has.hot {
+		if hot, err = w.takeHot(series, t0); err != nil {
+			return err
+		}
+	}
+	all := merge(old, hot, pts)
+	if len(all) == 0 {
+		return nil
+	}
+	rs := rollups(all)
+	if keep := w.db.policy.Hourly; keep > 0 {
+		cut := w.db.now().Unix() - int64(keep.Seconds()) - 3600
+		for len(rs) > 0 && rs[0].hour <= cut {
+			rs = rs[1:]
+		}
+	}
+	if err := w.putRollups(series, rs); err != nil {
+		return err
+	}
+	if raw := w.db.policy.Raw; raw > 0 && t0+Period <= w.db.now().Unix()-int64(raw.Seconds()) {
+		w.db.blocks.drop(series, t0)
+		if len(old) > 0 {
+			_, err := w.c.ExecContext(w.ctx, "DELETE FROM block WHERE series_id = ? AND t0 = ?", series, t0)
+			return err
+		}
+		return nil
+	}
+	w.buf = encodeTimes(t0, all, w.buf)
+	tid, err := w.timesID(w.buf)
+	if err != nil {
+		return err
+	}
+	e := encodeValues(all, w.buf2)
+	w.buf2 = e.vals
+	var base any
+	if e.div != 0 {
+		base = e.base
+	}
+	_, err = w.c.ExecContext(w.ctx, "INSERT OR REPLACE INTO block (series_id, t0, times_id, base, div, vals) VALUES (?, ?, ?, ?, ?, ?)",
+		series, t0, tid, base, e.div, string(e.vals))
+	if err == nil {
+		w.db.blocks.put(series, t0, all)
+	}
+	return err
+}
+
+// rollupSQL[n] inserts n rollups in one statement.
+var rollupSQL [4]string
+
+func init() {
+	for n := 1; n < len(rollupSQL); n++ {
+		rollupSQL[n] = "INSERT OR REPLACE INTO rollup (series_id, hour, min, max, sum, count, last) VALUES (?, ?, ?, ?, ?, ?, ?)" +
+			strings.Repeat(", (?, ?, ?, ?, ?, ?, ?)", n-1)
+	}
+}
+
+// putRollups writes a period's rollups, three hours at a time.
+func (w *writer) putRollups(series int64, rs []rollup) error {
+	for len(rs) > 0 {
+		n := min(len(rs), len(rollupSQL)-1)
+		args := make([]any, 0, 7*n)
+		for _, r := range rs[:n] {
+			args = append(args, series, r.hour, r.min, r.max, r.sum, r.count, r.last)
+		}
+		if _, err := w.c.ExecContext(w.ctx, rollupSQL[n], args...); err != nil {
+			return err
+		}
+		rs = rs[n:]
+	}
+	return nil
+}
+
+// readBlock returns the points of a block, none when there is none.
+func (w *writer) readBlock(series, t0 int64) ([]point, error) {
+	if pts, ok := w.db.blocks.get(series, t0); ok {
+		return pts, nil
+	}
+	var tid int64
+	var base sql.NullInt64
+	var e encoded
+	var offsets []byte
+	err := w.c.QueryRowContext(w.ctx, "SELECT b.times_id, b.base, b.div, b.vals, t.offsets FROM block b JOIN times t ON t.id = b.times_id WHERE b.series_id = ? AND b.t0 = ?",
+		series, t0).Scan(&tid, &base, &e.div, &e.vals, &offsets)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	e.base = base.Int64
+	return decodeBlock(t0, offsets, e, &w.tss, &w.vals)
+}
+
+// decodeBlock returns the points of a block, using the scratch slices.
+func decodeBlock(t0 int64, offsets []byte, e encoded, tss *[]int64, vals *[]float64) ([]point, error) {
+	var err error
+	if *tss, err = decodeTimes(t0, offsets, (*tss)[:0]); err != nil {
+		return nil, err
+	}
+	if *vals, err = decodeValues(e, (*vals)[:0]); err != nil {
+		return nil, err
+	}
+	if len(*tss) != len(*vals) {
+		return nil, errors.New("block with more times than values, or fewer")
+	}
+	pts := make([]point, len(*tss))
+	for i := range pts {
+		pts[i] = point{(*tss)[i], (*vals)[i]}
+	}
+	return pts, nil
+}
+
+// takeHot removes and returns a series' rows of a period in the sample
+// table. A period has rows there only while it is pending, which the
+// pending table answers at once.
+func (w *writer) takeHot(series, t0 int64) ([]point, error) {
+	res, err := w.c.ExecContext(w.ctx, "DELETE FROM pending WHERE t0 = ? AND series_id = ?", t0, series)
+	if err != nil {
+		return nil, err
+	}
+	if n, err := res.RowsAffected(); err != nil || n == 0 {
+		return nil, err
+	}
+	rows, err := w.c.QueryContext(w.ctx, "SELECT ts, value FROM sample WHERE series_id = ? AND ts >= ? AND ts < ? ORDER BY ts", series, t0, t0+Period)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var pts []point
+	for rows.Next() {
+		var p point
+		if err := rows.Scan(&p.ts, &p.v); err != nil {
+			return nil, err
+		}
+		pts = append(pts, p)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	rows.Close()
+	_, err = w.c.ExecContext(w.ctx, "DELETE FROM sample WHERE series_id = ? AND ts >= ? AND ts < ?", series, t0, t0+Period)
+	return pts, err
+}
+
+// timesID returns the id of the times row with these offsets, adding it
+// when new.
+func (w *writer) timesID(offsets []byte) (int64, error) {
+	if id, ok := w.db.times[string(offsets)]; ok {
+		return id, nil
+	}
+	h := fnv.New64a()
+	h.Write(offsets)
+	sum := h.Sum64()
+	rows, err := w.c.QueryContext(w.ctx, "SELECT id, offsets FROM times WHERE hash = ?", int64(sum))
+	if err != nil {
+		return 0, err
+	}
+	var id int64
+	for rows.Next() {
+		var have []byte
+		var hid int64
+		if err := rows.Scan(&hid, &have); err != nil {
+			rows.Close()
+			return 0, err
+		}
+		if bytes.Equal(have, offsets) {
+			id = hid
+		}
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return 0, err
+	}
+	if id == 0 {
+		if err := w.c.QueryRowContext(w.ctx, "INSERT INTO times (hash, offsets) VALUES (?, ?) RETURNING id", int64(sum), string(offsets)).Scan(&id); err != nil {
+			return 0, err
+		}
+	}
+	w.db.times[string(offsets)] = id
+	w.newTimes = append(w.newTimes, string(offsets))
+	return id, nil
+}
