@@ -1,21 +1,341 @@
-// Package smstore is the body of sm-store. Store records in the SQLite database.
-//
-// This is a placeholder: the command prints its usage and exits 2 until
-// its issue is done.
+// Package smstore is the body of sm-store: it reads records and keeps
+// them in the SQLite database, losing none: a bad line is reported and
+// set aside, and records that cannot be stored go to the spool.
 package smstore
 
 import (
+	"bufio"
+	"fmt"
 	"io"
+	"os"
+	"strings"
+	"time"
 
 	"sm/internal/cli"
+	"sm/internal/store"
+	"sm/internal/when"
+)
+
+const doc = `
+Read records from the files, or from standard input when there are none
+(or "-"), and store them in the database. Silent on success. A bad line
+is reported as FILE:LINE and the good lines around it are stored; the
+exit status is then 1.
+
+  * * * * * sm-sample | sm-store --spool /var/spool/sm/pending
+
+With --retention or --compact, standard input is read only when "-" is
+given.`
+
+// Batches are committed at this size, or this age, whichever comes first.
+const (
+	batchSize = 10000
+	batchAge  = time.Second
+	maxShown  = 20 // bad lines reported one by one
 )
 
 // Main runs sm-store with args and returns its exit status.
-func Main(args []string, _ io.Reader, stdout, stderr io.Writer) int {
-	c := cli.New("sm-store", "[--db PATH] [FILE]...", "Store records in the SQLite database.\n\nNot implemented yet.", stdout, stderr)
+func Main(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+	c := cli.New("sm-store", "[OPTION]... [FILE]...", doc, stdout, stderr)
+	f := c.Flags
+	dbPath := cli.DBFlag(f)
+	wait := f.Duration("wait", 30*time.Second, "wait up to `DURATION` for other processes' locks")
+	verbose := f.BoolP("verbose", "v", false, "print a one-line summary")
+	rejectPath := f.String("reject", "", "append every rejected line, verbatim, to `FILE`")
+	spoolPath := f.String("spool", "", "keep records that cannot be stored in `FILE`, and store them first next time")
+	retention := f.String("retention", "", "set how long samples are kept: `raw=DUR,hourly=DUR` (DUR as 400d, 5y, or forever)")
+	compact := f.Bool("compact", false, "do all pending packing and pruning now, and give freed space back")
 	if code, done := c.Parse(args); done {
 		return code
 	}
-	c.PrintUsage(stderr)
-	return cli.Usage
+	var policy *retentionChange
+	if *retention != "" {
+		p, err := parseRetention(*retention)
+		if err != nil {
+			return c.UsageError("--retention: %v", err)
+		}
+		policy = &p
+	}
+	files := f.Args()
+	if len(files) == 0 && policy == nil && !*compact {
+		files = []string{"-"}
+	}
+
+	r := &run{Command: c, stdin: stdin, wait: *wait}
+	defer r.close()
+	if *rejectPath != "" {
+		rf, err := os.OpenFile(*rejectPath, os.O_WRONLY|os.O_APPEND|os.O_CREATE, 0o640)
+		if err != nil {
+			return c.Fail(err)
+		}
+		r.reject = bufio.NewWriter(rf)
+		r.rejectFile = rf
+	}
+	if *spoolPath != "" {
+		if err := r.lockSpool(*spoolPath); err != nil {
+			return c.Fail(err)
+		}
+	}
+	path, err := store.Resolve(*dbPath)
+	if err != nil {
+		return c.Fail(err)
+	}
+	r.db, r.dbErr = store.Open(path, store.Options{Wait: *wait, Now: cli.Now})
+	if r.dbErr != nil {
+		r.failed(r.dbErr)
+	}
+	if r.db != nil && policy != nil {
+		p := policy.apply(r.db.Policy())
+		if err := r.db.SetPolicy(p); err != nil {
+			r.failed(err)
+		} else if *verbose {
+			fmt.Fprintf(stdout, "retention raw=%s,hourly=%s\n", formatRetention(p.Raw), formatRetention(p.Hourly))
+		}
+	}
+	r.ingest(files)
+	if r.db != nil && r.dbErr == nil {
+		if *compact {
+			if err := r.db.Compact(); err != nil {
+				r.failed(err)
+			}
+		} else if r.read > 0 {
+			if _, err := r.db.Maintain(store.DefaultWork); err != nil {
+				r.failed(err)
+			}
+		}
+	}
+	r.finish()
+	if *verbose && r.read+r.bad > 0 {
+		fmt.Fprintf(stdout, "stored %d records, %d rejected, %d series new\n", r.stored, r.bad, r.newSeries)
+	}
+	return r.status
+}
+
+// A run is one sm-store's state.
+type run struct {
+	*cli.Command
+	stdin  io.Reader
+	wait   time.Duration
+	db     *store.DB
+	dbErr  error // the first storage failure: nothing more is written
+	status int
+
+	read, stored, newSeries, bad, unstored int
+
+	reject     *bufio.Writer
+	rejectFile *os.File
+	spool      *spool
+}
+
+// failed reports a storage failure, once, and stops storing.
+func (r *run) failed(err error) {
+	if r.dbErr == nil || r.dbErr == err {
+		r.Warn(err)
+	}
+	r.dbErr = err
+	r.status = cli.Fail
+}
+
+func (r *run) close() {
+	if r.db != nil {
+		r.db.Close()
+	}
+	if r.spool != nil {
+		r.spool.close()
+	}
+	if r.rejectFile != nil {
+		r.rejectFile.Close()
+	}
+}
+
+// ingest stores the records of the spool, then of each file.
+func (r *run) ingest(files []string) {
+	chunks := make(chan *chunk, 4)
+	go r.readAll(files, chunks)
+	b := store.NewBatch()
+	var started time.Time
+	timer := time.NewTimer(time.Hour)
+	timer.Stop()
+	// The spool's records come first. Those of the open batch are its
+	// first fromSpool; once the spool is read to its end and all of them
+	// are stored, the spool is emptied.
+	fromSpool, spoolEnd := 0, false
+	drain := func() {
+		if r.spool != nil && spoolEnd && fromSpool == 0 && r.dbErr == nil && !r.spool.emptied {
+			if err := r.spool.empty(); err != nil {
+				r.Warn(err)
+				r.status = cli.Fail
+			}
+		}
+	}
+	commit := func() {
+		timer.Stop()
+		if b.Len() == 0 {
+			drain()
+			return
+		}
+		if r.dbErr == nil {
+			st, err := r.db.Write(b)
+			if err == nil {
+				r.stored += st.Stored
+				r.newSeries += st.NewSeries
+				fromSpool = 0
+				b.Reset()
+				drain()
+				return
+			}
+			r.failed(err)
+		}
+		// The batch is lost to the database: keep what was not already
+		// in the spool.
+		n := 0
+		b.Each(func(key string, ts int64, v float64) {
+			if n >= fromSpool {
+				r.keep(key, ts, v)
+			}
+			n++
+		})
+		fromSpool = 0
+		b.Reset()
+	}
+	for {
+		var c *chunk
+		var ok bool
+		select {
+		case c, ok = <-chunks:
+		case <-timer.C:
+			commit()
+			continue
+		}
+		if !ok {
+			break
+		}
+		if c.spoolEnd {
+			spoolEnd = true
+		}
+		for _, e := range c.errs {
+			r.badLine(e)
+		}
+		for i := range c.recs {
+			rec := &c.recs[i]
+			if b.Len() == 0 {
+				started = time.Now()
+				timer.Reset(batchAge)
+			}
+			b.Add(c.keys[rec.keyFrom:rec.keyTo], rec.ts, rec.v)
+			r.read++
+			if c.spool {
+				fromSpool++
+			}
+			if b.Len() >= batchSize {
+				commit()
+			}
+		}
+		if b.Len() > 0 && time.Since(started) >= batchAge {
+			commit()
+		}
+		if c.ioErr != nil {
+			r.Warn(c.ioErr)
+			r.status = cli.Fail
+		}
+	}
+	commit()
+}
+
+// badLine reports a malformed line: the first few one by one, the rest
+// counted at the end.
+func (r *run) badLine(err error) {
+	r.bad++
+	r.status = cli.Fail
+	if r.bad <= maxShown {
+		r.Warn(err)
+	}
+}
+
+// keep puts a record that could not be stored into the spool, or counts
+// it lost.
+func (r *run) keep(key string, ts int64, v float64) {
+	if r.spool != nil && r.spool.add(key, ts, v) == nil {
+		r.unstored++
+		return
+	}
+	r.unstored++
+	if r.spool != nil {
+		r.spool.lost++
+	}
+}
+
+// finish reports what was not stored and flushes the side files.
+func (r *run) finish() {
+	if r.bad > maxShown {
+		r.Warnf("%d more bad lines not shown", r.bad-maxShown)
+	}
+	if r.reject != nil {
+		if err := r.reject.Flush(); err != nil {
+			r.Warn(err)
+			r.status = cli.Fail
+		}
+	}
+	if r.unstored == 0 {
+		return
+	}
+	if r.spool != nil {
+		if err := r.spool.flush(); err != nil {
+			r.Warn(err)
+			r.status = cli.Fail
+		} else if r.spool.lost == 0 {
+			r.Warnf("%d records kept in %s, to be stored next time", r.unstored, r.spool.path)
+			return
+		}
+	}
+	r.Warnf("%d records not stored", r.unstored)
+}
+
+// A retentionChange is what --retention sets: either period, or both.
+type retentionChange struct {
+	raw, hourly *time.Duration
+}
+
+func (c retentionChange) apply(p store.Policy) store.Policy {
+	if c.raw != nil {
+		p.Raw = *c.raw
+	}
+	if c.hourly != nil {
+		p.Hourly = *c.hourly
+	}
+	return p
+}
+
+// parseRetention parses raw=DUR,hourly=DUR, either part alone too.
+func parseRetention(s string) (retentionChange, error) {
+	var c retentionChange
+	for _, part := range strings.Split(s, ",") {
+		k, v, ok := strings.Cut(part, "=")
+		if !ok || (k != "raw" && k != "hourly") || (k == "raw" && c.raw != nil) || (k == "hourly" && c.hourly != nil) {
+			return c, fmt.Errorf("%q: want raw=DURATION,hourly=DURATION", s)
+		}
+		var d time.Duration
+		if v != "forever" {
+			var err error
+			if d, err = when.ParseDuration(v); err != nil {
+				return c, err
+			}
+			if d < time.Hour {
+				return c, fmt.Errorf("%s=%s: keep samples at least an hour", k, v)
+			}
+		}
+		if k == "raw" {
+			c.raw = &d
+		} else {
+			c.hourly = &d
+		}
+	}
+	return c, nil
+}
+
+func formatRetention(d time.Duration) string {
+	if d == 0 {
+		return "forever"
+	}
+	return when.FormatDuration(d)
 }

@@ -1,0 +1,119 @@
+package smstore
+
+import (
+	"errors"
+	"io"
+	"os"
+
+	"sm/internal/cli"
+	"sm/internal/record"
+)
+
+// A chunk is a run of parsed records handed from the reading goroutine
+// to the writing one: parsing a file and storing the last chunk go on at
+// once, on two cores.
+type chunk struct {
+	keys     []byte // the series texts, end to end
+	recs     []rec
+	errs     []error // bad lines
+	ioErr    error   // a file that could not be read
+	spool    bool    // the records come from the spool
+	spoolEnd bool    // the spool has been read to its end
+}
+
+type rec struct {
+	keyFrom, keyTo int32
+	ts             int64
+	v              float64
+}
+
+// chunkSize is the most records a chunk holds; a chunk also goes when
+// the input has nothing more buffered, so that a trickle from tail -f is
+// stored as it comes.
+const chunkSize = 2048
+
+// readAll parses the spool and the files in turn and sends their
+// records, then closes out.
+func (r *run) readAll(files []string, out chan<- *chunk) {
+	defer close(out)
+	if r.spool != nil && r.spool.size > 0 {
+		// A descriptor of its own: the run appends to the spool through
+		// the locked one, which moves that one's offset.
+		if f, err := os.Open(r.spool.path); err != nil {
+			out <- &chunk{ioErr: err}
+		} else {
+			r.readOne(io.LimitReader(f, r.spool.size), r.spool.path, true, out)
+			f.Close()
+		}
+		out <- &chunk{spoolEnd: true}
+	}
+	for _, name := range files {
+		if name == "-" {
+			r.readOne(r.stdin, "stdin", false, out)
+			continue
+		}
+		f, err := os.Open(name)
+		if err != nil {
+			out <- &chunk{ioErr: err}
+			continue
+		}
+		r.readOne(f, name, false, out)
+		f.Close()
+	}
+}
+
+func (r *run) readOne(in io.Reader, name string, spool bool, out chan<- *chunk) {
+	rd := record.NewReader(in, name)
+	rd.Now = cli.Now
+	if r.reject != nil {
+		rd.Reject = r.reject
+	}
+	c := &chunk{spool: spool}
+	send := func() {
+		if len(c.recs) > 0 || len(c.errs) > 0 || c.ioErr != nil {
+			out <- c
+			c = &chunk{spool: spool}
+		}
+	}
+	var key []byte
+	// The time of records without one: read once a chunk, not once a
+	// line, as a chunk is sent as soon as the input pauses.
+	now := cli.Now().Unix()
+	for {
+		line, err := rd.NextLine()
+		if err == nil {
+			var v float64
+			var ts int64
+			key, v, ts, err = record.ParseKey(line, now, key)
+			if err != nil {
+				err = rd.Error(err)
+			} else {
+				from := int32(len(c.keys))
+				c.keys = append(c.keys, key...)
+				c.recs = append(c.recs, rec{from, int32(len(c.keys)), ts, v})
+			}
+		}
+		var le *record.LineError
+		switch {
+		case err == nil:
+		case errors.As(err, &le):
+			c.errs = append(c.errs, err)
+			if r.reject != nil && !errors.Is(err, record.ErrLong) {
+				// Overlong lines went to Reject whole as they were read.
+				r.reject.Write(rd.Raw())
+				r.reject.WriteByte('\n')
+			}
+		case err == io.EOF:
+			send()
+			return
+		default:
+			c.ioErr = err
+			send()
+			return
+		}
+		if len(c.recs) >= chunkSize || !rd.Buffered() {
+			send()
+			now = cli.Now().Unix()
+		}
+	}
+}
