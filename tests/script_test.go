@@ -5,9 +5,11 @@ package tests
 import (
 	"bufio"
 	"bytes"
+	"fmt"
 	"io"
 	"os"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -21,6 +23,7 @@ import (
 	"sm/internal/cmd/smsample"
 	"sm/internal/cmd/smstore"
 	"sm/internal/record"
+	"sm/internal/store"
 )
 
 type mainFunc func(args []string, stdin io.Reader, stdout, stderr io.Writer) int
@@ -65,6 +68,7 @@ func TestScripts(t *testing.T) {
 		},
 		Cmds: map[string]func(ts *testscript.TestScript, neg bool, args []string){
 			"records": cmdRecords,
+			"dbdump":  cmdDBDump,
 		},
 		RequireExplicitExec: true,
 	})
@@ -101,4 +105,25 @@ func cmdRecords(ts *testscript.TestScript, neg bool, args []string) {
 		ts.Fatalf("output does not end with a newline")
 	}
 	ts.Logf("%d records", n)
+}
+
+// cmdDBDump prints every sample of a database, series by series in
+// their canonical order, as records: dbdump DB.
+func cmdDBDump(ts *testscript.TestScript, neg bool, args []string) {
+	if neg || len(args) != 1 {
+		ts.Fatalf("usage: dbdump DB")
+	}
+	db, err := store.Open(ts.MkAbs(args[0]), store.Options{ReadOnly: true})
+	ts.Check(err)
+	defer db.Close()
+	series, err := db.AllSeries()
+	ts.Check(err)
+	slices.SortFunc(series, func(a, b store.Series) int { return strings.Compare(a.Key(), b.Key()) })
+	for _, s := range series {
+		err := db.Scan(s.ID, 0, record.MaxTime+1, func(t int64, v float64) error {
+			_, err := fmt.Fprintf(ts.Stdout(), "%s %s %d\n", s.Key(), record.AppendValue(nil, v), t)
+			return err
+		})
+		ts.Check(err)
+	}
 }
