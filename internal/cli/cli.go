@@ -80,6 +80,12 @@ func (c *Command) Parse(args []string) (code int, done bool) {
 	return OK, false
 }
 
+// DBFlag defines --db, the same in every tool that reads or writes the
+// database.
+func DBFlag(f *pflag.FlagSet) *string {
+	return f.String("db", "", "the database `PATH` (default: $SM_DB, else /var/lib/sm/metrics.db for root, else $XDG_DATA_HOME/sm/metrics.db)")
+}
+
 // PrintUsage writes the usage line, the description and the flags.
 func (c *Command) PrintUsage(w io.Writer) {
 	fmt.Fprintf(w, "Usage: %s %s\n", c.Name, c.Synopsis)

@@ -57,12 +57,14 @@ type encoded struct {
 // encodeValues encodes the values of points, in order.
 func encodeValues(pts []point, buf []byte) encoded {
 	buf = append(buf[:0], '[')
+	ks := make([]int8, len(pts))
 	k := 0
-	for _, p := range pts {
+	for i, p := range pts {
 		d := decimals(p.v)
 		if d < 0 {
 			return encodeRaw(pts, buf)
 		}
+		ks[i] = int8(d)
 		k = max(k, d)
 	}
 	// Each value as an integer with k decimals: its own integer, exact by
@@ -71,7 +73,7 @@ func encodeValues(pts []point, buf []byte) encoded {
 	ns := make([]int64, len(pts))
 	base := int64(math.MaxInt64)
 	for i, p := range pts {
-		d := decimals(p.v)
+		d := int(ks[i])
 		n := int64(math.Round(p.v * pow10[d]))
 		for range k - d {
 			n *= 10
@@ -213,6 +215,26 @@ type rollup struct {
 	count               int64
 }
 
+// touched keeps the rollups of the hours that hold a point of news.
+func touched(rs []rollup, news ...[]point) []rollup {
+	out := rs[:0]
+	for _, r := range rs {
+		hit := false
+		for _, n := range news {
+			for _, p := range n {
+				if p.ts-p.ts%3600 == r.hour {
+					hit = true
+					break
+				}
+			}
+		}
+		if hit {
+			out = append(out, r)
+		}
+	}
+	return out
+}
+
 // rollups sums up points, in time order, by hour.
 func rollups(pts []point) []rollup {
 	var out []rollup
@@ -239,8 +261,9 @@ type blockCache struct {
 	points int
 }
 
-// maxCached bounds the points a blockCache holds: 4 MB.
-const maxCached = 1 << 18
+// maxCached bounds the points a blockCache holds: 2 MB, a period of a
+// minute-by-minute stream of 700 series.
+const maxCached = 1 << 17
 
 func (c *blockCache) get(series, t0 int64) ([]point, bool) {
 	pts, ok := c.m[[2]int64{series, t0}]

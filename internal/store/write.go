@@ -265,12 +265,11 @@ func (w *writer) seriesID(key string) (int64, bool, error) {
 // period for packing.
 func (w *writer) hot(series, t0 int64, pts []point) error {
 	for _, p := range pts {
-		if _, err := w.c.ExecContext(w.ctx, "INSERT OR REPLACE INTO sample (series_id, ts, value) VALUES (?, ?, ?)", series, p.ts, p.v); err != nil {
+		if err := w.exec("INSERT OR REPLACE INTO sample (series_id, ts, value) VALUES (?, ?, ?)", series, p.ts, p.v); err != nil {
 			return err
 		}
 	}
-	_, err := w.c.ExecContext(w.ctx, "INSERT OR IGNORE INTO pending (t0, series_id) VALUES (?, ?)", t0, series)
-	return err
+	return w.exec("INSERT OR IGNORE INTO pending (t0, series_id) VALUES (?, ?)", t0, series)
 }
 
 // pack writes a series' period as one block, merging in the block
@@ -295,7 +294,8 @@ func (w *writer) pack(g group, pts []point, has presence) error {
 	if len(all) == 0 {
 		return nil
 	}
-	rs := rollups(all)
+	// Only the hours with new samples change.
+	rs := touched(rollups(all), hot, pts)
 	if keep := w.db.policy.Hourly; keep > 0 {
 		cut := w.db.now().Unix() - int64(keep.Seconds()) - 3600
 		for len(rs) > 0 && rs[0].hour <= cut {
@@ -324,12 +324,31 @@ func (w *writer) pack(g group, pts []point, has presence) error {
 	if e.div != 0 {
 		base = e.base
 	}
-	_, err = w.c.ExecContext(w.ctx, "INSERT OR REPLACE INTO block (series_id, t0, times_id, base, div, vals) VALUES (?, ?, ?, ?, ?, ?)",
-		series, t0, tid, base, e.div, string(e.vals))
+	if has.block {
+		// In place: a REPLACE would delete the row and its index entry
+		// and write both again.
+		err = w.exec("UPDATE block SET times_id = ?, base = ?, div = ?, vals = ? WHERE series_id = ? AND t0 = ?",
+			tid, base, e.div, string(e.vals), series, t0)
+	} else {
+		err = w.exec("INSERT INTO block (series_id, t0, times_id, base, div, vals) VALUES (?, ?, ?, ?, ?, ?)",
+			series, t0, tid, base, e.div, string(e.vals))
+	}
 	if err == nil {
 		w.db.blocks.put(series, t0, all)
 	}
 	return err
+}
+
+// exec runs a statement that returns no rows. It goes through Query:
+// go-sqlite3 then binds and steps in one call into C, where Exec makes
+// one a value, and calls into C are most of what a small statement
+// costs.
+func (w *writer) exec(query string, args ...any) error {
+	rows, err := w.c.QueryContext(w.ctx, query, args...)
+	if err != nil {
+		return err
+	}
+	return rows.Close()
 }
 
 // rollupSQL[n] inserts n rollups in one statement.
@@ -350,7 +369,7 @@ func (w *writer) putRollups(series int64, rs []rollup) error {
 		for _, r := range rs[:n] {
 			args = append(args, series, r.hour, r.min, r.max, r.sum, r.count, r.last)
 		}
-		if _, err := w.c.ExecContext(w.ctx, rollupSQL[n], args...); err != nil {
+		if err := w.exec(rollupSQL[n], args...); err != nil {
 			return err
 		}
 		rs = rs[n:]

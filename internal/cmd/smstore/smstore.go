@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"runtime/debug"
 	"strings"
 	"time"
 
@@ -34,8 +35,14 @@ const (
 	maxShown  = 20 // bad lines reported one by one
 )
 
+// memoryLimit is the soft limit of the Go heap: sm-store keeps at most a
+// batch and a few chunks, whatever the input, and a collector left to
+// its default would let garbage double that before collecting.
+const memoryLimit = 16 << 20
+
 // Main runs sm-store with args and returns its exit status.
 func Main(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+	debug.SetMemoryLimit(memoryLimit)
 	c := cli.New("sm-store", "[OPTION]... [FILE]...", doc, stdout, stderr)
 	f := c.Flags
 	dbPath := cli.DBFlag(f)
