@@ -6,11 +6,13 @@ package cli
 import (
 	"fmt"
 	"io"
+	"os"
 	"runtime/debug"
 	"strings"
 	"time"
 
 	"github.com/spf13/pflag"
+	"golang.org/x/sys/unix"
 )
 
 // Exit statuses of every command.
@@ -78,6 +80,17 @@ func (c *Command) Parse(args []string) (code int, done bool) {
 		return OK, true
 	}
 	return OK, false
+}
+
+// IsTerminal reports whether w is a terminal: the tools print for people
+// there, and for programs anywhere else.
+func IsTerminal(w io.Writer) bool {
+	f, ok := w.(*os.File)
+	if !ok {
+		return false
+	}
+	_, err := unix.IoctlGetTermios(int(f.Fd()), unix.TCGETS)
+	return err == nil
 }
 
 // DBFlag defines --db, the same in every tool that reads or writes the

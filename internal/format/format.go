@@ -28,6 +28,13 @@ type Writer interface {
 type Options struct {
 	// Location is the time zone for human-readable times; nil means UTC.
 	Location *time.Location
+	// Columns are the tag keys of the records to come, for the formats
+	// with a column per tag, which must know them before the first row.
+	Columns []string
+	// Widths are the widest values each column will hold, by column name
+	// ("name" or a tag key), where known: a table that streams sets its
+	// widths before it has seen every row.
+	Widths map[string]int
 }
 
 // A Factory makes a Writer that writes to w.

@@ -31,15 +31,15 @@ func (j *jsonLines) Write(r *record.Record) error {
 	b = append(b, `","ts":`...)
 	b = strconv.AppendInt(b, r.Time, 10)
 	b = append(b, `,"name":`...)
-	b = appendJSONString(b, r.Name)
+	b = AppendJSONString(b, r.Name)
 	b = append(b, `,"tags":{`...)
 	for i, t := range r.Tags {
 		if i > 0 {
 			b = append(b, ',')
 		}
-		b = appendJSONString(b, t.Key)
+		b = AppendJSONString(b, t.Key)
 		b = append(b, ':')
-		b = appendJSONString(b, t.Value)
+		b = AppendJSONString(b, t.Value)
 	}
 	b = append(b, `},"value":`...)
 	b = record.AppendValue(b, r.Value)
@@ -51,9 +51,9 @@ func (j *jsonLines) Write(r *record.Record) error {
 
 func (j *jsonLines) Close() error { return j.w.Flush() }
 
-// appendJSONString quotes s as a JSON string. Unlike encoding/json it
+// AppendJSONString appends s quoted as a JSON string. Unlike encoding/json it
 // leaves <, > and & alone; bytes that are not UTF-8 become U+FFFD.
-func appendJSONString(b []byte, s string) []byte {
+func AppendJSONString(b []byte, s string) []byte {
 	const hex = "0123456789abcdef"
 	b = append(b, '"')
 	for i := 0; i < len(s); {

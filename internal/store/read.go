@@ -3,6 +3,8 @@ package store
 import (
 	"context"
 	"database/sql"
+	"errors"
+	"fmt"
 	"strings"
 )
 
@@ -50,75 +52,126 @@ func (db *DB) SeriesID(key string) (int64, error) {
 	return id, db.fail(err)
 }
 
+// FindSeries returns the series whose name matches one of the globs
+// (any name when there are none, * and ? as in the shell), whose tags
+// include every one of with and none of without (TAG=VALUE in canonical
+// text), ordered by name and tags. The patterns reach SQLite as
+// parameters, never as SQL.
+func (db *DB) FindSeries(globs, with, without []string) ([]Series, error) {
+	var q strings.Builder
+	var args []any
+	q.WriteString("SELECT id, name, tags FROM series WHERE 1")
+	if len(globs) > 0 {
+		q.WriteString(" AND (0")
+		for _, g := range globs {
+			q.WriteString(" OR name GLOB ?")
+			args = append(args, g)
+		}
+		q.WriteString(")")
+	}
+	for _, t := range with {
+		q.WriteString(" AND instr(';' || tags || ';', ?) > 0")
+		args = append(args, ";"+t+";")
+	}
+	for _, t := range without {
+		q.WriteString(" AND instr(';' || tags || ';', ?) = 0")
+		args = append(args, ";"+t+";")
+	}
+	q.WriteString(" ORDER BY name, tags")
+	rows, err := db.conn.QueryContext(context.Background(), q.String(), args...)
+	if err != nil {
+		return nil, db.fail(err)
+	}
+	defer rows.Close()
+	var out []Series
+	for rows.Next() {
+		var s Series
+		if err := rows.Scan(&s.ID, &s.Name, &s.Tags); err != nil {
+			return nil, db.fail(err)
+		}
+		out = append(out, s)
+	}
+	return out, db.fail(rows.Err())
+}
+
 // Scan calls fn with each sample of a series from from up to, not
-// including, to, in time order.
+// including, to, in time order. It streams: memory does not grow with
+// the range. fn must not use the database.
 func (db *DB) Scan(series, from, to int64, fn func(ts int64, v float64) error) error {
-	pts, err := db.points(context.Background(), series, from, to)
+	ctx := context.Background()
+	// The open period's rows: few, and kept aside to merge in.
+	var hot []point
+	rows, err := db.conn.QueryContext(ctx, "SELECT ts, value FROM sample WHERE series_id = ? AND ts >= ? AND ts < ? ORDER BY ts", series, from, to)
 	if err != nil {
 		return db.fail(err)
 	}
-	for _, p := range pts {
-		if err := fn(p.ts, p.v); err != nil {
-			return err
-		}
-	}
-	return nil
-}
-
-func (db *DB) points(ctx context.Context, series, from, to int64) ([]point, error) {
-	var blocks, hot []point
-	rows, err := db.conn.QueryContext(ctx, `SELECT b.t0, b.base, b.div, b.vals, t.offsets
-		FROM block b JOIN times t ON t.id = b.times_id
-		WHERE b.series_id = ? AND b.t0 > ? AND b.t0 < ? ORDER BY b.t0`, series, from-Period, to)
-	if err != nil {
-		return nil, err
-	}
-	var tss []int64
-	var vals []float64
-	for rows.Next() {
-		var t0 int64
-		var base sql.NullInt64
-		var e encoded
-		var offsets []byte
-		if err := rows.Scan(&t0, &base, &e.div, &e.vals, &offsets); err != nil {
-			rows.Close()
-			return nil, err
-		}
-		e.base = base.Int64
-		pts, err := decodeBlock(t0, offsets, e, &tss, &vals)
-		if err != nil {
-			rows.Close()
-			return nil, err
-		}
-		for _, p := range pts {
-			if p.ts >= from && p.ts < to {
-				blocks = append(blocks, p)
-			}
-		}
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
-		return nil, err
-	}
-	rows, err = db.conn.QueryContext(ctx, "SELECT ts, value FROM sample WHERE series_id = ? AND ts >= ? AND ts < ? ORDER BY ts", series, from, to)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
 	for rows.Next() {
 		var p point
 		if err := rows.Scan(&p.ts, &p.v); err != nil {
-			return nil, err
+			rows.Close()
+			return db.fail(err)
 		}
 		hot = append(hot, p)
 	}
+	rows.Close()
 	if err := rows.Err(); err != nil {
-		return nil, err
+		return db.fail(err)
 	}
-	if len(hot) == 0 {
-		return blocks, nil
+	emitHot := func(before int64) error {
+		for len(hot) > 0 && hot[0].ts < before {
+			if err := fn(hot[0].ts, hot[0].v); err != nil {
+				return err
+			}
+			hot = hot[1:]
+		}
+		return nil
 	}
-	return merge(blocks, hot), nil
+	rows, err = db.conn.QueryContext(ctx, `SELECT b.t0, b.base, b.div, b.vals, t.offsets
+		FROM block b JOIN times t ON t.id = b.times_id
+		WHERE b.series_id = ? AND b.t0 > ? AND b.t0 < ? ORDER BY b.t0`, series, from-Period, to)
+	if err != nil {
+		return db.fail(err)
+	}
+	defer rows.Close()
+	var tss []int64
+	var vals []float64
+	var e encoded
+	var offsets []byte
+	for rows.Next() {
+		var t0 int64
+		var base sql.NullInt64
+		if err := rows.Scan(&t0, &base, &e.div, &e.vals, &offsets); err != nil {
+			return db.fail(err)
+		}
+		e.base = base.Int64
+		if tss, err = decodeTimes(t0, offsets, tss[:0]); err == nil {
+			vals, err = decodeValues(e, vals[:0])
+		}
+		if err == nil && len(tss) != len(vals) {
+			err = errors.New("block with more times than values, or fewer")
+		}
+		if err != nil {
+			return db.fail(fmt.Errorf("series %d, block %d: %w", series, t0, err))
+		}
+		for i, ts := range tss {
+			if ts < from || ts >= to {
+				continue
+			}
+			if err := emitHot(ts); err != nil {
+				return err
+			}
+			if len(hot) > 0 && hot[0].ts == ts {
+				continue // the sample table's is the later
+			}
+			if err := fn(ts, vals[i]); err != nil {
+				return err
+			}
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return db.fail(err)
+	}
+	return emitHot(to)
 }
 
 // A Rollup is one series' summary of one hour.
@@ -146,4 +199,15 @@ func (db *DB) Rollups(series, from, to int64, fn func(Rollup) error) error {
 		}
 	}
 	return db.fail(rows.Err())
+}
+
+// RollupsBefore reports whether a series has rollups of hours before ts:
+// samples of those hours were there once, and were pruned.
+func (db *DB) RollupsBefore(series, ts int64) (bool, error) {
+	var one int
+	err := db.conn.QueryRowContext(context.Background(), "SELECT 1 FROM rollup WHERE series_id = ? AND hour < ? LIMIT 1", series, ts).Scan(&one)
+	if err == sql.ErrNoRows {
+		return false, nil
+	}
+	return err == nil, db.fail(err)
 }

@@ -421,3 +421,65 @@ func TestView(t *testing.T) {
 		}
 	}
 }
+
+func TestFindSeries(t *testing.T) {
+	c := &clock{t0 + 60}
+	db := openTest(t, filepath.Join(t.TempDir(), "m.db"), c)
+	write(t, db,
+		"disk.used_pct;host=web1;mount=/ 1 1764039600",
+		"disk.used_pct;host=web2;mount=/var 1 1764039600",
+		"disk.avail_bytes;host=web1;mount=/ 1 1764039600",
+		"mem.used_pct;host=web1 1 1764039600",
+		"odd'name;host=web1 1 1764039600",
+	)
+	keys := func(ss []Series, err error) []string {
+		if err != nil {
+			t.Fatal(err)
+		}
+		var out []string
+		for _, s := range ss {
+			out = append(out, s.Key())
+		}
+		return out
+	}
+	tests := []struct {
+		globs, with, without []string
+		want                 []string
+	}{
+		{nil, nil, nil, []string{"disk.avail_bytes;host=web1;mount=/", "disk.used_pct;host=web1;mount=/", "disk.used_pct;host=web2;mount=/var", "mem.used_pct;host=web1", "odd'name;host=web1"}},
+		{[]string{"disk.*"}, nil, nil, []string{"disk.avail_bytes;host=web1;mount=/", "disk.used_pct;host=web1;mount=/", "disk.used_pct;host=web2;mount=/var"}},
+		{[]string{"*.used_pct", "odd*"}, nil, nil, []string{"disk.used_pct;host=web1;mount=/", "disk.used_pct;host=web2;mount=/var", "mem.used_pct;host=web1", "odd'name;host=web1"}},
+		{[]string{"*.used_pct"}, []string{"host=web1"}, nil, []string{"disk.used_pct;host=web1;mount=/", "mem.used_pct;host=web1"}},
+		{[]string{"disk.*"}, []string{"host=web1", "mount=/"}, nil, []string{"disk.avail_bytes;host=web1;mount=/", "disk.used_pct;host=web1;mount=/"}},
+		{nil, nil, []string{"host=web1"}, []string{"disk.used_pct;host=web2;mount=/var"}},
+		// A tag value is matched whole: mount=/ is not mount=/var.
+		{nil, []string{"mount=/"}, nil, []string{"disk.avail_bytes;host=web1;mount=/", "disk.used_pct;host=web1;mount=/"}},
+		{[]string{"x' OR 1=1 --"}, nil, nil, nil},
+		{nil, []string{"host=web1' OR '1'='1"}, nil, nil},
+	}
+	for _, tt := range tests {
+		if got := keys(db.FindSeries(tt.globs, tt.with, tt.without)); !reflect.DeepEqual(got, tt.want) {
+			t.Errorf("FindSeries(%q, %q, %q) = %q, want %q", tt.globs, tt.with, tt.without, got, tt.want)
+		}
+	}
+}
+
+// TestScanMerges: a series with both a block and rows in the sample
+// table (another process's clock) reads back in order, the row winning.
+func TestScanMerges(t *testing.T) {
+	c := &clock{t0 + 2*Period}
+	db := openTest(t, filepath.Join(t.TempDir(), "m.db"), c)
+	write(t, db, "x 1 1764039600", "x 2 1764039720")
+	if _, err := db.conn.ExecContext(context.Background(), "INSERT INTO sample VALUES (1, 1764039660, 5), (1, 1764039720, 6), (1, 1764039780, 7)"); err != nil {
+		t.Fatal(err)
+	}
+	want := []string{"x 1 1764039600", "x 5 1764039660", "x 6 1764039720", "x 7 1764039780"}
+	if got := dump(t, db); !reflect.DeepEqual(got, want) {
+		t.Errorf("got %q, want %q", got, want)
+	}
+	var got []int64
+	db.Scan(1, 1764039660, 1764039780, func(ts int64, v float64) error { got = append(got, ts); return nil })
+	if !reflect.DeepEqual(got, []int64{1764039660, 1764039720}) {
+		t.Errorf("a range: %v", got)
+	}
+}

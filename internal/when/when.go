@@ -88,3 +88,61 @@ func FormatDuration(d time.Duration) string {
 	}
 	return b.String()
 }
+
+// layouts are the absolute times ParseTime accepts without a zone; they
+// are read in the given location.
+var layouts = []string{
+	"2006-01-02",
+	"2006-01-02T15:04",
+	"2006-01-02 15:04",
+	"2006-01-02T15:04:05",
+	"2006-01-02 15:04:05",
+}
+
+// ParseTime parses a point in time as users type it: "now"; a duration,
+// meaning that long before now (90s, 7d); a date or date and time in loc
+// (2026-11-01, 2026-11-01T14:30, 2026-11-01 14:30:00); RFC 3339 with Z
+// or an offset; or @ and Unix seconds. Of a local time that a daylight
+// saving change skips or repeats, Go's rules pick one.
+func ParseTime(s string, now time.Time, loc *time.Location) (time.Time, error) {
+	t, err := parseTime(s, now, loc)
+	if err == nil && (t.Unix() < 0 || t.Unix() > 253402300799) {
+		return time.Time{}, fmt.Errorf("time %q is outside 1970 to 9999", s)
+	}
+	return t, err
+}
+
+func parseTime(s string, now time.Time, loc *time.Location) (time.Time, error) {
+	switch {
+	case s == "now":
+		return now, nil
+	case s == "":
+		return time.Time{}, badTime(s)
+	case s[0] == '@':
+		n, err := strconv.ParseInt(s[1:], 10, 64)
+		if err != nil || n < 0 || n > 253402300799 || s[1] == '+' {
+			return time.Time{}, badTime(s)
+		}
+		return time.Unix(n, 0).In(loc), nil
+	case s[0] >= '0' && s[0] <= '9' && !strings.ContainsAny(s, "-:"):
+		d, err := ParseDuration(s)
+		if err != nil {
+			return time.Time{}, badTime(s)
+		}
+		return now.Add(-d), nil
+	}
+	if t, err := time.Parse(time.RFC3339, s); err == nil {
+		return t.In(loc), nil
+	}
+	for _, l := range layouts {
+		if t, err := time.ParseInLocation(l, s, loc); err == nil {
+			return t, nil
+		}
+	}
+	return time.Time{}, badTime(s)
+}
+
+func badTime(s string) error {
+	return fmt.Errorf("bad time %q: want a duration before now (90s, 15m, 36h, 7d, 2w, 1y), a date (2026-11-01), "+
+		"a date and time (2026-11-01T14:30, 2026-11-01 14:30:00), RFC 3339 (2026-11-01T14:30:00Z), or @UNIXSECONDS", s)
+}

@@ -1,9 +1,11 @@
 package when
 
 import (
+	"fmt"
 	"strings"
 	"testing"
 	"time"
+	_ "time/tzdata"
 )
 
 func TestParseDuration(t *testing.T) {
@@ -57,6 +59,84 @@ func FuzzParseDuration(f *testing.F) {
 		}
 		if back, err := ParseDuration(FormatDuration(d)); err != nil || back != d {
 			t.Fatalf("%q: %v formats as %q, which reads back as %v, %v", s, d, FormatDuration(d), back, err)
+		}
+	})
+}
+
+func TestParseTime(t *testing.T) {
+	berlin, err := time.LoadLocation("Europe/Berlin")
+	if err != nil {
+		t.Fatal(err)
+	}
+	now := time.Date(2026, 11, 25, 10, 30, 0, 0, berlin)
+	tests := []struct {
+		in   string
+		want string // in RFC 3339, UTC
+	}{
+		{"now", "2026-11-25T09:30:00Z"},
+		{"1h", "2026-11-25T08:30:00Z"},
+		{"90s", "2026-11-25T09:28:30Z"},
+		{"7d", "2026-11-18T09:30:00Z"},
+		// A day before a DST change is 24 hours, not a calendar day.
+		{"2w", "2026-11-11T09:30:00Z"},
+		{"2026-11-01", "2026-10-31T23:00:00Z"},
+		{"2026-11-01T14:30", "2026-11-01T13:30:00Z"},
+		{"2026-11-01 14:30", "2026-11-01T13:30:00Z"},
+		{"2026-11-01 14:30:00", "2026-11-01T13:30:00Z"},
+		{"2026-07-01 14:30:00", "2026-07-01T12:30:00Z"}, // summer time
+		{"2026-11-01T14:30:00Z", "2026-11-01T14:30:00Z"},
+		{"2026-11-01T14:30:00+05:30", "2026-11-01T09:00:00Z"},
+		{"@1764045000", "2025-11-25T04:30:00Z"},
+		// 02:30 does not exist on 2026-03-29 in Berlin; 02:30 on
+		// 2026-10-25 happens twice.
+		{"2026-03-29 02:30", "2026-03-29T01:30:00Z"},
+	}
+	// 02:30 on 2026-10-25 happens twice: either will do.
+	if got, err := ParseTime("2026-10-25 02:30", now, berlin); err != nil ||
+		got.UTC().Format(time.RFC3339) != "2026-10-25T00:30:00Z" && got.UTC().Format(time.RFC3339) != "2026-10-25T01:30:00Z" {
+		t.Errorf("ParseTime of a repeated time: %v, %v", got, err)
+	}
+	for _, tt := range tests {
+		got, err := ParseTime(tt.in, now, berlin)
+		if err != nil {
+			t.Errorf("ParseTime(%q): %v", tt.in, err)
+			continue
+		}
+		if g := got.UTC().Format(time.RFC3339); g != tt.want {
+			t.Errorf("ParseTime(%q) = %s, want %s", tt.in, g, tt.want)
+		}
+	}
+	for _, s := range []string{"0000-01-10", "1969-12-31", "100y"} {
+		if _, err := ParseTime(s, now, berlin); err == nil || err.Error() != fmt.Sprintf("time %q is outside 1970 to 9999", s) {
+			t.Errorf("ParseTime(%q) = %v", s, err)
+		}
+	}
+	for _, bad := range []string{"", "yesterday", "2026-13-01", "2026-11-01T25:00", "@", "@-5", "@+5", "@99999999999999", "7", "1.5h", "2026/11/01", "2026-11-01T14:30:00+25:00"} {
+		_, err := ParseTime(bad, now, berlin)
+		if err == nil || !strings.HasPrefix(err.Error(), fmt.Sprintf("bad time %q: want a duration", bad)) {
+			t.Errorf("ParseTime(%q) = %v", bad, err)
+		}
+	}
+}
+
+func FuzzParseTime(f *testing.F) {
+	for _, s := range []string{"now", "1h", "2026-11-01", "2026-11-01T14:30:00Z", "@1764045000", "2026-03-29 02:30"} {
+		f.Add(s)
+	}
+	berlin, _ := time.LoadLocation("Europe/Berlin")
+	now := time.Date(2026, 11, 25, 10, 30, 0, 0, berlin)
+	f.Fuzz(func(t *testing.T, s string) {
+		got, err := ParseTime(s, now, berlin)
+		if err != nil {
+			return
+		}
+		if got.Year() < 1970 || got.Year() > 9999 {
+			t.Fatalf("ParseTime(%q) = %v", s, got)
+		}
+		// Whatever was accepted reads back from its RFC 3339 form.
+		back, err := ParseTime(got.Format(time.RFC3339), now, berlin)
+		if err != nil || !back.Equal(got.Truncate(time.Second)) {
+			t.Fatalf("%q: %v does not read back: %v, %v", s, got, back, err)
 		}
 	})
 }

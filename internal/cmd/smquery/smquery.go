@@ -1,21 +1,261 @@
-// Package smquery is the body of sm-query. Select, aggregate and print stored records.
-//
-// This is a placeholder: the command prints its usage and exits 2 until
-// its issue is done.
+// Package smquery is the body of sm-query: it selects stored samples,
+// aggregates them if asked, and prints them, as a table on a terminal and
+// as records, CSV or JSON in a pipe.
 package smquery
 
 import (
+	"bufio"
+	"encoding/csv"
+	"errors"
+	"fmt"
 	"io"
+	"os"
+	"os/signal"
+	"slices"
+	"strings"
+	"syscall"
+	"time"
 
 	"sm/internal/cli"
+	"sm/internal/format"
+	"sm/internal/query"
+	"sm/internal/record"
+	"sm/internal/store"
+	"sm/internal/when"
 )
+
+const doc = `
+Print the stored samples of the last hour, or of --since and --until,
+as a table on a terminal and as records in a pipe:
+
+  sm-query --since 1d --metric 'disk.*' --host web1
+  sm-query --since 7d --step 1h --agg avg,max --metric load.5m
+  sm-query --since 1d | sm-store --db copy.db`
 
 // Main runs sm-query with args and returns its exit status.
 func Main(args []string, _ io.Reader, stdout, stderr io.Writer) int {
-	c := cli.New("sm-query", "[OPTION]...", "Select, aggregate and print stored records.\n\nNot implemented yet.", stdout, stderr)
+	c := cli.New("sm-query", "[OPTION]...", doc, stdout, stderr)
+	f := c.Flags
+	dbPath := cli.DBFlag(f)
+	since := f.String("since", "1h", "from `TIME`: a duration before now (90s 15m 36h 7d 2w 1y), a date, a date and time, RFC 3339, or @UNIXSECONDS")
+	until := f.String("until", "now", "up to `TIME`, included, written as for --since")
+	utc := f.Bool("utc", false, "read and print times in UTC instead of the local time zone")
+	metrics := f.StringArray("metric", nil, "select metrics whose name matches `GLOB`, as disk.* or *.used_pct (repeatable: any)")
+	tags := f.StringArray("tag", nil, "select series by tag: `KEY=VALUE`, KEY!=VALUE or KEY=~REGEX (repeatable: all)")
+	host := f.String("host", "", "select series of host `NAME`: --tag host=NAME")
+	list := f.Bool("list", false, "print the matching series, with their first and last time and sample count, not the samples")
+	limit := f.Int("limit", 0, "print at most `N` samples")
+	step := f.String("step", "", "aggregate into buckets of `DURATION` (needs --agg)")
+	aggs := f.String("agg", "", "aggregate with `FUNCS`, comma-separated: avg min max sum count first last p50 p90 p95 p99 stddev rate")
+	formatName := f.String("format", "", "print as `FORMAT`: "+strings.Join(format.Names(), ", ")+" (default: table on a terminal, else graphite)")
+	exitStatus := f.BoolP("exit-status", "e", false, "exit 1 when nothing matched")
 	if code, done := c.Parse(args); done {
 		return code
 	}
-	c.PrintUsage(stderr)
-	return cli.Usage
+	if f.NArg() > 0 {
+		return c.UsageError("unexpected argument %q", f.Arg(0))
+	}
+	loc := time.Local
+	if *utc {
+		loc = time.UTC
+	}
+	now := cli.Now().In(loc)
+	q := query.Query{Limit: *limit, Buckets: query.Buckets{Loc: loc}}
+	var err error
+	if q.From, err = when.ParseTime(*since, now, loc); err != nil {
+		return c.UsageError("--since: %v", err)
+	}
+	if q.To, err = when.ParseTime(*until, now, loc); err != nil {
+		return c.UsageError("--until: %v", err)
+	}
+	if q.From.After(q.To) {
+		return c.UsageError("--since %s is after --until %s", q.From.Format(time.RFC3339), q.To.Format(time.RFC3339))
+	}
+	q.Metrics = *metrics
+	if *host != "" {
+		*tags = append(*tags, "host="+*host)
+	}
+	for _, t := range *tags {
+		tf, err := query.ParseTagFilter(t)
+		if err != nil {
+			return c.UsageError("%v", err)
+		}
+		q.Tags = append(q.Tags, tf)
+	}
+	if *limit < 0 {
+		return c.UsageError("--limit must not be negative")
+	}
+	if *aggs != "" {
+		if q.Funcs, err = query.ParseFuncs(*aggs); err != nil {
+			return c.UsageError("--agg: %v", err)
+		}
+	}
+	if *step != "" {
+		if q.Buckets.Step, err = when.ParseDuration(*step); err != nil {
+			return c.UsageError("--step: %v", err)
+		}
+		if err := query.CheckStep(q.Buckets.Step); err != nil {
+			return c.UsageError("%v", err)
+		}
+		if len(q.Funcs) == 0 {
+			return c.UsageError("--step needs --agg, the functions to aggregate with")
+		}
+	}
+	if *formatName == "" {
+		*formatName = format.Default
+		if cli.IsTerminal(stdout) {
+			*formatName = "table"
+		}
+	}
+	if _, err := format.New(*formatName, io.Discard, format.Options{}); err != nil {
+		return c.UsageError("--format: %v", err)
+	}
+
+	path, err := store.Resolve(*dbPath)
+	if err != nil {
+		return c.Fail(err)
+	}
+	if _, err := os.Stat(path); errors.Is(err, os.ErrNotExist) {
+		return c.Fail(fmt.Errorf("%s: no database here: sm-store makes it", path))
+	}
+	db, err := store.Open(path, store.Options{ReadOnly: true, Wait: 30 * time.Second, Now: cli.Now})
+	if err != nil {
+		return c.Fail(err)
+	}
+	defer db.Close()
+
+	// A reader that goes away, as head does, ends the output: quietly.
+	signal.Ignore(syscall.SIGPIPE)
+	var n int
+	if *list {
+		n, err = listSeries(db, q, *formatName, loc, stdout)
+	} else {
+		n, err = printSamples(c, db, q, *formatName, loc, now, stdout)
+	}
+	if errors.Is(err, syscall.EPIPE) {
+		return cli.OK
+	}
+	if err != nil {
+		return c.Fail(err)
+	}
+	if n == 0 && *exitStatus {
+		return cli.Fail
+	}
+	return cli.OK
+}
+
+// columns returns the tag keys of the series, and the widest value of
+// each, and of their names.
+func columns(series []query.Series, agg bool) ([]string, map[string]int) {
+	widths := map[string]int{}
+	for _, s := range series {
+		widths["name"] = max(widths["name"], len(s.Name))
+		for _, t := range s.Tags {
+			widths[t.Key] = max(widths[t.Key], len(record.AppendTagValue(nil, t.Value)))
+		}
+	}
+	if agg {
+		widths["agg"] = len("stddev")
+	}
+	var cols []string
+	for k := range widths {
+		if k != "name" {
+			cols = append(cols, k)
+		}
+	}
+	slices.Sort(cols)
+	return cols, widths
+}
+
+func printSamples(c *cli.Command, db *store.DB, q query.Query, formatName string, loc *time.Location, now time.Time, stdout io.Writer) (int, error) {
+	series, err := q.Find(db)
+	if err != nil {
+		return 0, err
+	}
+	cols, widths := columns(series, len(q.Funcs) > 0)
+	w, err := format.New(formatName, stdout, format.Options{Location: loc, Columns: cols, Widths: widths})
+	if err != nil {
+		return 0, err
+	}
+	st, err := query.Run(db, q, now, w.Write)
+	if cerr := w.Close(); err == nil {
+		err = cerr
+	}
+	if msg := st.Warning(); msg != "" && err == nil {
+		c.Warnf("%s", msg)
+	}
+	return st.Records, err
+}
+
+// listSeries prints the series that have samples in the range: name,
+// tags, first and last time, and how many samples.
+func listSeries(db *store.DB, q query.Query, formatName string, loc *time.Location, stdout io.Writer) (int, error) {
+	series, err := q.Find(db)
+	if err != nil {
+		return 0, err
+	}
+	header := []string{"name", "tags", "first", "last", "samples"}
+	layout := time.RFC3339
+	if formatName == "table" {
+		layout = time.DateTime
+	}
+	var rows [][]string
+	from, to := q.From.Unix(), q.To.Unix()+1
+	for _, s := range series {
+		var first, last, count int64
+		err := db.Scan(s.ID, from, to, func(ts int64, v float64) error {
+			if count == 0 {
+				first = ts
+			}
+			last, count = ts, count+1
+			return nil
+		})
+		if err != nil {
+			return 0, err
+		}
+		if count > 0 {
+			rows = append(rows, []string{s.Name, s.Series.Tags, time.Unix(first, 0).In(loc).Format(layout),
+				time.Unix(last, 0).In(loc).Format(layout), fmt.Sprint(count)})
+		}
+	}
+	switch formatName {
+	case "table":
+		if len(rows) == 0 {
+			return 0, nil
+		}
+		return len(rows), format.RenderTable(stdout, header, rows)
+	case "json":
+		var b []byte
+		for _, r := range rows {
+			b = append(b[:0], '{')
+			for i, h := range header {
+				if i > 0 {
+					b = append(b, ',')
+				}
+				b = format.AppendJSONString(b, h)
+				b = append(b, ':')
+				if h == "samples" {
+					b = append(b, r[i]...)
+				} else {
+					b = format.AppendJSONString(b, r[i])
+				}
+			}
+			b = append(b, "}\n"...)
+			if _, err := stdout.Write(b); err != nil {
+				return 0, err
+			}
+		}
+		return len(rows), nil
+	case "csv":
+		w := csv.NewWriter(stdout)
+		w.Write(header)
+		w.WriteAll(rows)
+		return len(rows), w.Error()
+	}
+	// Tab-separated: names and escaped tags hold no tabs.
+	bw := bufio.NewWriter(stdout)
+	for _, r := range append([][]string{header}, rows...) {
+		bw.WriteString(strings.Join(r, "\t") + "\n")
+	}
+	return len(rows), bw.Flush()
 }

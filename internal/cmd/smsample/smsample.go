@@ -77,9 +77,7 @@ func Main(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 	if *window < 0 || *maxInterval <= 0 || *statfsTimeout <= 0 {
 		return c.UsageError("--window must not be negative, --max-interval and --statfs-timeout must be positive")
 	}
-	var buf bytes.Buffer
-	w, err := format.New(*formatName, &buf, format.Options{Location: time.Local})
-	if err != nil {
+	if _, err := format.New(*formatName, io.Discard, format.Options{}); err != nil {
 		return c.UsageError("--format: %v", err)
 	}
 	for i, m := range *mounts {
@@ -120,6 +118,11 @@ func Main(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 	}
 	res := s.Run(fams, st)
 	now := cli.Now().Unix()
+	var buf bytes.Buffer
+	w, err := format.New(*formatName, &buf, format.Options{Location: time.Local, Columns: columns(res.Samples, extra)})
+	if err != nil {
+		return c.Fail(err)
+	}
 	// Writers are done with a record when Write returns, so one slice of
 	// tags serves them all.
 	var tagBuf []record.Tag
@@ -152,6 +155,24 @@ func Main(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 		return c.Fail(err)
 	}
 	return status
+}
+
+// columns returns the tag keys of the records, for the formats with a
+// column per tag.
+func columns(samples []collect.Sample, extra []record.Tag) []string {
+	var keys []string
+	for _, t := range extra {
+		keys = append(keys, t.Key)
+	}
+	for _, s := range samples {
+		for _, t := range s.Tags {
+			if !slices.Contains(keys, t.Key) {
+				keys = append(keys, t.Key)
+			}
+		}
+	}
+	slices.Sort(keys)
+	return keys
 }
 
 // userTags returns the host tag first, then the --tag ones, checked.

@@ -1,0 +1,134 @@
+package format
+
+import (
+	"io"
+	"time"
+
+	"github.com/olekukonko/tablewriter"
+	"github.com/olekukonko/tablewriter/renderer"
+	"github.com/olekukonko/tablewriter/tw"
+
+	"sm/internal/record"
+)
+
+func init() {
+	Register("table", "a table for people: local times, a column per tag, values aligned right", newTable)
+}
+
+// tableBuffer is how many rows a table holds to size its columns; past
+// it the table streams, its widths fixed, so that memory does not grow
+// with the output.
+const tableBuffer = 1000
+
+type table struct {
+	w      io.Writer
+	o      Options
+	header []string
+	rows   [][]string
+	stream *tablewriter.Table
+	buf    []byte
+}
+
+func newTable(w io.Writer, o Options) Writer {
+	header := append([]string{"time", "name"}, o.Columns...)
+	return &table{w: w, o: o, header: append(header, "value")}
+}
+
+func (t *table) Write(r *record.Record) error {
+	row := make([]string, 0, len(t.header))
+	row = append(row, time.Unix(r.Time, 0).In(t.o.Location).Format(time.DateTime), r.Name)
+	for _, k := range t.o.Columns {
+		row = append(row, string(record.AppendTagValue(t.buf[:0], r.Tag(k))))
+	}
+	row = append(row, string(record.AppendValue(t.buf[:0], r.Value)))
+	if t.stream != nil {
+		return t.stream.Append(row)
+	}
+	t.rows = append(t.rows, row)
+	if len(t.rows) < tableBuffer {
+		return nil
+	}
+	return t.startStream()
+}
+
+// tableOptions are the look of a table of n columns: no borders, a line
+// under the header, the last column aligned right.
+func tableOptions(n int) []tablewriter.Option {
+	align := make([]tw.Align, n)
+	for i := range align {
+		align[i] = tw.AlignLeft
+	}
+	align[len(align)-1] = tw.AlignRight
+	return []tablewriter.Option{
+		tablewriter.WithRenderer(renderer.NewBlueprint(tw.Rendition{
+			Borders: tw.BorderNone,
+			Settings: tw.Settings{
+				Separators: tw.Separators{BetweenColumns: tw.Off, BetweenRows: tw.Off},
+				Lines:      tw.Lines{ShowHeaderLine: tw.On},
+			},
+		})),
+		tablewriter.WithHeaderAutoFormat(tw.Off),
+		tablewriter.WithHeaderAlignmentConfig(tw.CellAlignment{PerColumn: align}),
+		tablewriter.WithRowAlignmentConfig(tw.CellAlignment{PerColumn: align}),
+		tablewriter.WithRowAutoWrap(tw.WrapNone),
+	}
+}
+
+// startStream sizes the columns by the rows held and the widths known,
+// and streams from now on.
+func (t *table) startStream() error {
+	widths := tw.NewMapper[int, int]()
+	for i, h := range t.header {
+		n := len(h)
+		for _, r := range t.rows {
+			n = max(n, len(r[i]))
+		}
+		if i > 0 && i < len(t.header)-1 {
+			n = max(n, t.o.Widths[h])
+		}
+		// Padding: one space each side.
+		widths.Set(i, n+2)
+	}
+	opts := append(tableOptions(len(t.header)), tablewriter.WithStreaming(tw.StreamConfig{Enable: true}), tablewriter.WithColumnWidths(widths))
+	t.stream = tablewriter.NewTable(t.w, opts...)
+	if err := t.stream.Start(); err != nil {
+		return err
+	}
+	t.stream.Header(anys(t.header)...)
+	for _, r := range t.rows {
+		if err := t.stream.Append(r); err != nil {
+			return err
+		}
+	}
+	t.rows = nil
+	return nil
+}
+
+func (t *table) Close() error {
+	if t.stream != nil {
+		return t.stream.Close()
+	}
+	if len(t.rows) == 0 {
+		return nil
+	}
+	return RenderTable(t.w, t.header, t.rows)
+}
+
+// RenderTable writes rows under header as a table, the last column
+// aligned right.
+func RenderTable(w io.Writer, header []string, rows [][]string) error {
+	tbl := tablewriter.NewTable(w, tableOptions(len(header))...)
+	tbl.Header(anys(header)...)
+	if err := tbl.Bulk(rows); err != nil {
+		return err
+	}
+	return tbl.Render()
+}
+
+func anys(ss []string) []any {
+	out := make([]any, len(ss))
+	for i, s := range ss {
+		out[i] = s
+	}
+	return out
+}

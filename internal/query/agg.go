@@ -1,0 +1,284 @@
+package query
+
+import (
+	"fmt"
+	"math"
+	"slices"
+	"strings"
+	"time"
+)
+
+// A Func is an aggregate function.
+type Func string
+
+// The aggregate functions.
+const (
+	Avg    Func = "avg"
+	Min    Func = "min"
+	Max    Func = "max"
+	Sum    Func = "sum"
+	Count  Func = "count"
+	First  Func = "first"
+	Last   Func = "last"
+	P50    Func = "p50"
+	P90    Func = "p90"
+	P95    Func = "p95"
+	P99    Func = "p99"
+	Stddev Func = "stddev"
+	Rate   Func = "rate"
+)
+
+// Funcs lists them all, in the order the manual gives them.
+var Funcs = []Func{Avg, Min, Max, Sum, Count, First, Last, P50, P90, P95, P99, Stddev, Rate}
+
+// ParseFuncs parses a comma-separated list of functions.
+func ParseFuncs(s string) ([]Func, error) {
+	var out []Func
+	for _, name := range strings.Split(s, ",") {
+		f := Func(strings.TrimSpace(name))
+		if !slices.Contains(Funcs, f) {
+			var names []string
+			for _, f := range Funcs {
+				names = append(names, string(f))
+			}
+			return nil, fmt.Errorf("unknown function %q (want %s)", name, strings.Join(names, " "))
+		}
+		if !slices.Contains(out, f) {
+			out = append(out, f)
+		}
+	}
+	return out, nil
+}
+
+// FromRollups reports whether hourly rollups can answer f.
+func (f Func) FromRollups() bool {
+	switch f {
+	case Avg, Min, Max, Sum, Count, Last:
+		return true
+	}
+	return false
+}
+
+// quantile is the level of a percentile function, or 0.
+func (f Func) quantile() float64 {
+	switch f {
+	case P50:
+		return 0.5
+	case P90:
+		return 0.9
+	case P95:
+		return 0.95
+	case P99:
+		return 0.99
+	}
+	return 0
+}
+
+// An acc gathers a bucket's samples.
+//
+// Sums add up each hour's samples first, in time order, and then the
+// hours, in order: the way rollups are summed, so that a sum or average
+// is the same to the last bit whether it comes from samples or rollups.
+type acc struct {
+	count            int64
+	min, max         float64
+	first, last      float64
+	firstTs, lastTs  int64
+	hour             int64 // of hourSum, -1 before any
+	hourSum, total   float64
+	values           []float64 // kept only when a function needs them
+	keep             bool
+	incr             float64 // for rate
+	span             int64
+	prevTs           int64
+	prevV            float64
+	hasPrev, hasRate bool
+}
+
+func newAcc(keep bool) *acc { return &acc{hour: -1, keep: keep} }
+
+func (a *acc) reset() {
+	*a = acc{hour: -1, keep: a.keep, values: a.values[:0]}
+}
+
+func (a *acc) sumHour(h int64, s float64) {
+	if a.hour != h {
+		if a.hour >= 0 {
+			a.total += a.hourSum
+		}
+		a.hour, a.hourSum = h, 0
+	}
+	a.hourSum += s
+}
+
+func (a *acc) sum() float64 {
+	if a.hour < 0 {
+		return 0
+	}
+	return a.total + a.hourSum
+}
+
+// add adds a sample; samples come in time order.
+func (a *acc) add(ts int64, v float64) {
+	if a.count == 0 {
+		a.min, a.max, a.first, a.firstTs = v, v, v, ts
+	}
+	a.count++
+	a.min = math.Min(a.min, v)
+	a.max = math.Max(a.max, v)
+	a.last, a.lastTs = v, ts
+	a.sumHour(ts-ts%3600, v)
+	if a.keep {
+		a.values = append(a.values, v)
+	}
+}
+
+// addRollup adds an hour's rollup; hours come in time order, between
+// the samples of other hours.
+func (a *acc) addRollup(hour int64, min, max, sum, last float64, count int64) {
+	if count == 0 {
+		return
+	}
+	if a.count == 0 {
+		a.min, a.max = min, max
+	}
+	a.count += count
+	a.min = math.Min(a.min, min)
+	a.max = math.Max(a.max, max)
+	a.last, a.lastTs = last, hour+3599
+	a.sumHour(hour, sum)
+}
+
+// counter feeds rate: the increase from the previous sample, which may
+// be in the previous bucket; a decrease is a counter reset, and the new
+// value is all increase.
+func (a *acc) counter(prevTs int64, prevV float64, ts int64, v float64) {
+	if v >= prevV {
+		a.incr += v - prevV
+	} else {
+		a.incr += v
+	}
+	a.span += ts - prevTs
+	a.hasRate = true
+}
+
+// value returns f of the bucket, and whether it has one.
+func (a *acc) value(f Func) (float64, bool) {
+	if a.count == 0 {
+		return 0, false
+	}
+	switch f {
+	case Avg:
+		return a.sum() / float64(a.count), true
+	case Min:
+		return a.min, true
+	case Max:
+		return a.max, true
+	case Sum:
+		return a.sum(), true
+	case Count:
+		return float64(a.count), true
+	case First:
+		return a.first, true
+	case Last:
+		return a.last, true
+	case Stddev:
+		return stddev(a.values), len(a.values) > 0
+	case Rate:
+		if !a.hasRate || a.span <= 0 {
+			return 0, false
+		}
+		return a.incr / float64(a.span), true
+	}
+	if q := f.quantile(); q > 0 && len(a.values) > 0 {
+		slices.Sort(a.values)
+		return quantile(a.values, q), true
+	}
+	return 0, false
+}
+
+// quantile interpolates linearly between the closest ranks of sorted
+// values (the method of Excel's PERCENTILE.INC and Prometheus).
+func quantile(sorted []float64, q float64) float64 {
+	r := q * float64(len(sorted)-1)
+	lo := int(math.Floor(r))
+	if lo+1 >= len(sorted) {
+		return sorted[len(sorted)-1]
+	}
+	return sorted[lo] + (r-float64(lo))*(sorted[lo+1]-sorted[lo])
+}
+
+// stddev is the population standard deviation, computed in two passes.
+func stddev(vs []float64) float64 {
+	var mean float64
+	for _, v := range vs {
+		mean += v
+	}
+	mean /= float64(len(vs))
+	var ss float64
+	for _, v := range vs {
+		ss += (v - mean) * (v - mean)
+	}
+	return math.Sqrt(ss / float64(len(vs)))
+}
+
+// Buckets cut time into steps: multiples of the step in UTC for steps
+// under a day; local midnights for days, and Mondays for weeks.
+type Buckets struct {
+	Step time.Duration // 0: one bucket for the whole range
+	Loc  *time.Location
+}
+
+// CheckStep reports whether a step can cut time: whole seconds, and
+// whole days from a day up.
+func CheckStep(d time.Duration) error {
+	switch {
+	case d < time.Second || d%time.Second != 0:
+		return fmt.Errorf("--step %v: want whole seconds, at least 1s", d)
+	case d >= 24*time.Hour && d%(24*time.Hour) != 0:
+		return fmt.Errorf("--step %v: a step of a day or more must be whole days", d)
+	}
+	return nil
+}
+
+// days is the step in days, or 0 for steps under a day.
+func (b Buckets) days() int64 {
+	return int64(b.Step / (24 * time.Hour))
+}
+
+// Start returns the start of the bucket holding ts.
+func (b Buckets) Start(ts int64) int64 {
+	step := int64(b.Step / time.Second)
+	n := b.days()
+	if n == 0 {
+		return ts - mod(ts, step)
+	}
+	t := time.Unix(ts, 0).In(b.Loc)
+	y, m, d := t.Date()
+	day := time.Date(y, m, d, 0, 0, 0, 0, time.UTC).Unix() / 86400
+	origin := int64(0)
+	if n%7 == 0 {
+		origin = 4 // 1970-01-05, a Monday
+	}
+	day -= mod(day-origin, n)
+	y, m, d = time.Unix(day*86400, 0).UTC().Date()
+	return time.Date(y, m, d, 0, 0, 0, 0, b.Loc).Unix()
+}
+
+// Next returns the start of the bucket after the one starting at start.
+func (b Buckets) Next(start int64) int64 {
+	n := b.days()
+	if n == 0 {
+		return start + int64(b.Step/time.Second)
+	}
+	y, m, d := time.Unix(start, 0).In(b.Loc).Date()
+	return time.Date(y, m, d+int(n), 0, 0, 0, 0, b.Loc).Unix()
+}
+
+func mod(a, b int64) int64 {
+	r := a % b
+	if r < 0 {
+		r += b
+	}
+	return r
+}

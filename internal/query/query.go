@@ -1,0 +1,263 @@
+package query
+
+import (
+	"errors"
+	"fmt"
+	"slices"
+	"strings"
+	"time"
+
+	"sm/internal/record"
+	"sm/internal/store"
+)
+
+// A Query is what to select and how to sum it up.
+type Query struct {
+	Selector
+	// From and To bound the samples, both included.
+	From, To time.Time
+	// Funcs aggregate the samples, each into a series of its own with
+	// an agg tag; without them the samples are given as they are.
+	Funcs []Func
+	// Buckets cut the range; a zero step makes the range one bucket.
+	Buckets Buckets
+	// Limit caps the records given; 0 is no limit.
+	Limit int
+
+	noRollups bool // for tests: always read samples
+}
+
+// errLimit ends a query that has given Limit records.
+var errLimit = errors.New("limit reached")
+
+// Stats tell what a query did.
+type Stats struct {
+	Records int
+	// RawGone is set when functions that need samples were asked about
+	// a time before the raw retention: before RawSince.
+	RawGone  []Func
+	RawSince time.Time
+	// OnlyRollups is set when samples were asked for a time before the
+	// raw retention, for which only hourly rollups are left.
+	OnlyRollups bool
+}
+
+// Run runs q on db and gives each record to out, series by series, each
+// in time order.
+func Run(db *store.DB, q Query, now time.Time, out func(*record.Record) error) (Stats, error) {
+	var st Stats
+	series, err := q.Find(db)
+	if err != nil {
+		return st, err
+	}
+	from, to := q.From.Unix(), q.To.Unix()+1
+	emit := func(r *record.Record) error {
+		if q.Limit > 0 && st.Records >= q.Limit {
+			return errLimit
+		}
+		st.Records++
+		return out(r)
+	}
+	if raw := db.Policy().Raw; raw > 0 {
+		st.RawSince = now.Add(-raw)
+	}
+	for _, s := range series {
+		if len(q.Funcs) == 0 && !st.RawSince.IsZero() && from < st.RawSince.Unix() && !st.OnlyRollups {
+			if st.OnlyRollups, err = db.RollupsBefore(s.ID, st.RawSince.Unix()); err != nil {
+				return st, err
+			}
+		}
+		if len(q.Funcs) == 0 {
+			err = samples(db, s, from, to, emit)
+		} else {
+			err = aggregate(db, s, q, from, to, &st, emit)
+		}
+		if errors.Is(err, errLimit) {
+			return st, nil
+		}
+		if err != nil {
+			return st, err
+		}
+	}
+	return st, nil
+}
+
+// samples gives a series' samples as they are.
+func samples(db *store.DB, s Series, from, to int64, emit func(*record.Record) error) error {
+	r := record.Record{Name: s.Name, Tags: s.Tags}
+	return db.Scan(s.ID, from, to, func(ts int64, v float64) error {
+		r.Time, r.Value = ts, v
+		return emit(&r)
+	})
+}
+
+// A bucket is one step of time and what it gathered.
+type bucket struct {
+	start int64
+	vals  []float64
+	has   []bool
+}
+
+// aggregate gives the functions of a series, bucket by bucket, each
+// function a series of its own.
+func aggregate(db *store.DB, s Series, q Query, from, to int64, st *Stats, emit func(*record.Record) error) error {
+	needValues, needRaw := false, false
+	for _, f := range q.Funcs {
+		if f.quantile() > 0 || f == Stddev {
+			needValues = true
+		}
+		if !f.FromRollups() {
+			needRaw = true
+		}
+	}
+	if needRaw && !st.RawSince.IsZero() && from < st.RawSince.Unix() {
+		for _, f := range q.Funcs {
+			if !f.FromRollups() && !slices.Contains(st.RawGone, f) {
+				st.RawGone = append(st.RawGone, f)
+			}
+		}
+	}
+	a := newAcc(needValues)
+	var out []bucket
+	cur := int64(-1) // the start of the bucket a gathers, -1 before any
+	var prevTs int64
+	var prevV float64
+	hasPrev := false
+	// The bucket of the last lookup, [lo, hi): samples come in order, and
+	// a day's bucket costs a calendar computation.
+	lo, hi := int64(1), int64(0)
+	start := func(ts int64) int64 {
+		if q.Buckets.Step == 0 {
+			return from
+		}
+		if ts < lo || ts >= hi {
+			lo = q.Buckets.Start(ts)
+			hi = q.Buckets.Next(lo)
+		}
+		return lo
+	}
+	flush := func() {
+		if cur < 0 || a.count == 0 {
+			return
+		}
+		b := bucket{start: cur, vals: make([]float64, len(q.Funcs)), has: make([]bool, len(q.Funcs))}
+		for i, f := range q.Funcs {
+			b.vals[i], b.has[i] = a.value(f)
+		}
+		out = append(out, b)
+	}
+	into := func(ts int64) {
+		if b := start(ts); b != cur {
+			flush()
+			a.reset()
+			cur = b
+		}
+	}
+	addSample := func(ts int64, v float64) error {
+		into(ts)
+		a.add(ts, v)
+		if hasPrev {
+			a.counter(prevTs, prevV, ts, v)
+		}
+		prevTs, prevV, hasPrev = ts, v, true
+		return nil
+	}
+	if needRaw || q.noRollups || !rollupsFit(q, from, to) {
+		if err := db.Scan(s.ID, from, to, addSample); err != nil {
+			return err
+		}
+	} else if err := fromRollups(db, s.ID, q, from, to, start, addSample, func(r store.Rollup) {
+		into(r.Hour)
+		a.addRollup(r.Hour, r.Min, r.Max, r.Sum, r.Last, r.Count)
+	}); err != nil {
+		return err
+	}
+	flush()
+	tags := make([]record.Tag, 0, len(s.Tags)+1)
+	for _, t := range s.Tags {
+		if t.Key != "agg" {
+			tags = append(tags, t)
+		}
+	}
+	tags = append(tags, record.Tag{Key: "agg"})
+	if err := record.SortTags(tags); err != nil {
+		return err
+	}
+	for i, f := range q.Funcs {
+		for j := range tags {
+			if tags[j].Key == "agg" {
+				tags[j].Value = string(f)
+			}
+		}
+		r := record.Record{Name: s.Name, Tags: tags}
+		for _, b := range out {
+			if b.has[i] {
+				r.Time, r.Value = b.start, b.vals[i]
+				if err := emit(&r); err != nil {
+					return err
+				}
+			}
+		}
+	}
+	return nil
+}
+
+// rollupsFit reports whether buckets are long enough for hourly rollups
+// to be worth reading: an hour or more.
+func rollupsFit(q Query, from, to int64) bool {
+	if q.Buckets.Step == 0 {
+		return to-from >= 3600
+	}
+	return q.Buckets.Step >= time.Hour
+}
+
+// fromRollups feeds the range in time order: the rollup of every whole
+// hour that lies in one bucket and has one, and the samples of the rest
+// (the edges of the range, hours split between buckets, and hours not
+// yet rolled up, in the open period).
+func fromRollups(db *store.DB, series int64, q Query, from, to int64, start func(int64) int64,
+	sample func(int64, float64) error, rollup func(store.Rollup)) error {
+	first := from + mod(-from, 3600) // the first whole hour
+	var rs []store.Rollup
+	err := db.Rollups(series, first, to-3600+1, func(r store.Rollup) error {
+		rs = append(rs, r)
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	rawFrom := from // samples from here are still to be read
+	for _, r := range rs {
+		if start(r.Hour) != start(r.Hour+3599) || r.Hour+3600 > to {
+			continue // split between buckets, or past the range: samples
+		}
+		if rawFrom < r.Hour {
+			if err := db.Scan(series, rawFrom, r.Hour, sample); err != nil {
+				return err
+			}
+		}
+		rollup(r)
+		rawFrom = r.Hour + 3600
+	}
+	if rawFrom < to {
+		return db.Scan(series, rawFrom, to, sample)
+	}
+	return nil
+}
+
+// Warning says what the query could not answer, or "".
+func (st Stats) Warning() string {
+	since := st.RawSince.Format(time.RFC3339)
+	switch {
+	case len(st.RawGone) > 0:
+		names := make([]string, len(st.RawGone))
+		for i, f := range st.RawGone {
+			names[i] = string(f)
+		}
+		return fmt.Sprintf("%s need samples, which are kept since %s: earlier buckets are left out (see sm-store --retention)",
+			strings.Join(names, ", "), since)
+	case st.OnlyRollups:
+		return fmt.Sprintf("samples before %s are kept only as hourly rollups: see them with --step 1h --agg avg,min,max", since)
+	}
+	return ""
+}

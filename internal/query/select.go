@@ -1,0 +1,120 @@
+// Package query selects stored series and samples, and aggregates them
+// into buckets of time. sm-query prints what it finds; sm-report sums
+// it up; both go through here.
+package query
+
+import (
+	"fmt"
+	"regexp"
+	"strings"
+
+	"sm/internal/record"
+	"sm/internal/store"
+)
+
+// A TagFilter is one condition on a tag: KEY=VALUE, KEY!=VALUE or
+// KEY=~REGEX, the last matched against the whole value. A series
+// without the tag has the empty value.
+type TagFilter struct {
+	Key, Op, Value string
+	re             *regexp.Regexp
+}
+
+// ParseTagFilter parses a --tag argument.
+func ParseTagFilter(s string) (TagFilter, error) {
+	i := strings.IndexAny(s, "=!")
+	if i <= 0 {
+		return TagFilter{}, fmt.Errorf("--tag %q: want KEY=VALUE, KEY!=VALUE or KEY=~REGEX", s)
+	}
+	f := TagFilter{Key: s[:i]}
+	switch rest := s[i:]; {
+	case strings.HasPrefix(rest, "=~"):
+		f.Op, f.Value = "=~", rest[2:]
+	case strings.HasPrefix(rest, "!="):
+		f.Op, f.Value = "!=", rest[2:]
+	case strings.HasPrefix(rest, "="):
+		f.Op, f.Value = "=", rest[1:]
+	default:
+		return TagFilter{}, fmt.Errorf("--tag %q: want KEY=VALUE, KEY!=VALUE or KEY=~REGEX", s)
+	}
+	if err := record.CheckTagKey(f.Key); err != nil {
+		return TagFilter{}, fmt.Errorf("--tag %q: %v", s, err)
+	}
+	if f.Op == "=~" {
+		re, err := regexp.Compile("^(?:" + f.Value + ")$")
+		if err != nil {
+			return TagFilter{}, fmt.Errorf("--tag %q: %v", s, err)
+		}
+		f.re = re
+	} else if f.Value == "" {
+		return TagFilter{}, fmt.Errorf("--tag %q: empty value (a regular expression, =~^$, matches series without the tag)", s)
+	}
+	return f, nil
+}
+
+func (f TagFilter) String() string { return f.Key + f.Op + f.Value }
+
+// canonical returns KEY=VALUE as stored: the value escaped as in records.
+func (f TagFilter) canonical() string {
+	return string(record.AppendTagValue([]byte(f.Key+"="), f.Value))
+}
+
+// A Selector picks series: by name, with shell globs, any of which may
+// match; and by tags, all of which must hold.
+type Selector struct {
+	Metrics []string
+	Tags    []TagFilter
+}
+
+// A Series is a selected series, its tags parsed.
+type Series struct {
+	store.Series
+	Tags []record.Tag
+}
+
+// Find returns the series of db that the selector picks, ordered by name
+// and tags.
+func (sel Selector) Find(db *store.DB) ([]Series, error) {
+	var with, without []string
+	for _, f := range sel.Tags {
+		switch f.Op {
+		case "=":
+			with = append(with, f.canonical())
+		case "!=":
+			without = append(without, f.canonical())
+		}
+	}
+	found, err := db.FindSeries(sel.Metrics, with, without)
+	if err != nil {
+		return nil, err
+	}
+	var out []Series
+	for _, s := range found {
+		_, tags, err := record.ParseSeries(s.Key())
+		if err != nil {
+			return nil, fmt.Errorf("%s: stored series %q: %v", db.Path(), s.Key(), err)
+		}
+		if sel.matchRegexps(tags) {
+			out = append(out, Series{s, tags})
+		}
+	}
+	return out, nil
+}
+
+func (sel Selector) matchRegexps(tags []record.Tag) bool {
+	for _, f := range sel.Tags {
+		if f.re == nil {
+			continue
+		}
+		v := ""
+		for _, t := range tags {
+			if t.Key == f.Key {
+				v = t.Value
+			}
+		}
+		if !f.re.MatchString(v) {
+			return false
+		}
+	}
+	return true
+}
