@@ -31,9 +31,11 @@ all: $(BINS)
 bin/%: FORCE
 	$(GO) build -trimpath -tags '$(TAGS_$*)' -ldflags '$(LDFLAGS)' -o $@ ./cmd/$*
 
-# The main job: one sample of this machine.
+# The main job: sample this machine into the default database, and show
+# what the last hour holds.
 run: all
-	bin/sm-sample
+	bin/sm-sample | bin/sm-store -v
+	bin/sm-query --since 1h --format table
 
 test:
 	$(GO) test ./...

@@ -5,13 +5,16 @@ package tests
 import (
 	"bufio"
 	"bytes"
+	"flag"
 	"fmt"
 	"io"
 	"os"
+	"os/signal"
 	"path/filepath"
 	"slices"
 	"strconv"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 
@@ -39,6 +42,8 @@ func TestMain(m *testing.M) {
 	cmds := map[string]func(){}
 	for name, main := range commands {
 		cmds[name] = func() {
+			// As in the real commands: a test binary handles SIGPIPE.
+			signal.Reset(syscall.SIGPIPE)
 			// Scripts fix the clock with SM_TEST_NOW (Unix seconds). Only
 			// this test binary reads it; the real commands do not.
 			if s := os.Getenv("SM_TEST_NOW"); s != "" {
@@ -53,6 +58,8 @@ func TestMain(m *testing.M) {
 	}
 	testscript.Main(m, cmds)
 }
+
+var update = flag.Bool("update", false, "rewrite the expected output in the scripts with what the commands print")
 
 func TestScripts(t *testing.T) {
 	testdata, err := filepath.Abs("../internal/collect/testdata")
@@ -71,6 +78,7 @@ func TestScripts(t *testing.T) {
 			"dbdump":  cmdDBDump,
 		},
 		RequireExplicitExec: true,
+		UpdateScripts:       *update,
 	})
 }
 
