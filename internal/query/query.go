@@ -61,6 +61,10 @@ func Run(db *store.DB, q Query, now time.Time, out func(*record.Record) error) (
 	if raw := db.Policy().Raw; raw > 0 {
 		st.RawSince = now.Add(-raw)
 	}
+	rng, err := db.Range(from, to)
+	if err != nil {
+		return st, err
+	}
 	for _, s := range series {
 		if len(q.Funcs) == 0 && !st.RawSince.IsZero() && from < st.RawSince.Unix() && !st.OnlyRollups {
 			if st.OnlyRollups, err = db.RollupsBefore(s.ID, st.RawSince.Unix()); err != nil {
@@ -68,7 +72,7 @@ func Run(db *store.DB, q Query, now time.Time, out func(*record.Record) error) (
 			}
 		}
 		if len(q.Funcs) == 0 {
-			err = samples(db, s, from, to, emit)
+			err = samples(rng, s, emit)
 		} else {
 			err = aggregate(db, s, q, from, to, &st, emit)
 		}
@@ -83,9 +87,9 @@ func Run(db *store.DB, q Query, now time.Time, out func(*record.Record) error) (
 }
 
 // samples gives a series' samples as they are.
-func samples(db *store.DB, s Series, from, to int64, emit func(*record.Record) error) error {
+func samples(rng *store.Range, s Series, emit func(*record.Record) error) error {
 	r := record.Record{Name: s.Name, Tags: s.Tags}
-	return db.Scan(s.ID, from, to, func(ts int64, v float64) error {
+	return rng.Scan(s.ID, func(ts int64, v float64) error {
 		r.Time, r.Value = ts, v
 		return emit(&r)
 	})

@@ -98,25 +98,60 @@ func (db *DB) FindSeries(globs, with, without []string) ([]Series, error) {
 // including, to, in time order. It streams: memory does not grow with
 // the range. fn must not use the database.
 func (db *DB) Scan(series, from, to int64, fn func(ts int64, v float64) error) error {
-	ctx := context.Background()
-	// The open period's rows: few, and kept aside to merge in.
-	var hot []point
-	rows, err := db.conn.QueryContext(ctx, "SELECT ts, value FROM sample WHERE series_id = ? AND ts >= ? AND ts < ? ORDER BY ts", series, from, to)
+	hot, err := db.hotRows(from, to, &series)
 	if err != nil {
-		return db.fail(err)
+		return err
 	}
+	return db.scan(series, from, to, hot[series], fn)
+}
+
+// A Range reads many series over one range: the open period's rows of
+// them all come in one query, rather than one a series.
+type Range struct {
+	db       *DB
+	from, to int64
+	hot      map[int64][]point
+}
+
+// Range prepares to read series from from up to, not including, to.
+func (db *DB) Range(from, to int64) (*Range, error) {
+	hot, err := db.hotRows(from, to, nil)
+	return &Range{db, from, to, hot}, err
+}
+
+// Scan is DB.Scan over the range.
+func (r *Range) Scan(series int64, fn func(ts int64, v float64) error) error {
+	return r.db.scan(series, r.from, r.to, r.hot[series], fn)
+}
+
+// hotRows returns the sample table's rows in the range, of one series or
+// of all: the rows of the open period, few.
+func (db *DB) hotRows(from, to int64, series *int64) (map[int64][]point, error) {
+	q, args := "SELECT series_id, ts, value FROM sample WHERE ts >= ? AND ts < ? ORDER BY series_id, ts", []any{from, to}
+	if series != nil {
+		q, args = "SELECT series_id, ts, value FROM sample WHERE series_id = ? AND ts >= ? AND ts < ? ORDER BY ts", []any{*series, from, to}
+	}
+	rows, err := db.conn.QueryContext(context.Background(), q, args...)
+	if err != nil {
+		return nil, db.fail(err)
+	}
+	defer rows.Close()
+	hot := map[int64][]point{}
 	for rows.Next() {
+		var id int64
 		var p point
-		if err := rows.Scan(&p.ts, &p.v); err != nil {
-			rows.Close()
-			return db.fail(err)
+		if err := rows.Scan(&id, &p.ts, &p.v); err != nil {
+			return nil, db.fail(err)
 		}
-		hot = append(hot, p)
+		hot[id] = append(hot[id], p)
 	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
-		return db.fail(err)
-	}
+	return hot, db.fail(rows.Err())
+}
+
+// scan streams a series' blocks in the range, merging in its rows of the
+// sample table, which win a tie.
+func (db *DB) scan(series, from, to int64, hot []point, fn func(ts int64, v float64) error) error {
+	ctx := context.Background()
 	emitHot := func(before int64) error {
 		for len(hot) > 0 && hot[0].ts < before {
 			if err := fn(hot[0].ts, hot[0].v); err != nil {
@@ -126,7 +161,7 @@ func (db *DB) Scan(series, from, to int64, fn func(ts int64, v float64) error) e
 		}
 		return nil
 	}
-	rows, err = db.conn.QueryContext(ctx, `SELECT b.t0, b.base, b.div, b.vals, t.offsets
+	rows, err := db.conn.QueryContext(ctx, `SELECT b.t0, b.base, b.div, b.vals, t.offsets
 		FROM block b JOIN times t ON t.id = b.times_id
 		WHERE b.series_id = ? AND b.t0 > ? AND b.t0 < ? ORDER BY b.t0`, series, from-Period, to)
 	if err != nil {

@@ -18,6 +18,7 @@ import (
 
 	"sm/internal/cli"
 	"sm/internal/format"
+	"sm/internal/format/table"
 	"sm/internal/query"
 	"sm/internal/record"
 	"sm/internal/store"
@@ -223,7 +224,7 @@ func listSeries(db *store.DB, q query.Query, formatName string, loc *time.Locati
 		if len(rows) == 0 {
 			return 0, nil
 		}
-		return len(rows), format.RenderTable(stdout, header, rows)
+		return len(rows), table.Render(stdout, header, rows)
 	case "json":
 		var b []byte
 		for _, r := range rows {
