@@ -23,7 +23,7 @@ var (
 	runs    = flag.Int("runs", 101, "timed runs of each side")
 	bin     = flag.String("bin", "bin", "folder of the sm binaries")
 	results = flag.String("o", "bench/RESULTS.md", "write the table here too")
-	only    = flag.String("only", "", "run only these comparisons, comma-separated (sample, seed, bulk, cron, disk, storerss)")
+	only    = flag.String("only", "", "run only these comparisons, comma-separated (sample, seed, bulk, cron, disk, storerss, query)")
 )
 
 // A row is one line of the result table.
@@ -45,6 +45,7 @@ func main() {
 		os.Exit(1)
 	}
 	defer os.RemoveAll(tmp)
+	benchTmp = tmp
 
 	var rows []row
 	for _, b := range []struct {
@@ -53,6 +54,7 @@ func main() {
 	}{
 		{"sample", benchSample}, {"seed", benchSeed},
 		{"bulk", benchBulk}, {"cron", benchCron}, {"disk", benchDisk}, {"storerss", benchStoreRSS},
+		{"query", benchQuery},
 	} {
 		if *only != "" && !strings.Contains(","+*only+",", ","+b.name+",") {
 			continue
@@ -163,14 +165,14 @@ int main(int argc, char **argv) {
 
 var launcher string
 
+// benchTmp is the benchmark's temporary folder, removed at the end.
+var benchTmp string
+
 // peakRSS runs argv through the launcher, its input from in, and returns
 // its peak resident memory in KiB.
 func peakRSS(argv []string, in io.Reader, prepare func()) (int64, error) {
 	if launcher == "" {
-		dir, err := os.MkdirTemp("", "sm-bench-rss-")
-		if err != nil {
-			return 0, err
-		}
+		dir := benchTmp
 		src := filepath.Join(dir, "rss.c")
 		os.WriteFile(src, []byte(launcherC), 0o644)
 		if out, err := exec.Command("cc", "-O2", "-o", filepath.Join(dir, "rss"), src).CombinedOutput(); err != nil {
