@@ -17,6 +17,8 @@ import (
 	"time"
 
 	"github.com/mattn/go-sqlite3"
+
+	"sm/internal/xdg"
 )
 
 // DefaultPath returns where the database is when --db is not given, by
@@ -27,17 +29,11 @@ func DefaultPath() (string, error) {
 	if p := os.Getenv("SM_DB"); p != "" {
 		return p, nil
 	}
-	if os.Geteuid() == 0 {
-		return "/var/lib/sm/metrics.db", nil
-	}
-	if d := os.Getenv("XDG_DATA_HOME"); filepath.IsAbs(d) {
-		return filepath.Join(d, "sm", "metrics.db"), nil
-	}
-	home, err := os.UserHomeDir()
+	p, err := xdg.Data.Path("metrics.db")
 	if err != nil {
-		return "", errors.New("no database: neither $SM_DB, $XDG_DATA_HOME nor $HOME is set (use --db)")
+		return "", fmt.Errorf("no database: $SM_DB is not set, and %v (use --db)", err)
 	}
-	return filepath.Join(home, ".local", "share", "sm", "metrics.db"), nil
+	return p, nil
 }
 
 // Resolve returns the database path: flag when it is set, else the

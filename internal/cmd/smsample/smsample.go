@@ -4,7 +4,6 @@ package smsample
 
 import (
 	"bytes"
-	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -17,6 +16,7 @@ import (
 	"sm/internal/collect"
 	"sm/internal/format"
 	"sm/internal/record"
+	"sm/internal/xdg"
 )
 
 const doc = `
@@ -93,9 +93,9 @@ func Main(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 		extra[0].Value = name
 	}
 	if *statePath == "" {
-		*statePath, err = defaultStatePath()
+		*statePath, err = xdg.State.Path("sample.state")
 		if err != nil {
-			c.Warn(err)
+			c.Warnf("no state file: %v (use --state)", err)
 			status = cli.Fail
 		}
 	}
@@ -212,22 +212,6 @@ func userTags(host string, tags []string) ([]record.Tag, error) {
 		return nil, fmt.Errorf("--tag: %v", err)
 	}
 	return out, nil
-}
-
-// defaultStatePath follows the XDG base directory rule for users, and
-// keeps root's state with the database under /var/lib/sm.
-func defaultStatePath() (string, error) {
-	if os.Geteuid() == 0 {
-		return "/var/lib/sm/sample.state", nil
-	}
-	if d := os.Getenv("XDG_STATE_HOME"); filepath.IsAbs(d) {
-		return filepath.Join(d, "sm", "sample.state"), nil
-	}
-	home, err := os.UserHomeDir()
-	if err != nil {
-		return "", errors.New("no state file: neither $XDG_STATE_HOME nor $HOME is set (use --state)")
-	}
-	return filepath.Join(home, ".local", "state", "sm", "sample.state"), nil
 }
 
 func printList(w io.Writer) {
