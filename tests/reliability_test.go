@@ -55,7 +55,7 @@ func stored(t *testing.T, path string) map[string]bool {
 		t.Fatal(err)
 	}
 	defer db.Close()
-	ss, err := db.AllSeries()
+	ss, err := db.FindSeries(nil, nil, nil)
 	if err != nil {
 		t.Fatal(err)
 	}

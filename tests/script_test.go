@@ -124,7 +124,7 @@ func cmdDBDump(ts *testscript.TestScript, neg bool, args []string) {
 	db, err := store.Open(ts.MkAbs(args[0]), store.Options{ReadOnly: true})
 	ts.Check(err)
 	defer db.Close()
-	series, err := db.AllSeries()
+	series, err := db.FindSeries(nil, nil, nil)
 	ts.Check(err)
 	slices.SortFunc(series, func(a, b store.Series) int { return strings.Compare(a.Key(), b.Key()) })
 	for _, s := range series {

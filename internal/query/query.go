@@ -215,33 +215,40 @@ func rollupsFit(q Query, from, to int64) bool {
 	return q.Buckets.Step >= time.Hour
 }
 
+// rollupWindow is how much of a range fromRollups reads at a time, in
+// seconds: a whole number of hours.
+var rollupWindow int64 = 30 * 24 * 3600
+
 // fromRollups feeds the range in time order: the rollup of every whole
 // hour that lies in one bucket and has one, and the samples of the rest
 // (the edges of the range, hours split between buckets, and hours not
-// yet rolled up, in the open period).
+// yet rolled up, in the open period). It reads the rollups a month at a
+// time, so memory stays flat however long the range.
 func fromRollups(db *store.DB, series int64, q Query, from, to int64, start func(int64) int64,
 	sample func(int64, float64) error, rollup func(store.Rollup)) error {
-	first := from + mod(-from, 3600) // the first whole hour
-	var rs []store.Rollup
-	err := db.Rollups(series, first, to-3600+1, func(r store.Rollup) error {
-		rs = append(rs, r)
-		return nil
-	})
-	if err != nil {
-		return err
-	}
 	rawFrom := from // samples from here are still to be read
-	for _, r := range rs {
-		if start(r.Hour) != start(r.Hour+3599) || r.Hour+3600 > to {
-			continue // split between buckets, or past the range: samples
+	rs := make([]store.Rollup, 0, rollupWindow/3600)
+	for w := from + mod(-from, 3600); w+3600 <= to; w += rollupWindow {
+		rs = rs[:0]
+		err := db.Rollups(series, w, min(w+rollupWindow, to-3600+1), func(r store.Rollup) error {
+			rs = append(rs, r)
+			return nil
+		})
+		if err != nil {
+			return err
 		}
-		if rawFrom < r.Hour {
-			if err := db.Scan(series, rawFrom, r.Hour, sample); err != nil {
-				return err
+		for _, r := range rs {
+			if start(r.Hour) != start(r.Hour+3599) {
+				continue // split between buckets: samples
 			}
+			if rawFrom < r.Hour {
+				if err := db.Scan(series, rawFrom, r.Hour, sample); err != nil {
+					return err
+				}
+			}
+			rollup(r)
+			rawFrom = r.Hour + 3600
 		}
-		rollup(r)
-		rawFrom = r.Hour + 3600
 	}
 	if rawFrom < to {
 		return db.Scan(series, rawFrom, to, sample)

@@ -162,21 +162,26 @@ func run(t *testing.T, db *store.DB, q Query) []string {
 }
 
 // TestRollupsEqualSamples: answers from hourly rollups are the answers
-// from the samples, to the last bit, for every step, zone and range.
+// from the samples, to the last bit, for every step, zone and range,
+// and however the range is cut into windows for reading.
 func TestRollupsEqualSamples(t *testing.T) {
 	db, _, start := testDB(t)
 	kolkata, _ := time.LoadLocation("Asia/Kolkata") // midnight at :30 UTC
-	for _, loc := range []*time.Location{time.UTC, kolkata} {
-		for _, step := range []time.Duration{0, time.Hour, 90 * time.Minute, 3 * time.Hour, 24 * time.Hour} {
-			for _, rng := range [][2]int64{{start, start + 3*86400 - 1}, {start + 1234, start + 2*86400 + 999}} {
-				q := Query{From: time.Unix(rng[0], 0), To: time.Unix(rng[1], 0), Funcs: []Func{Avg, Min, Max, Sum, Count, Last},
-					Buckets: Buckets{Step: step, Loc: loc}}
-				fast := run(t, db, q)
-				q.noRollups = true
-				slow := run(t, db, q)
-				if len(fast) == 0 || !reflect.DeepEqual(fast, slow) {
-					t.Fatalf("%v step %v range %v: rollups gave %d records, samples %d; first difference %q",
-						loc, step, rng, len(fast), len(slow), firstDiff(fast, slow))
+	defer func(w int64) { rollupWindow = w }(rollupWindow)
+	for _, window := range []int64{rollupWindow, 7 * 3600} {
+		rollupWindow = window
+		for _, loc := range []*time.Location{time.UTC, kolkata} {
+			for _, step := range []time.Duration{0, time.Hour, 90 * time.Minute, 3 * time.Hour, 24 * time.Hour} {
+				for _, rng := range [][2]int64{{start, start + 3*86400 - 1}, {start + 1234, start + 2*86400 + 999}} {
+					q := Query{From: time.Unix(rng[0], 0), To: time.Unix(rng[1], 0), Funcs: []Func{Avg, Min, Max, Sum, Count, Last},
+						Buckets: Buckets{Step: step, Loc: loc}}
+					fast := run(t, db, q)
+					q.noRollups = true
+					slow := run(t, db, q)
+					if len(fast) == 0 || !reflect.DeepEqual(fast, slow) {
+						t.Fatalf("window %ds, %v step %v range %v: rollups gave %d records, samples %d; first difference %q",
+							window, loc, step, rng, len(fast), len(slow), firstDiff(fast, slow))
+					}
 				}
 			}
 		}

@@ -3,8 +3,10 @@ package store
 import (
 	"context"
 	"database/sql"
+	"database/sql/driver"
 	"errors"
 	"fmt"
+	"io"
 	"strings"
 )
 
@@ -21,24 +23,6 @@ func (s Series) Key() string {
 		return s.Name
 	}
 	return s.Name + ";" + s.Tags
-}
-
-// AllSeries returns every series, by id.
-func (db *DB) AllSeries() ([]Series, error) {
-	rows, err := db.conn.QueryContext(context.Background(), "SELECT id, name, tags FROM series ORDER BY id")
-	if err != nil {
-		return nil, db.fail(err)
-	}
-	defer rows.Close()
-	var out []Series
-	for rows.Next() {
-		var s Series
-		if err := rows.Scan(&s.ID, &s.Name, &s.Tags); err != nil {
-			return nil, db.fail(err)
-		}
-		out = append(out, s)
-	}
-	return out, db.fail(rows.Err())
 }
 
 // SeriesID returns the id of the series with canonical text key, or 0.
@@ -131,21 +115,13 @@ func (db *DB) hotRows(from, to int64, series *int64) (map[int64][]point, error) 
 	if series != nil {
 		q, args = "SELECT series_id, ts, value FROM sample WHERE series_id = ? AND ts >= ? AND ts < ? ORDER BY ts", []any{*series, from, to}
 	}
-	rows, err := db.conn.QueryContext(context.Background(), q, args...)
-	if err != nil {
-		return nil, db.fail(err)
-	}
-	defer rows.Close()
 	hot := map[int64][]point{}
-	for rows.Next() {
-		var id int64
-		var p point
-		if err := rows.Scan(&id, &p.ts, &p.v); err != nil {
-			return nil, db.fail(err)
-		}
-		hot[id] = append(hot[id], p)
-	}
-	return hot, db.fail(rows.Err())
+	err := db.each(q, args, 3, func(v []driver.Value) error {
+		id := asInt(v[0])
+		hot[id] = append(hot[id], point{asInt(v[1]), asFloat(v[2])})
+		return nil
+	})
+	return hot, err
 }
 
 // scan streams a series' blocks in the range, merging in its rows of the
@@ -219,21 +195,61 @@ type Rollup struct {
 // Rollups calls fn with each hourly rollup of a series whose hour starts
 // from from up to, not including, to.
 func (db *DB) Rollups(series, from, to int64, fn func(Rollup) error) error {
-	rows, err := db.conn.QueryContext(context.Background(), "SELECT hour, min, max, sum, count, last FROM rollup WHERE series_id = ? AND hour >= ? AND hour < ? ORDER BY hour", series, from, to)
-	if err != nil {
-		return db.fail(err)
+	return db.each("SELECT hour, min, max, sum, count, last FROM rollup WHERE series_id = ? AND hour >= ? AND hour < ? ORDER BY hour",
+		[]any{series, from, to}, 6, func(v []driver.Value) error {
+			return fn(Rollup{Hour: asInt(v[0]), Min: asFloat(v[1]), Max: asFloat(v[2]), Sum: asFloat(v[3]), Count: asInt(v[4]), Last: asFloat(v[5])})
+		})
+}
+
+// each runs a query of n numeric columns and calls fn with each row,
+// through the driver: database/sql's conversions cost more than
+// SQLite's reading of a row, and a year of one series' rollups is
+// 8,760 rows. The connection is held meanwhile, so fn must not use db.
+func (db *DB) each(query string, args []any, n int, fn func([]driver.Value) error) error {
+	named := make([]driver.NamedValue, len(args))
+	for i, a := range args {
+		named[i] = driver.NamedValue{Ordinal: i + 1, Value: a}
 	}
-	defer rows.Close()
-	for rows.Next() {
-		var r Rollup
-		if err := rows.Scan(&r.Hour, &r.Min, &r.Max, &r.Sum, &r.Count, &r.Last); err != nil {
-			return db.fail(err)
-		}
-		if err := fn(r); err != nil {
+	return db.fail(db.conn.Raw(func(dc any) error {
+		rows, err := dc.(driver.QueryerContext).QueryContext(context.Background(), query, named)
+		if err != nil {
 			return err
 		}
+		defer rows.Close()
+		dest := make([]driver.Value, n)
+		for {
+			if err := rows.Next(dest); err == io.EOF {
+				return nil
+			} else if err != nil {
+				return err
+			}
+			if err := fn(dest); err != nil {
+				return err
+			}
+		}
+	}))
+}
+
+// asInt and asFloat read a numeric column: SQLite keeps a REAL that is
+// a whole number as an integer.
+func asInt(v driver.Value) int64 {
+	switch v := v.(type) {
+	case int64:
+		return v
+	case float64:
+		return int64(v)
 	}
-	return db.fail(rows.Err())
+	return 0
+}
+
+func asFloat(v driver.Value) float64 {
+	switch v := v.(type) {
+	case float64:
+		return v
+	case int64:
+		return float64(v)
+	}
+	return 0
 }
 
 // RollupsBefore reports whether a series has rollups of hours before ts:

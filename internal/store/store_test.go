@@ -55,7 +55,7 @@ func write(t *testing.T, db *DB, lines ...string) Stats {
 // dump returns every sample as "key value ts", series by series.
 func dump(t *testing.T, db *DB) []string {
 	t.Helper()
-	ss, err := db.AllSeries()
+	ss, err := db.FindSeries(nil, nil, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -205,10 +205,10 @@ func TestWriteAndScan(t *testing.T) {
 		t.Errorf("stats %+v", st)
 	}
 	want := []string{
+		"disk.used_pct;host=web1;mount=/ 18.62 1764039600",
 		"load.5m;host=web1 0.5 1764039600",
 		"load.5m;host=web1 0.31 1764039660",
 		"load.5m;host=web1 0.29 1764039720",
-		"disk.used_pct;host=web1;mount=/ 18.62 1764039600",
 	}
 	if got := dump(t, db); !reflect.DeepEqual(got, want) {
 		t.Errorf("got  %q\nwant %q", got, want)
