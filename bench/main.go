@@ -24,16 +24,17 @@ var (
 	bin     = flag.String("bin", "bin", "folder of the sm binaries")
 	results = flag.String("o", "bench/RESULTS.md", "write the table here too")
 	only    = flag.String("only", "", "run only these comparisons, comma-separated (sample, seed, bulk, cron, disk, storerss, query)")
+	keep    = flag.Bool("keep", false, "keep the scratch folder (its databases) for a closer look")
 )
 
 // A row is one line of the result table.
 type row struct {
-	what      string
-	sm, peer  string
-	ratio     string
-	goal      string
-	met       bool
-	hasVerdct bool
+	what       string
+	sm, peer   string
+	ratio      string
+	goal       string
+	met        bool
+	hasVerdict bool
 }
 
 func main() {
@@ -44,7 +45,11 @@ func main() {
 		log("%v", err)
 		os.Exit(1)
 	}
-	defer os.RemoveAll(tmp)
+	if *keep {
+		defer log("kept %s", tmp)
+	} else {
+		defer os.RemoveAll(tmp)
+	}
 	benchTmp = tmp
 
 	var rows []row
@@ -70,7 +75,7 @@ func main() {
 	fmt.Fprintf(&out, "| measured | sm | peer | ratio | goal | met |\n|---|---|---|---|---|---|\n")
 	for _, r := range rows {
 		met := ""
-		if r.hasVerdct {
+		if r.hasVerdict {
 			met = "no"
 			if r.met {
 				met = "yes"
@@ -310,7 +315,7 @@ func benchSample(log func(string, ...any), tmp string) []row {
 		}
 		return []row{
 			{what: "sample, wall (median)", sm: ms(med[0]), peer: "sadc: not installed", goal: "≤ sadc 1 1"},
-			{what: "sample, peak RSS", sm: mb(rss[0]), goal: "≤ 15 MB", met: rss[0] <= 15*1024, hasVerdct: true},
+			{what: "sample, peak RSS", sm: mb(rss[0]), goal: "≤ 15 MB", met: rss[0] <= 15*1024, hasVerdict: true},
 		}
 	}
 	// sadc appends to its daily file, as sa1 does from cron.
@@ -322,9 +327,9 @@ func benchSample(log func(string, ...any), tmp string) []row {
 	}
 	return []row{
 		{what: "sample, wall (median)", sm: ms(med[0]), peer: "sadc 1 1: " + ms(med[1]),
-			ratio: fmt.Sprintf("%.2f×", float64(med[0])/float64(med[1])), goal: "≤ sadc", met: med[0] <= med[1], hasVerdct: true},
+			ratio: fmt.Sprintf("%.2f×", float64(med[0])/float64(med[1])), goal: "≤ sadc", met: med[0] <= med[1], hasVerdict: true},
 		{what: "sample, peak RSS", sm: mb(rss[0]), peer: "sadc 1 1: " + mb(rss[1]),
-			ratio: fmt.Sprintf("%.2f×", float64(rss[0])/float64(rss[1])), goal: "≤ 15 MB", met: rss[0] <= 15*1024, hasVerdct: true},
+			ratio: fmt.Sprintf("%.2f×", float64(rss[0])/float64(rss[1])), goal: "≤ 15 MB", met: rss[0] <= 15*1024, hasVerdict: true},
 	}
 }
 

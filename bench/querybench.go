@@ -88,7 +88,7 @@ func benchQuery(log func(string, ...any), tmp string) []row {
 	}
 	log("built the benchmark database through sm-store: %d samples in %v", n, d.Round(time.Millisecond))
 	rows := []row{{what: fmt.Sprintf("building the query benchmark database (%.1fM samples) through sm-store", float64(n)/1e6),
-		sm: d.Round(100 * time.Millisecond).String(), peer: "(" + rate(n, d) + ")", goal: "well under a minute", met: d < 45*time.Second, hasVerdct: true}}
+		sm: d.Round(100 * time.Millisecond).String(), peer: "(" + rate(n, d) + ")", goal: "well under a minute", met: d < 45*time.Second, hasVerdict: true}}
 	d, err = pipeInto([]string{shell, kv, "CREATE TABLE metrics (key TEXT, value FLOAT, timestamp TEXT)", ".mode csv", ".import /dev/stdin metrics"}, true)
 	if err != nil {
 		log("%v", err)
@@ -137,7 +137,7 @@ func benchQuery(log func(string, ...any), tmp string) []row {
 		}
 		ma, mb := median(a), median(b)
 		rows = append(rows, row{what: c.what, sm: ms(ma), peer: "seed table in sqlite3: " + ms(mb),
-			ratio: fmt.Sprintf("%.0f× faster", mb.Seconds()/ma.Seconds()), goal: c.goal, met: c.check(ma, mb), hasVerdct: true})
+			ratio: fmt.Sprintf("%.0f× faster", mb.Seconds()/ma.Seconds()), goal: c.goal, met: c.check(ma, mb), hasVerdict: true})
 	}
 
 	// The full dump: a rate, and sm-query's peak memory.
@@ -165,8 +165,8 @@ func benchQuery(log func(string, ...any), tmp string) []row {
 	da, db2 := median(a), median(b)
 	rows = append(rows,
 		row{what: fmt.Sprintf("query --since 2y, a dump of all %.1fM samples", float64(n)/1e6), sm: rate(n, da), peer: "seed table in sqlite3: " + rate(n, db2),
-			ratio: fmt.Sprintf("%.1f×", db2.Seconds()/da.Seconds()), goal: "≥ 2 M/s", met: float64(n)/da.Seconds() >= 2e6, hasVerdct: true},
-		row{what: "query --since 2y, peak RSS", sm: mb(rss), goal: "≤ 30 MB", met: rss <= 30*1024, hasVerdct: true})
+			ratio: fmt.Sprintf("%.1f×", db2.Seconds()/da.Seconds()), goal: "≥ 2 M/s", met: float64(n)/da.Seconds() >= 2e6, hasVerdict: true},
+		row{what: "query --since 2y, peak RSS", sm: mb(rss), goal: "≤ 30 MB", met: rss <= 30*1024, hasVerdict: true})
 	if fi, err := os.Stat(db); err == nil {
 		log("benchmark database: %.1f MB, %.2f B/sample", float64(fi.Size())/1e6, float64(fi.Size())/float64(n))
 	}

@@ -138,12 +138,16 @@ func benchBulk(log func(string, ...any), tmp string) []row {
 		a, b := median(sm), median(imp)
 		rows = append(rows, row{what: fmt.Sprintf("bulk ingest from a pipe, %s (%.1fM samples)", order.name, float64(n)/1e6),
 			sm: rate(n, a), peer: "sqlite3 .import: " + rate(n, b), ratio: fmt.Sprintf("%.2f×", b.Seconds()/a.Seconds()),
-			goal: "≥ .import", met: a <= b, hasVerdct: true})
+			goal: "≥ .import", met: a <= b, hasVerdict: true})
 	}
 	return rows
 }
 
+// clean removes a database and its journals, unless -keep.
 func clean(db string) {
+	if *keep {
+		return
+	}
 	for _, s := range []string{"", "-wal", "-shm", "-journal"} {
 		os.Remove(db + s)
 	}
@@ -201,7 +205,7 @@ func benchCron(log func(string, ...any), tmp string) []row {
 	}
 	m := median(walls)
 	return []row{{what: "cron batch: 50 records into a year of 30 series at 1/min, wall (median)", sm: ms(m),
-		goal: "≤ 10 ms", met: m <= 10*time.Millisecond, hasVerdct: true}}
+		goal: "≤ 10 ms", met: m <= 10*time.Millisecond, hasVerdict: true}}
 }
 
 // benchDisk simulates a year of per-minute cron runs of one host and
@@ -224,7 +228,7 @@ func benchDisk(log func(string, ...any), tmp string) []row {
 	}
 	return []row{{what: "disk after a year of per-minute writes of one host, bytes/sample", sm: fmt.Sprintf("%.2f B", smB),
 		peer:  fmt.Sprintf("seed key-value table: %.1f B; a row per sample: %.1f B", kv, rps),
-		ratio: fmt.Sprintf("%.2f× of a row per sample", smB/rps), goal: "≤ 8 B", met: smB <= 8, hasVerdct: true}}
+		ratio: fmt.Sprintf("%.2f× of a row per sample", smB/rps), goal: "≤ 8 B", met: smB <= 8, hasVerdict: true}}
 }
 
 // peersDisk stores minutes of the same host's samples in the seed
@@ -334,5 +338,5 @@ func benchStoreRSS(log func(string, ...any), tmp string) []row {
 		return nil
 	}
 	return []row{{what: "sm-store, ten million records from a pipe: peak RSS", sm: mb(rss),
-		peer: "(" + rate(total, d) + ")", goal: "≤ 30 MB", met: rss <= 30*1024, hasVerdct: true}}
+		peer: "(" + rate(total, d) + ")", goal: "≤ 30 MB", met: rss <= 30*1024, hasVerdict: true}}
 }
