@@ -113,7 +113,11 @@ func Main(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	}
 	r.finish()
 	if *verbose && r.read+r.bad > 0 {
-		fmt.Fprintf(stdout, "stored %d records, %d rejected, %d series new\n", r.stored, r.bad, r.newSeries)
+		noun := "records"
+		if r.stored == 1 {
+			noun = "record"
+		}
+		fmt.Fprintf(stdout, "stored %d %s, %d rejected, %d series new\n", r.stored, noun, r.bad, r.newSeries)
 	}
 	return r.status
 }
