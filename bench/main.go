@@ -252,8 +252,8 @@ func compare(sides ...side) ([]time.Duration, []int64, error) {
 func ms(d time.Duration) string { return fmt.Sprintf("%.2f ms", float64(d.Microseconds())/1000) }
 func mb(kb int64) string        { return fmt.Sprintf("%.1f MB", float64(kb)/1024) }
 
-// findSadc returns sysstat's data collector, installing sysstat when run
-// as root on Debian and it is missing.
+// findSadc returns sysstat's data collector, installing sysstat if it
+// is missing and it can.
 func findSadc(log func(string, ...any)) string {
 	paths := []string{"/usr/lib/sysstat/sadc", "/usr/lib64/sa/sadc", "/usr/lib/sa/sadc"}
 	for attempt := 0; attempt < 2; attempt++ {
@@ -262,17 +262,44 @@ func findSadc(log func(string, ...any)) string {
 				return p
 			}
 		}
-		if attempt == 0 && os.Geteuid() == 0 {
-			if _, err := exec.LookPath("apt-get"); err == nil {
-				log("installing sysstat for sadc")
-				cmd := exec.Command("apt-get", "install", "-y", "-qq", "sysstat")
-				cmd.Env = append(os.Environ(), "DEBIAN_FRONTEND=noninteractive")
-				cmd.Stdout, cmd.Stderr = os.Stderr, os.Stderr
-				cmd.Run()
-			}
+		if attempt == 0 {
+			install(log, "sysstat")
 		}
 	}
 	return ""
+}
+
+// findShell returns the sqlite3 shell, installing it if it is missing
+// and it can.
+func findShell(log func(string, ...any)) (string, error) {
+	if p, err := exec.LookPath("sqlite3"); err == nil {
+		return p, nil
+	}
+	install(log, "sqlite3")
+	return exec.LookPath("sqlite3")
+}
+
+// updated is whether install has fetched the package lists, which a
+// fresh machine lacks.
+var updated bool
+
+// install installs a Debian package when run as root where apt-get is.
+func install(log func(string, ...any), pkg string) {
+	if _, err := exec.LookPath("apt-get"); err != nil || os.Geteuid() != 0 {
+		return
+	}
+	log("installing %s", pkg)
+	apt := func(args ...string) {
+		cmd := exec.Command("apt-get", args...)
+		cmd.Env = append(os.Environ(), "DEBIAN_FRONTEND=noninteractive")
+		cmd.Stdout, cmd.Stderr = os.Stderr, os.Stderr
+		cmd.Run()
+	}
+	if !updated {
+		apt("update", "-qq")
+		updated = true
+	}
+	apt("install", "-y", "-qq", pkg)
 }
 
 // benchSample compares one sm-sample run, with state present, to one

@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strconv"
 	"time"
@@ -62,7 +61,7 @@ func generate(w io.Writer, now int64, seedCSV bool) error {
 // seed design's key-value table with the same samples, and times the
 // queries of the issues on both.
 func benchQuery(log func(string, ...any), tmp string) []row {
-	shell, err := exec.LookPath("sqlite3")
+	shell, err := findShell(log)
 	if err != nil {
 		log("sqlite3 not found: no query comparison")
 		return nil

@@ -96,7 +96,7 @@ func rate(n int, d time.Duration) string {
 // .import of the same samples as CSV into a WITHOUT ROWID table keyed by
 // (series_id, ts), the fastest plain layout, median of three each.
 func benchBulk(log func(string, ...any), tmp string) []row {
-	shell, err := exec.LookPath("sqlite3")
+	shell, err := findShell(log)
 	if err != nil {
 		log("sqlite3 not found: no bulk ingest comparison")
 		return nil
