@@ -8,6 +8,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"reflect"
 	"strings"
 	"sync"
 	"syscall"
@@ -249,6 +250,68 @@ func TestDiskFull(t *testing.T) {
 	}
 	if fi, _ := os.Stat(spool); fi.Size() != 0 {
 		t.Errorf("the spool was not emptied: %d bytes", fi.Size())
+	}
+}
+
+// TestSpoolFull: with the database and the spool both past a file size
+// limit, sm-store exits 1, leaves the database as it was, and the spool
+// holds only whole records, as many as it says; the rest it counts as
+// not stored. Without the cut, a torn last line would be stored next
+// time as another record.
+func TestSpoolFull(t *testing.T) {
+	prlimit, err := exec.LookPath("prlimit")
+	if err != nil {
+		t.Skip("no prlimit to set a file size limit")
+	}
+	dir := t.TempDir()
+	db := filepath.Join(dir, "m.db")
+	bin := smStore(t)
+	now := time.Now().Unix()
+	first := filepath.Join(dir, "first")
+	input(t, first, 100, 10, now)
+	if out, err := exec.Command(bin, "--db", db, first).CombinedOutput(); err != nil {
+		t.Fatalf("%v: %s", err, out)
+	}
+	before := stored(t, db)
+
+	in := filepath.Join(dir, "in")
+	lines := input(t, in, 5000, 50, now-3*86400)
+	spool := filepath.Join(dir, "spool")
+	cmd := exec.Command(prlimit, "--fsize=32768", "--", bin, "--db", db, "--spool", spool, in)
+	out, err := cmd.CombinedOutput()
+	if cmd.ProcessState == nil || cmd.ProcessState.ExitCode() != 1 {
+		t.Fatalf("want exit 1: %v: %s", err, out)
+	}
+	sp, _ := os.ReadFile(spool)
+	kept := strings.SplitAfter(string(sp), "\n")
+	if kept[len(kept)-1] != "" {
+		t.Fatalf("the spool ends in a torn line %q", kept[len(kept)-1])
+	}
+	kept = kept[:len(kept)-1]
+	want := map[string]bool{}
+	for _, l := range lines {
+		want[l+"\n"] = true
+	}
+	for _, l := range kept {
+		if !want[l] {
+			t.Fatalf("the spool holds %q, not an input line", l)
+		}
+	}
+	msg := strings.Split(strings.TrimSpace(string(out)), "\n")
+	if len(kept) == 0 || len(kept) == len(lines) || len(msg) != 4 ||
+		!strings.HasPrefix(msg[0], "sm-store: "+db+": ") ||
+		msg[1] != "sm-store: writing the spool "+spool+": file too large" ||
+		msg[2] != fmt.Sprintf("sm-store: %d records kept in %s, to be stored next time", len(kept), spool) ||
+		msg[3] != fmt.Sprintf("sm-store: %d records not stored", len(lines)-len(kept)) {
+		t.Errorf("%d of %d records in the spool; messages %q", len(kept), len(lines), msg)
+	}
+	integrity(t, db)
+	if got := stored(t, db); !reflect.DeepEqual(got, before) {
+		t.Errorf("the failed run changed the database: %d records, %d before", len(got), len(before))
+	}
+	if out, err := exec.Command(bin, "--db", db, "--spool", spool, "-v").CombinedOutput(); err != nil ||
+		!strings.HasPrefix(string(out), fmt.Sprintf("stored %d records, 0 rejected, ", len(kept))) {
+		t.Errorf("storing the spool: %v: %s", err, out)
 	}
 }
 

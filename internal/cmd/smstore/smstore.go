@@ -263,16 +263,11 @@ func (r *run) badLine(err error) {
 	}
 }
 
-// keep puts a record that could not be stored into the spool, or counts
-// it lost.
+// keep puts a record that could not be stored into the spool, if any.
 func (r *run) keep(key string, ts int64, v float64) {
-	if r.spool != nil && r.spool.add(key, ts, v) == nil {
-		r.unstored++
-		return
-	}
 	r.unstored++
 	if r.spool != nil {
-		r.spool.lost++
+		r.spool.add(key, ts, v)
 	}
 }
 
@@ -290,16 +285,20 @@ func (r *run) finish() {
 	if r.unstored == 0 {
 		return
 	}
+	kept := 0
 	if r.spool != nil {
-		if err := r.spool.flush(); err != nil {
+		var err error
+		if kept, err = r.spool.flush(); err != nil {
 			r.Warn(err)
 			r.status = cli.Fail
-		} else if r.spool.lost == 0 {
-			r.Warnf("%d records kept in %s, to be stored next time", r.unstored, r.spool.path)
-			return
+		}
+		if kept > 0 {
+			r.Warnf("%d records kept in %s, to be stored next time", kept, r.spool.path)
 		}
 	}
-	r.Warnf("%d records not stored", r.unstored)
+	if lost := r.unstored - kept; lost > 0 {
+		r.Warnf("%d records not stored", lost)
+	}
 }
 
 // A retentionChange is what --retention sets: either period, or both.

@@ -2,6 +2,7 @@ package smstore
 
 import (
 	"bufio"
+	"bytes"
 	"errors"
 	"fmt"
 	"os"
@@ -21,9 +22,28 @@ type spool struct {
 	f       *os.File // locked, for appending and emptying
 	size    int64    // what it held when locked: the records to store first
 	w       *bufio.Writer
+	lw      *lineWriter // under w
+	base    int64       // the size before the first record added
 	emptied bool
-	lost    int // records that could not be written to it
 	err     error
+}
+
+// A lineWriter writes to the spool and counts what reached it: the
+// whole lines, and the bytes up to the end of the last.
+type lineWriter struct {
+	f           *os.File
+	n, wholeEnd int64
+	lines       int
+}
+
+func (w *lineWriter) Write(p []byte) (int, error) {
+	n, err := w.f.Write(p)
+	if i := bytes.LastIndexByte(p[:n], '\n'); i >= 0 {
+		w.wholeEnd = w.n + int64(i) + 1
+		w.lines += bytes.Count(p[:i+1], []byte("\n"))
+	}
+	w.n += int64(n)
+	return n, err
 }
 
 // lockSpool opens the spool, creating it, and waits up to the run's wait
@@ -75,13 +95,20 @@ func (s *spool) empty() error {
 	return nil
 }
 
-// add appends a record.
-func (s *spool) add(key string, ts int64, v float64) error {
+// add appends a record. After a failed write it adds nothing more.
+func (s *spool) add(key string, ts int64, v float64) {
 	if s.err != nil {
-		return s.err
+		return
 	}
 	if s.w == nil {
-		s.w = bufio.NewWriter(s.f)
+		fi, err := s.f.Stat()
+		if err != nil {
+			s.err = err
+			return
+		}
+		s.base = fi.Size()
+		s.lw = &lineWriter{f: s.f}
+		s.w = bufio.NewWriter(s.lw)
 	}
 	b := s.w.AvailableBuffer()
 	b = append(b, key...)
@@ -91,13 +118,15 @@ func (s *spool) add(key string, ts int64, v float64) error {
 	b = strconv.AppendInt(b, ts, 10)
 	b = append(b, '\n')
 	_, s.err = s.w.Write(b)
-	return s.err
 }
 
-// flush writes the added records out and to disk.
-func (s *spool) flush() error {
+// flush writes the added records out and to disk, and returns how many
+// the spool holds. A write that failed part way (a full disk, a file
+// size limit) is cut back to the last whole line: a torn record would
+// otherwise be stored next time as a different one.
+func (s *spool) flush() (kept int, err error) {
 	if s.w == nil {
-		return s.err
+		return 0, s.failure()
 	}
 	if err := s.w.Flush(); err != nil && s.err == nil {
 		s.err = err
@@ -105,10 +134,29 @@ func (s *spool) flush() error {
 	if err := s.f.Sync(); err != nil && s.err == nil {
 		s.err = err
 	}
+	if s.err != nil && s.lw.wholeEnd < s.lw.n {
+		if err := s.f.Truncate(s.base + s.lw.wholeEnd); err != nil {
+			return 0, fmt.Errorf("writing the spool %s: %w, and cutting off its torn last line: %w", s.path, unwrapPath(s.err), unwrapPath(err))
+		}
+	}
+	return s.lw.lines, s.failure()
+}
+
+func (s *spool) failure() error {
 	if s.err != nil {
-		return fmt.Errorf("writing the spool %s: %w", s.path, s.err)
+		return fmt.Errorf("writing the spool %s: %w", s.path, unwrapPath(s.err))
 	}
 	return nil
+}
+
+// unwrapPath drops the path from an *os.PathError, for a message that
+// already names the file.
+func unwrapPath(err error) error {
+	var pe *os.PathError
+	if errors.As(err, &pe) {
+		return pe.Err
+	}
+	return err
 }
 
 func (s *spool) close() { s.f.Close() }
