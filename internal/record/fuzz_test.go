@@ -5,7 +5,9 @@ import (
 	"io"
 	"math"
 	"reflect"
+	"strings"
 	"testing"
+	"time"
 )
 
 // FuzzParse checks that Parse never panics and that a parsed record
@@ -52,24 +54,46 @@ func FuzzParse(f *testing.F) {
 }
 
 // FuzzReader checks that the line reader never panics and never hands
-// out more than MaxLine bytes of a line, whatever the input.
+// out more than MaxLine bytes of a line, whatever the input; and that
+// Whole changes only the result of a last line without a newline.
 func FuzzReader(f *testing.F) {
 	f.Add([]byte("a 1 2\r\nb 2\n\n#c\nd"))
 	f.Add([]byte("\xef\xbb\xbfa 1 2"))
+	f.Add([]byte("a 1 2\nb 3 4"))
 	f.Fuzz(func(t *testing.T, in []byte) {
-		r := NewReader(bytes.NewReader(in), "fuzz")
-		for {
-			_, err := r.Next()
-			if err == io.EOF {
-				return
-			}
-			if len(r.Raw()) > MaxLine {
-				t.Fatalf("Raw() is %d bytes", len(r.Raw()))
-			}
-			if err != nil {
-				if _, ok := err.(*LineError); !ok {
-					t.Fatalf("unexpected error %v", err)
+		read := func(whole bool) []string {
+			r := NewReader(bytes.NewReader(in), "fuzz")
+			r.Whole = whole
+			r.Now = func() time.Time { return time.Unix(1764045000, 0) }
+			var out []string
+			for {
+				rec, err := r.Next()
+				if err == io.EOF {
+					return out
 				}
+				if len(r.Raw()) > MaxLine {
+					t.Fatalf("Raw() is %d bytes", len(r.Raw()))
+				}
+				if err != nil {
+					if _, ok := err.(*LineError); !ok {
+						t.Fatalf("unexpected error %v", err)
+					}
+					out = append(out, err.Error())
+				} else {
+					out = append(out, rec.String())
+				}
+			}
+		}
+		plain, whole := read(false), read(true)
+		if len(plain) != len(whole) {
+			t.Fatalf("%d results, %d with Whole", len(plain), len(whole))
+		}
+		for i := range plain {
+			if plain[i] == whole[i] {
+				continue
+			}
+			if i != len(plain)-1 || !strings.HasSuffix(whole[i], ErrCut.Error()) || bytes.HasSuffix(in, []byte("\n")) {
+				t.Fatalf("result %d: %q, with Whole %q", i, plain[i], whole[i])
 			}
 		}
 	})

@@ -22,6 +22,10 @@ func (e *LineError) Unwrap() error { return e.Err }
 // ErrLong is the reason given for a line longer than MaxLine.
 var ErrLong = errors.New("line is longer than 4096 bytes")
 
+// ErrCut is the reason given for a last line without its newline, where
+// the Reader wants whole lines.
+var ErrCut = errors.New("last line cut short: no newline at its end")
+
 // A Reader reads records line by line. Its memory does not grow with the
 // input: a line longer than MaxLine is skipped, not held.
 type Reader struct {
@@ -35,6 +39,11 @@ type Reader struct {
 	// Reject, if set, receives each overlong line whole, as it is
 	// skipped: the only way to keep one verbatim without holding it.
 	Reject io.Writer
+	// Whole makes a last line without a newline an error, ErrCut: in a
+	// file whose writer ends every line, such a line is the start of a
+	// record whose writing was cut off, and may parse as another one.
+	Whole bool
+	cut   bool // the last line read had no newline
 }
 
 // NewReader returns a Reader of r; file names it in errors ("stdin" for
@@ -84,6 +93,9 @@ func (r *Reader) NextLine() ([]byte, error) {
 			return nil, r.Error(ErrLong)
 		}
 		if !isBlank(line) {
+			if r.cut && r.Whole {
+				return nil, r.Error(ErrCut)
+			}
 			return line, nil
 		}
 	}
@@ -121,7 +133,7 @@ func (r *Reader) readLine() (line []byte, long bool, err error) {
 		if len(line) == 0 {
 			return nil, false, io.EOF
 		}
-		err = nil
+		r.cut, err = true, nil
 	}
 	if err != nil {
 		return nil, false, err

@@ -2,6 +2,8 @@ package record
 
 import (
 	"bytes"
+	"errors"
+	"io"
 	"strings"
 	"testing"
 )
@@ -33,6 +35,35 @@ func TestReaderRejectOverlong(t *testing.T) {
 			} else if rej.String() != want || len(got) != 2 {
 				t.Errorf("n=%d end=%q: rejected %d bytes (want %d), records %v", n, end, rej.Len(), len(want), got)
 			}
+		}
+	}
+}
+
+// TestReaderWhole: with Whole, a last line without its newline is an
+// error of its own; without, it is a line like the others.
+func TestReaderWhole(t *testing.T) {
+	for _, whole := range []bool{false, true} {
+		r := NewReader(strings.NewReader("a 1 1\r\nb 2 2\nc 3"), "spool")
+		r.Whole = whole
+		var got []string
+		var errs []error
+		for {
+			rec, err := r.Next()
+			if err == io.EOF {
+				break
+			}
+			if err != nil {
+				errs = append(errs, err)
+				continue
+			}
+			got = append(got, rec.Name)
+		}
+		if whole {
+			if len(got) != 2 || len(errs) != 1 || errs[0].Error() != "spool:3: last line cut short: no newline at its end" || !errors.Is(errs[0], ErrCut) {
+				t.Errorf("whole: records %v, errors %v", got, errs)
+			}
+		} else if len(got) != 3 || len(errs) != 0 {
+			t.Errorf("records %v, errors %v", got, errs)
 		}
 	}
 }

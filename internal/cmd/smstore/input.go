@@ -65,6 +65,7 @@ func (r *run) readAll(files []string, out chan<- *chunk) {
 func (r *run) readOne(in io.Reader, name string, spool bool, out chan<- *chunk) {
 	rd := record.NewReader(in, name)
 	rd.Now = cli.Now
+	rd.Whole = spool // sm-store ends every line it spools
 	if r.reject != nil {
 		rd.Reject = r.reject
 	}
