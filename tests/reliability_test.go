@@ -73,6 +73,18 @@ func stored(t *testing.T, path string) map[string]bool {
 	return out
 }
 
+// storeFirst stores n records of input: the database as it is before
+// a run that fails.
+func storeFirst(t *testing.T, bin, db string, n, series int, now int64) {
+	t.Helper()
+	first := filepath.Join(t.TempDir(), "first")
+	input(t, first, n, series, now)
+	if out, err := exec.Command(bin, "--db", db, first).CombinedOutput(); err != nil {
+		t.Fatalf("%v: %s", err, out)
+	}
+}
+
+// integrity checks the database with PRAGMA integrity_check.
 func integrity(t *testing.T, path string) {
 	t.Helper()
 	db, err := sql.Open("sqlite3", "file:"+path+"?mode=ro")
@@ -211,11 +223,7 @@ func TestDiskFull(t *testing.T) {
 	db := filepath.Join(mnt, "m.db")
 	bin := smStore(t)
 	now := time.Now().Unix()
-	first := filepath.Join(dir, "first")
-	input(t, first, 100, 10, now)
-	if out, err := exec.Command(bin, "--db", db, first).CombinedOutput(); err != nil {
-		t.Fatalf("%v: %s", err, out)
-	}
+	storeFirst(t, bin, db, 100, 10, now)
 	// Fill what is left.
 	filler := filepath.Join(mnt, "filler")
 	exec.Command("dd", "if=/dev/zero", "of="+filler, "bs=4k").Run()
@@ -267,11 +275,7 @@ func TestSpoolFull(t *testing.T) {
 	db := filepath.Join(dir, "m.db")
 	bin := smStore(t)
 	now := time.Now().Unix()
-	first := filepath.Join(dir, "first")
-	input(t, first, 100, 10, now)
-	if out, err := exec.Command(bin, "--db", db, first).CombinedOutput(); err != nil {
-		t.Fatalf("%v: %s", err, out)
-	}
+	storeFirst(t, bin, db, 100, 10, now)
 	before := stored(t, db)
 
 	in := filepath.Join(dir, "in")
@@ -321,11 +325,7 @@ func TestReadOnly(t *testing.T) {
 	db := filepath.Join(dir, "m.db")
 	bin := smStore(t)
 	now := time.Now().Unix()
-	first := filepath.Join(dir, "first")
-	input(t, first, 10, 2, now)
-	if out, err := exec.Command(bin, "--db", db, first).CombinedOutput(); err != nil {
-		t.Fatalf("%v: %s", err, out)
-	}
+	storeFirst(t, bin, db, 10, 2, now)
 	in := filepath.Join(dir, "in")
 	lines := input(t, in, 300, 3, now)
 	spool := filepath.Join(dir, "spool")
