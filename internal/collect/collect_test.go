@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"maps"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -388,7 +389,7 @@ func TestDiskstats(t *testing.T) {
 		t.Fatal(err)
 	}
 	// Whole disks only: no partitions, loop or RAM devices.
-	if got, want := sortedKeys(c), []string{"dm-0", "nvme0n1", "sda", "sr0"}; !reflect.DeepEqual(got, want) {
+	if got, want := slices.Sorted(maps.Keys(c)), []string{"dm-0", "nvme0n1", "sda", "sr0"}; !reflect.DeepEqual(got, want) {
 		t.Errorf("devices %q, want %q", got, want)
 	}
 	if got, want := c["sda"], []float64{3731060, 1180800, 192400}; !reflect.DeepEqual(got, want) {

@@ -2,9 +2,11 @@ package collect
 
 import (
 	"fmt"
+	"maps"
 	"os"
 	"path/filepath"
 	"reflect"
+	"slices"
 	"strings"
 	"testing"
 
@@ -197,7 +199,7 @@ func TestWholeDisks(t *testing.T) {
 	// sdb9 has no sdb in the list: without its disk it counts as one.
 	// mmcblk0boot0 is a boot area of its own on eMMC, as the kernel lists it.
 	want := []string{"dm-0", "dm-1", "loop", "md1", "md10", "mmcblk0", "mmcblk0boot0", "nvme0n1", "nvme0n10", "sda", "sdaa", "sdb9", "sr0", "vdb", "xvda"}
-	if got := sortedKeys(c); !reflect.DeepEqual(got, want) {
+	if got := slices.Sorted(maps.Keys(c)); !reflect.DeepEqual(got, want) {
 		t.Errorf("whole disks\n got %q\nwant %q", got, want)
 	}
 }

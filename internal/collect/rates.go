@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
+	"maps"
 	"slices"
 	"strings"
 	"syscall"
@@ -85,7 +86,7 @@ func perSecond(prev, cur Counters, dt float64, tagKey string, names []string, sc
 		return nil
 	}
 	var out []Sample
-	for _, inst := range sortedKeys(cur) {
+	for _, inst := range slices.Sorted(maps.Keys(cur)) {
 		c, p := cur[inst], prev[inst]
 		if len(c) != len(names) || len(p) != len(names) {
 			continue
@@ -102,15 +103,6 @@ func perSecond(prev, cur Counters, dt float64, tagKey string, names []string, sc
 		out = append(out, rates...)
 	}
 	return out
-}
-
-func sortedKeys(c Counters) []string {
-	keys := make([]string, 0, len(c))
-	for k := range c {
-		keys = append(keys, k)
-	}
-	slices.Sort(keys)
-	return keys
 }
 
 var diskioFamily = &Family{

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"hash/fnv"
 	"io/fs"
+	"maps"
 	"os"
 	"path/filepath"
 	"slices"
@@ -56,14 +57,14 @@ func (st *State) marshal() []byte {
 	b := append([]byte(stateHeader), "\nboot "...)
 	b = strconv.AppendQuote(b, st.BootID)
 	b = append(b, '\n')
-	for _, fam := range sortedFamilies(st.Families) {
+	for _, fam := range slices.Sorted(maps.Keys(st.Families)) {
 		e := st.Families[fam]
 		b = append(b, "family "...)
 		b = append(b, fam...)
 		b = append(b, ' ')
 		b = strconv.AppendFloat(b, e.Uptime, 'f', -1, 64)
 		b = append(b, '\n')
-		for _, inst := range sortedKeys(e.Counters) {
+		for _, inst := range slices.Sorted(maps.Keys(e.Counters)) {
 			b = strconv.AppendQuote(b, inst)
 			for _, v := range e.Counters[inst] {
 				b = append(b, ' ')
@@ -83,15 +84,6 @@ func checksum(b []byte) uint64 {
 	h := fnv.New64a()
 	h.Write(b)
 	return h.Sum64()
-}
-
-func sortedFamilies(m map[string]*Entry) []string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	slices.Sort(keys)
-	return keys
 }
 
 func unmarshalState(b []byte) (*State, error) {
