@@ -38,12 +38,7 @@ func Main(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 	c := cli.New("sm-query", "[OPTION]...", doc, stdout, stderr)
 	f := c.Flags
 	dbPath := cli.DBFlag(f)
-	since := f.String("since", "1h", "from `TIME`: a duration before now (90s 15m 36h 7d 2w 1y), a date, a date and time, RFC 3339, or @UNIXSECONDS")
-	until := f.String("until", "now", "up to `TIME`, included, written as for --since")
-	utc := f.Bool("utc", false, "read and print times in UTC instead of the local time zone")
-	metrics := f.StringArray("metric", nil, "select metrics whose name matches `GLOB`, as disk.* or *.used_pct (repeatable: any)")
-	tags := f.StringArray("tag", nil, "select series by tag: `KEY=VALUE`, KEY!=VALUE or KEY=~REGEX (repeatable: all)")
-	host := f.String("host", "", "select series of host `NAME`: --tag host=NAME")
+	sel := query.AddFlags(f, "1h")
 	list := f.Bool("list", false, "print the matching series, with their first and last time and sample count, not the samples")
 	limit := f.Int("limit", 0, "print at most `N` samples")
 	step := f.String("step", "", "aggregate into buckets of `DURATION` (needs --agg)")
@@ -56,33 +51,13 @@ func Main(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 	if f.NArg() > 0 {
 		return c.UsageError("unexpected argument %q", f.Arg(0))
 	}
-	loc := time.Local
-	if *utc {
-		loc = time.UTC
-	}
+	loc := sel.Location()
 	now := cli.Now().In(loc)
-	q := query.Query{Limit: *limit, Buckets: query.Buckets{Loc: loc}}
-	var err error
-	if q.From, err = when.ParseTime(*since, now, loc); err != nil {
-		return c.UsageError("--since: %v", err)
+	q, err := sel.Query(now)
+	if err != nil {
+		return c.UsageError("%v", err)
 	}
-	if q.To, err = when.ParseTime(*until, now, loc); err != nil {
-		return c.UsageError("--until: %v", err)
-	}
-	if q.From.After(q.To) {
-		return c.UsageError("--since %s is after --until %s", q.From.Format(time.RFC3339), q.To.Format(time.RFC3339))
-	}
-	q.Metrics = *metrics
-	if *host != "" {
-		*tags = append(*tags, "host="+*host)
-	}
-	for _, t := range *tags {
-		tf, err := query.ParseTagFilter(t)
-		if err != nil {
-			return c.UsageError("%v", err)
-		}
-		q.Tags = append(q.Tags, tf)
-	}
+	q.Limit = *limit
 	if *limit < 0 {
 		return c.UsageError("--limit must not be negative")
 	}
