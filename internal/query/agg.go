@@ -197,6 +197,41 @@ func (a *acc) value(f Func) (float64, bool) {
 	return 0, false
 }
 
+// An Acc sums up samples into the aggregate functions: what Run does
+// for each bucket, for callers that read the samples themselves.
+type Acc struct {
+	a       acc
+	prevTs  int64
+	prevV   float64
+	hasPrev bool
+}
+
+// NewAcc returns an Acc that can give funcs; only percentiles and stddev
+// make it keep every value.
+func NewAcc(funcs ...Func) *Acc {
+	keep := false
+	for _, f := range funcs {
+		keep = keep || f.quantile() > 0 || f == Stddev
+	}
+	return &Acc{a: acc{hour: -1, keep: keep}}
+}
+
+// Add adds a sample; samples come in time order.
+func (a *Acc) Add(ts int64, v float64) {
+	a.a.add(ts, v)
+	if a.hasPrev {
+		a.a.counter(a.prevTs, a.prevV, ts, v)
+	}
+	a.prevTs, a.prevV, a.hasPrev = ts, v, true
+}
+
+// Count returns the number of samples added.
+func (a *Acc) Count() int64 { return a.a.count }
+
+// Value returns f of the samples, and whether there is one. A
+// percentile sorts the kept values: add no more after asking for one.
+func (a *Acc) Value(f Func) (float64, bool) { return a.a.value(f) }
+
 // quantile interpolates linearly between the closest ranks of sorted
 // values (the method of Excel's PERCENTILE.INC and Prometheus).
 func quantile(sorted []float64, q float64) float64 {

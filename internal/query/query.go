@@ -45,11 +45,16 @@ type Stats struct {
 // Run runs q on db and gives each record to out, series by series, each
 // in time order.
 func Run(db *store.DB, q Query, now time.Time, out func(*record.Record) error) (Stats, error) {
-	var st Stats
 	series, err := q.Find(db)
 	if err != nil {
-		return st, err
+		return Stats{}, err
 	}
+	return RunSeries(db, q, series, now, out)
+}
+
+// RunSeries is Run on series found before, by q.Find or otherwise.
+func RunSeries(db *store.DB, q Query, series []Series, now time.Time, out func(*record.Record) error) (Stats, error) {
+	var st Stats
 	from, to := q.From.Unix(), q.To.Unix()+1
 	emit := func(r *record.Record) error {
 		if q.Limit > 0 && st.Records >= q.Limit {

@@ -1,21 +1,360 @@
-// Package smreport is the body of sm-report. Write the weekly summary and run threshold checks.
-//
-// This is a placeholder: the command prints its usage and exits 2 until
-// its issue is done.
+// Package smreport is the body of sm-report: the weekly summary of the
+// stored series, as text, Markdown, JSON or HTML, and threshold checks
+// with the exit statuses of a Nagios plugin.
 package smreport
 
 import (
+	"errors"
+	"fmt"
 	"io"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"time"
 
 	"sm/internal/cli"
+	"sm/internal/query"
+	"sm/internal/record"
+	"sm/internal/report"
+	"sm/internal/store"
+	"sm/internal/when"
 )
 
+const doc = `
+Sum up the last 7 days, or --since and --until, or --week, of every host
+in the database, or of the records in the FILEs ("-" for standard
+input): highlights first (thresholds breached, disks filling up, hosts
+that stopped reporting, busiest hours), then a table a family of series
+with a sparkline.
+
+  0 7 * * 1  sm-report --week | mail -s "weekly metrics" root
+  sm-query --since 30d --host web1 | sm-report - --format html -o web1.html
+
+With --check, check the latest values against the thresholds instead and
+exit as a Nagios plugin: 0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN.
+
+  */5 * * * *  sm-report --check >/dev/null || sm-report --check | mail -s alert root`
+
+// The formats of the report.
+var formats = []string{"text", "markdown", "json", "html"}
+
 // Main runs sm-report with args and returns its exit status.
-func Main(args []string, _ io.Reader, stdout, stderr io.Writer) int {
-	c := cli.New("sm-report", "[OPTION]...", "Write the weekly summary and run threshold checks.\n\nNot implemented yet.", stdout, stderr)
-	if code, done := c.Parse(args); done {
+func Main(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+	c := cli.New("sm-report", "[OPTION]... [FILE]...", doc, stdout, stderr)
+	f := c.Flags
+	dbPath := cli.DBFlag(f)
+	sel := query.AddFlags(f, "7d")
+	week := f.Int("week", 0, "report on the last whole calendar week, Monday to Sunday; --week -2 the one before, and so on")
+	f.Lookup("week").NoOptDefVal = "-1"
+	formatName := f.String("format", "text", "write the report as `FORMAT`: "+strings.Join(formats, ", "))
+	output := f.StringP("output", "o", "", "write the report to `FILE`, replacing it whole, instead of standard output")
+	warns := f.StringArray("warn", nil, "a warning threshold `RULE`, as disk.used_pct>85 or disk.used_pct;mount=/var>80 (repeatable)")
+	crits := f.StringArray("crit", nil, "a critical threshold `RULE`, as load.5m>=8 or mem.available_bytes<5e8 (repeatable)")
+	thresholds := f.String("thresholds", "", "read threshold rules from `FILE`, one a line: warn RULE or crit RULE")
+	check := f.Bool("check", false, "check the latest values against the thresholds, print one line, and exit 0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN")
+	forDur := f.String("for", "", "with --check, breach only when every sample of the last `DURATION` does")
+	stale := f.String("stale", "15m", "with --check, a host whose latest sample is older than `DURATION` is UNKNOWN")
+
+	isCheck := false
+	for _, a := range args {
+		isCheck = isCheck || a == "--check"
+	}
+	// A check that cannot run is UNKNOWN to a monitoring system, which
+	// reads the first line of standard output.
+	fail := func(code int, err error) int {
+		if isCheck || *check {
+			fmt.Fprintf(stdout, "UNKNOWN - %v\n", err)
+			return int(report.Unknown)
+		}
 		return code
 	}
-	c.PrintUsage(stderr)
-	return cli.Usage
+	if code, done := c.Parse(weekArg(args)); done {
+		if code != cli.OK {
+			return fail(code, errors.New("bad command line, see sm-report --help"))
+		}
+		return code
+	}
+	usage := func(format string, a ...any) int {
+		return fail(c.UsageError(format, a...), fmt.Errorf(format, a...))
+	}
+
+	loc := sel.Location()
+	now := cli.Now().In(loc)
+	q, err := sel.Query(now)
+	if err != nil {
+		return usage("%v", err)
+	}
+	if f.Changed("week") {
+		if sel.RangeSet() {
+			return usage("--week and --since or --until: give one or the other")
+		}
+		if *week > 0 {
+			return usage("--week %d: want -1 for the last whole week, -2 for the one before, or 0 for this one", *week)
+		}
+		q.From, q.To = weekRange(now, *week)
+	}
+	rules := report.Rules(report.DefaultRules())
+	if *thresholds != "" {
+		fh, err := os.Open(*thresholds)
+		if err != nil {
+			return usage("--thresholds: %v", err)
+		}
+		more, err := report.ParseRules(fh, *thresholds)
+		fh.Close()
+		if err != nil {
+			return usage("--thresholds: %v", err)
+		}
+		rules = append(rules, more...)
+	}
+	for _, l := range []struct {
+		level report.Level
+		exprs []string
+		flag  string
+	}{{report.Warning, *warns, "--warn"}, {report.Critical, *crits, "--crit"}} {
+		for _, e := range l.exprs {
+			r, err := report.ParseRule(l.level, e)
+			if err != nil {
+				return usage("%s: %v", l.flag, err)
+			}
+			rules = append(rules, r)
+		}
+	}
+	var forD, staleD time.Duration
+	if *forDur != "" {
+		if forD, err = when.ParseDuration(*forDur); err != nil {
+			return usage("--for: %v", err)
+		}
+	}
+	if staleD, err = when.ParseDuration(*stale); err != nil || staleD == 0 {
+		if err == nil {
+			err = errors.New("must be more than 0")
+		}
+		return usage("--stale: %v", err)
+	}
+	if !*check && (f.Changed("for") || f.Changed("stale")) {
+		return usage("--for and --stale go with --check")
+	}
+	if *check && (f.Changed("format") || f.Changed("week") || sel.RangeSet()) {
+		return usage("--check looks at the latest values: --format, --week, --since and --until do not go with it")
+	}
+	if !validFormat(*formatName) {
+		return usage("--format %q: want one of %s", *formatName, strings.Join(formats, ", "))
+	}
+
+	var db *store.DB
+	bad := false
+	if files := f.Args(); len(files) > 0 {
+		var cleanup func()
+		db, cleanup, bad, err = load(c, files, stdin)
+		if err != nil {
+			return fail(cli.Fail, err)
+		}
+		defer cleanup()
+	} else {
+		if db, err = openDB(*dbPath); err != nil {
+			return fail(c.Fail(err), err)
+		}
+		defer db.Close()
+	}
+
+	if *check {
+		res, err := report.RunCheck(db, report.CheckOptions{Selector: q.Selector, Now: now, Rules: rules, For: forD, Stale: staleD})
+		if err != nil {
+			c.Warn(err)
+			return fail(cli.Fail, err)
+		}
+		if err := res.Write(stdout); err != nil {
+			c.Warn(err)
+			return int(report.Unknown)
+		}
+		if bad && res.Status == report.OK {
+			return int(report.Unknown)
+		}
+		return int(res.Status)
+	}
+
+	rep, err := report.Build(db, report.Options{Query: q, Now: now, Rules: rules})
+	if err != nil {
+		return c.Fail(err)
+	}
+	for _, w := range rep.Warnings {
+		c.Warnf("%s", w)
+	}
+	if err := write(rep, *formatName, *output, stdout); err != nil {
+		return c.Fail(err)
+	}
+	if bad {
+		return cli.Fail
+	}
+	return cli.OK
+}
+
+func validFormat(name string) bool {
+	for _, f := range formats {
+		if f == name {
+			return true
+		}
+	}
+	return false
+}
+
+var weekNumber = regexp.MustCompile(`^-?[0-9]+$`)
+
+// weekArg joins "--week -2" into "--week=-2": --week alone means -1,
+// so its value must otherwise be attached, and -2 looks like a flag.
+func weekArg(args []string) []string {
+	out := make([]string, 0, len(args))
+	for i := 0; i < len(args); i++ {
+		if args[i] == "--" {
+			return append(out, args[i:]...)
+		}
+		if args[i] == "--week" && i+1 < len(args) && weekNumber.MatchString(args[i+1]) {
+			out = append(out, "--week="+args[i+1])
+			i++
+			continue
+		}
+		out = append(out, args[i])
+	}
+	return out
+}
+
+// weekRange returns the calendar week n weeks from the one holding now
+// (n ≤ 0), Monday 00:00 to Sunday 23:59:59 in now's location.
+func weekRange(now time.Time, n int) (from, to time.Time) {
+	y, m, d := now.Date()
+	monday := d - (int(now.Weekday())+6)%7
+	from = time.Date(y, m, monday+7*n, 0, 0, 0, 0, now.Location())
+	to = time.Date(y, m, monday+7*n+7, 0, 0, 0, 0, now.Location()).Add(-time.Second)
+	return from, to
+}
+
+func openDB(flag string) (*store.DB, error) {
+	path, err := store.Resolve(flag)
+	if err != nil {
+		return nil, err
+	}
+	if _, err := os.Stat(path); errors.Is(err, os.ErrNotExist) {
+		return nil, fmt.Errorf("%s: no database here: sm-store makes it", path)
+	}
+	return store.Open(path, store.Options{ReadOnly: true, Wait: 30 * time.Second, Now: cli.Now})
+}
+
+// load reads records from files into a database of their own, in a
+// temporary folder, so that a report on a pipe is made as one on the
+// database. Bad lines are reported and skipped; bad says there were
+// some.
+func load(c *cli.Command, files []string, stdin io.Reader) (db *store.DB, cleanup func(), bad bool, err error) {
+	dir, err := os.MkdirTemp("", "sm-report-")
+	if err != nil {
+		return nil, nil, false, err
+	}
+	cleanup = func() {
+		if db != nil {
+			db.Close()
+		}
+		os.RemoveAll(dir)
+	}
+	defer func() {
+		if err != nil {
+			cleanup()
+		}
+	}()
+	db, err = store.Open(filepath.Join(dir, "input.db"), store.Options{NoSync: true, Now: cli.Now})
+	if err != nil {
+		return nil, nil, false, err
+	}
+	if err := db.SetPolicy(store.Policy{}); err != nil {
+		return nil, nil, false, err
+	}
+	b := store.NewBatch()
+	flush := func() error {
+		if b.Len() == 0 {
+			return nil
+		}
+		_, err := db.Write(b)
+		b.Reset()
+		return err
+	}
+	now := cli.Now().Unix()
+	var key []byte
+	for _, name := range files {
+		in, label := stdin, "stdin"
+		if name != "-" {
+			fh, err := os.Open(name)
+			if err != nil {
+				return nil, nil, false, err
+			}
+			defer fh.Close()
+			in, label = fh, name
+		}
+		rd := record.NewReader(in, label)
+		rd.Now = cli.Now
+		for {
+			line, err := rd.NextLine()
+			if err == nil {
+				var v float64
+				var ts int64
+				if key, v, ts, err = record.ParseKey(line, now, key); err == nil {
+					b.Add(key, ts, v)
+					if b.Len() >= 10000 {
+						if err := flush(); err != nil {
+							return nil, nil, false, err
+						}
+					}
+					continue
+				}
+				err = rd.Error(err)
+			}
+			var le *record.LineError
+			if errors.As(err, &le) {
+				c.Warn(err)
+				bad = true
+				continue
+			}
+			if err == io.EOF {
+				break
+			}
+			return nil, nil, false, fmt.Errorf("%s: %w", label, err)
+		}
+	}
+	return db, cleanup, bad, flush()
+}
+
+// write writes the report in its format, to stdout or to a file that
+// is replaced whole, never left half-written.
+func write(rep *report.Report, formatName, output string, stdout io.Writer) error {
+	w := stdout
+	var tmp *os.File
+	if output != "" {
+		var err error
+		tmp, err = os.CreateTemp(filepath.Dir(output), "."+filepath.Base(output)+".*")
+		if err != nil {
+			return err
+		}
+		defer os.Remove(tmp.Name())
+		defer tmp.Close()
+		w = tmp
+	}
+	var err error
+	switch formatName {
+	case "markdown":
+		err = report.WriteMarkdown(w, rep)
+	case "json":
+		err = report.WriteJSON(w, rep)
+	case "html":
+		err = report.WriteHTML(w, rep)
+	default:
+		err = report.WriteText(w, rep)
+	}
+	if err != nil || tmp == nil {
+		return err
+	}
+	if err := tmp.Chmod(0o644); err != nil {
+		return err
+	}
+	if err := tmp.Close(); err != nil {
+		return err
+	}
+	return os.Rename(tmp.Name(), output)
 }

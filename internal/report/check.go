@@ -1,0 +1,194 @@
+package report
+
+import (
+	"cmp"
+	"fmt"
+	"io"
+	"maps"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"sm/internal/query"
+	"sm/internal/store"
+)
+
+// CheckOptions say what to check.
+type CheckOptions struct {
+	query.Selector
+	Now   time.Time
+	Rules Rules
+	// For, when set, asks that every sample of that long before now
+	// breach a threshold, not only the latest.
+	For time.Duration
+	// Stale is how old a host's latest sample may be.
+	Stale time.Duration
+}
+
+// A Check is the outcome of checking the latest values: the state and
+// what made it so, in the way of a Nagios plugin.
+type Check struct {
+	Status   Level
+	Problems []Problem // worst first
+	Perf     []string  // performance data, one item a series with a threshold
+	Series   int       // the series checked
+	Hosts    int
+}
+
+// A Problem is a series past a threshold, or a host without recent data.
+type Problem struct {
+	Level Level
+	Text  string
+}
+
+// RunCheck checks the latest value of each selected series against its
+// thresholds. A host whose latest sample, of any series, is older than
+// Stale is UNKNOWN; a series that has no sample that recent while its
+// host has is left out, as gone (a disk unmounted).
+func RunCheck(db *store.DB, o CheckOptions) (*Check, error) {
+	series, err := o.Find(db)
+	if err != nil {
+		return nil, err
+	}
+	c := &Check{}
+	if len(series) == 0 {
+		c.Status = Unknown
+		c.Problems = []Problem{{Unknown, "no series match"}}
+		return c, nil
+	}
+	now := o.Now.Unix()
+	fresh := now - int64(o.Stale/time.Second)
+	since := now - int64(o.For/time.Second)
+	rng, err := db.Range(min(fresh, since), now+1)
+	if err != nil {
+		return nil, err
+	}
+	type latest struct {
+		s      query.Series
+		th     Thresholds
+		ts     int64
+		v      float64
+		level  Level // the least bad level of the samples since
+		sample bool  // a sample since
+	}
+	var found []latest
+	hosts := map[string]bool{} // host: has fresh data
+	for _, s := range series {
+		l := latest{s: s, th: o.Rules.For(s.Name, s.Tags), level: Critical}
+		err := rng.Scan(s.ID, func(ts int64, v float64) error {
+			l.ts, l.v = ts, v
+			if o.For > 0 && ts >= since {
+				l.level = min(l.level, l.th.Level(v))
+				l.sample = true
+			}
+			return nil
+		})
+		if err != nil {
+			return nil, err
+		}
+		host := tag(s.Tags, "host")
+		hosts[host] = hosts[host] || l.ts >= fresh
+		if l.ts >= fresh {
+			if o.For == 0 || !l.sample {
+				l.level = l.th.Level(l.v)
+			}
+			found = append(found, l)
+		}
+	}
+	for _, h := range slices.Sorted(maps.Keys(hosts)) {
+		if !hosts[h] {
+			what := "no data"
+			if h != "" {
+				what = "no data from host " + h
+			}
+			c.Problems = append(c.Problems, Problem{Unknown, fmt.Sprintf("%s in the last %s (--stale)", what, Span(o.Stale))})
+		}
+	}
+	c.Hosts = len(hosts)
+	for _, l := range found {
+		c.Series++
+		if l.th.Any() {
+			c.Perf = append(c.Perf, perfData(l.s, l.v, l.th))
+		}
+		if l.level == OK {
+			continue
+		}
+		r := l.th.Warn
+		if l.level == Critical {
+			r = l.th.Crit
+		}
+		text := fmt.Sprintf("%s %s %s %s", l.s.Key(), strconv.FormatFloat(l.v, 'f', -1, 64), r.Op, strconv.FormatFloat(r.Value, 'f', -1, 64))
+		if o.For > 0 && l.sample {
+			text += " for " + Span(o.For)
+		}
+		c.Problems = append(c.Problems, Problem{l.level, text})
+	}
+	slices.SortStableFunc(c.Problems, func(a, b Problem) int { return cmp.Compare(b.Level.rank(), a.Level.rank()) })
+	for _, p := range c.Problems {
+		c.Status = c.Status.Worse(p.Level)
+	}
+	return c, nil
+}
+
+// perfData writes a series' latest value as Nagios performance data:
+// 'label'=value[unit];warn;crit[;min;max]. A label may not hold "=",
+// so the tags are written KEY:VALUE.
+func perfData(s query.Series, v float64, th Thresholds) string {
+	var label strings.Builder
+	label.WriteString(s.Name)
+	for _, t := range s.Tags {
+		fmt.Fprintf(&label, " %s:%s", t.Key, t.Value)
+	}
+	name := strings.NewReplacer("'", "_", "=", "_").Replace(label.String())
+	unit := ""
+	switch u := UnitOf(s.Name); u {
+	case "%", "B", "s":
+		unit = u
+	}
+	out := fmt.Sprintf("'%s'=%s%s;%s;%s", name, strconv.FormatFloat(v, 'f', -1, 64), unit, perfRange(th.Warn), perfRange(th.Crit))
+	if unit == "%" {
+		out += ";0;100"
+	}
+	return out
+}
+
+// perfRange writes a rule as a Nagios range: 90 alerts above 90, 5e8:
+// below 5e8.
+func perfRange(r *Rule) string {
+	if r == nil {
+		return ""
+	}
+	v := strconv.FormatFloat(r.Value, 'f', -1, 64)
+	if r.Op[0] == '<' {
+		return v + ":"
+	}
+	return v
+}
+
+// Write writes the check as a Nagios plugin does: the state and the
+// worst problem on the first line, with performance data; then, when
+// there is more than one problem, each on a line of its own.
+func (c *Check) Write(w io.Writer) error {
+	var b strings.Builder
+	b.WriteString(c.Status.String() + " - ")
+	switch {
+	case len(c.Problems) == 0:
+		fmt.Fprintf(&b, "%s of %s within thresholds", plural(c.Series, "series"), plural(c.Hosts, "host"))
+	case len(c.Problems) == 1:
+		b.WriteString(c.Problems[0].Text)
+	default:
+		fmt.Fprintf(&b, "%s, and %d more", c.Problems[0].Text, len(c.Problems)-1)
+	}
+	if len(c.Perf) > 0 {
+		b.WriteString(" | " + strings.Join(c.Perf, " "))
+	}
+	b.WriteByte('\n')
+	if len(c.Problems) > 1 {
+		for _, p := range c.Problems {
+			fmt.Fprintf(&b, "%s - %s\n", p.Level, p.Text)
+		}
+	}
+	_, err := io.WriteString(w, b.String())
+	return err
+}

@@ -1,0 +1,690 @@
+// Package report sums up a period of stored series for people, as
+// sm-report writes it: highlights (thresholds breached, disks filling,
+// hosts gone silent, busiest hours), then per host a table of each
+// family of series with a sparkline; and it checks the latest values
+// against thresholds, as sm-report --check does. It selects and
+// aggregates through package query, as sm-query does.
+package report
+
+import (
+	"cmp"
+	"maps"
+	"math"
+	"slices"
+	"strings"
+	"time"
+
+	"sm/internal/query"
+	"sm/internal/record"
+	"sm/internal/store"
+)
+
+// Chart and spark resolution: a chart has ChartBuckets points, a
+// sparkline one for each SparkGroup of them.
+const (
+	ChartBuckets = 96
+	SparkGroup   = 4
+	SparkBuckets = ChartBuckets / SparkGroup
+)
+
+// Forecasts look this far ahead: a disk that a linear fit of its
+// period fills within it is a highlight, and a critical one within
+// forecastCritical.
+const (
+	forecastHorizon  = 30 * 24 * time.Hour
+	forecastCritical = 7 * 24 * time.Hour
+)
+
+// silentIntervals is how many of its usual intervals a host may miss
+// before it counts as having stopped reporting.
+const silentIntervals = 3
+
+// Options say what to report on.
+type Options struct {
+	// Query selects the series and the period, From and To included.
+	query.Query
+	Now   time.Time
+	Rules Rules
+}
+
+// A Report is the summary of one period.
+type Report struct {
+	From time.Time `json:"from"`
+	To   time.Time `json:"to"`
+	// End is where the period's data ends: To, or now when To is later.
+	// Coverage and silence are measured up to it.
+	End        time.Time   `json:"end"`
+	Highlights []Highlight `json:"highlights"`
+	Busiest    []Busiest   `json:"busiest"`
+	Hosts      []Host      `json:"hosts"`
+	// Warnings say what the report could not cover.
+	Warnings []string `json:"warnings,omitempty"`
+}
+
+// Kinds of highlight.
+const (
+	KindThreshold = "threshold"
+	KindSilent    = "silent"
+	KindForecast  = "forecast"
+)
+
+// A Highlight is one thing that needs attention.
+type Highlight struct {
+	Level Level  `json:"level"`
+	Kind  string `json:"kind"`
+	Host  string `json:"host"`
+	// Series is the series' text, for thresholds and forecasts.
+	Series string `json:"series,omitempty"`
+	// Label is the series in short, as in its table.
+	Label string `json:"label,omitempty"`
+	Unit  string `json:"unit,omitempty"`
+
+	// Thresholds: the rule breached; the value now, or the peak of a
+	// breach that is over; when the breach began (the current spell,
+	// or the first); how long it lasted, in all; in how many spells.
+	Rule      string    `json:"rule,omitempty"`
+	Op        string    `json:"op,omitempty"`
+	Threshold float64   `json:"threshold,omitempty"`
+	Value     float64   `json:"value"`
+	Ongoing   bool      `json:"ongoing,omitempty"`
+	Since     time.Time `json:"since,omitzero"`
+	For       Duration  `json:"for,omitempty"`
+	Spells    int       `json:"spells,omitempty"`
+
+	// Silent hosts: the last sample, zero when there was none in the
+	// period.
+	LastSeen time.Time `json:"last_seen,omitzero"`
+
+	// Forecasts: the growth a day and when the disk is full.
+	PerDay float64   `json:"per_day,omitempty"`
+	Full   time.Time `json:"full,omitzero"`
+}
+
+// A Busiest is the hour of the period with the highest average of a
+// host's load.1m or cpu.busy_pct.
+type Busiest struct {
+	Host   string    `json:"host"`
+	Series string    `json:"series"`
+	Hour   time.Time `json:"hour"`
+	Avg    float64   `json:"avg"`
+	Unit   string    `json:"unit,omitempty"`
+}
+
+// A Host is the series of one host, by family.
+type Host struct {
+	Name     string    `json:"name"`
+	LastSeen time.Time `json:"last_seen,omitzero"`
+	Families []Family  `json:"families"`
+}
+
+// A Family is the series of one kind: load, memory, disk, cpu, net,
+// diskio, pressure, other.
+type Family struct {
+	Name string `json:"name"`
+	Rows []Row  `json:"series"`
+}
+
+// A Row sums up one series over the period.
+type Row struct {
+	Series string `json:"series"`
+	Name   string `json:"name"`
+	// Label names the series in its host's family table: the name and
+	// the tag values other than host.
+	Label string            `json:"label"`
+	Tags  map[string]string `json:"tags,omitempty"`
+	Unit  string            `json:"unit,omitempty"`
+
+	Min      float64   `json:"min"`
+	Avg      float64   `json:"avg"`
+	P95      float64   `json:"p95"`
+	Max      float64   `json:"max"`
+	Last     float64   `json:"last"`
+	LastTime time.Time `json:"last_time"`
+	// Change is the relative change of Avg against the previous period
+	// of equal length (0.12 is 12 % up); nil without one.
+	Change *float64 `json:"change"`
+	// Coverage is Samples over Expected, at most 1; nil when the usual
+	// interval is unknown (a single sample).
+	Coverage *float64 `json:"coverage"`
+	Samples  int64    `json:"samples"`
+	Expected int64    `json:"expected,omitempty"`
+	Interval Duration `json:"interval,omitempty"`
+	// Level is the worst threshold level the series reached.
+	Level Level `json:"level"`
+	// Spark is the sparkline's buckets; Chart the chart's, finer.
+	Spark []Bucket `json:"spark"`
+	Chart []Bucket `json:"-"`
+}
+
+// A Bucket is one stretch of a period: its start and, when it has
+// samples, their min, average and max.
+type Bucket struct {
+	Start time.Time `json:"start"`
+	N     int64     `json:"-"`
+	Min   float64   `json:"min"`
+	Avg   float64   `json:"avg"`
+	Max   float64   `json:"max"`
+	sum   float64
+}
+
+// MarshalJSON writes a bucket without samples as null.
+func (b Bucket) MarshalJSON() ([]byte, error) {
+	if b.N == 0 {
+		return []byte("null"), nil
+	}
+	type plain Bucket
+	return marshal(plain(b))
+}
+
+// A Duration is a time.Duration that JSON writes in seconds.
+type Duration time.Duration
+
+// MarshalJSON writes the duration in seconds.
+func (d Duration) MarshalJSON() ([]byte, error) {
+	return marshal(time.Duration(d).Seconds())
+}
+
+// Build sums up the period of o on db.
+func Build(db *store.DB, o Options) (*Report, error) {
+	series, err := o.Find(db)
+	if err != nil {
+		return nil, err
+	}
+	from, to := o.From.Unix(), o.To.Unix()+1 // [from, to)
+	end := min(to, o.Now.Unix()+1)
+	rep := &Report{From: o.From, To: o.To, End: time.Unix(end, 0).In(o.From.Location())}
+	rng, err := db.Range(from, to)
+	if err != nil {
+		return nil, err
+	}
+	if raw := db.Policy().Raw; raw > 0 && o.From.Before(o.Now.Add(-raw)) {
+		rep.Warnings = append(rep.Warnings, "samples before "+o.Now.Add(-raw).Format(time.RFC3339)+
+			" are kept only as hourly rollups, which the report leaves out")
+	}
+	prev := query.Query{From: o.From.Add(-o.To.Sub(o.From) - time.Second), To: o.From.Add(-time.Second), Funcs: []query.Func{query.Avg}}
+	hosts := map[string]*hostScan{}
+	for _, s := range series {
+		host := tag(s.Tags, "host")
+		h := hosts[host]
+		if h == nil {
+			h = &hostScan{Host: Host{Name: host}}
+			hosts[host] = h
+		}
+		sc := newSeriesScan(s, o.Rules.For(s.Name, s.Tags), from, to, end, o.From.Location())
+		if err := rng.Scan(s.ID, sc.add); err != nil {
+			return nil, err
+		}
+		var prevAvg *float64
+		if _, err := query.RunSeries(db, prev, []query.Series{s}, o.Now, func(r *record.Record) error {
+			prevAvg = &r.Value
+			return nil
+		}); err != nil {
+			return nil, err
+		}
+		h.prevData = h.prevData || prevAvg != nil
+		if sc.n == 0 {
+			continue
+		}
+		row := sc.row(prevAvg)
+		h.add(row)
+		rep.Highlights = append(rep.Highlights, sc.highlights(row, host)...)
+		if sc.interval > 0 && (h.interval == 0 || sc.interval < h.interval) {
+			h.interval = sc.interval
+		}
+		if b, ok := sc.busiest(host); ok {
+			rep.Busiest = append(rep.Busiest, b)
+		}
+	}
+	for _, name := range slices.Sorted(maps.Keys(hosts)) {
+		h := hosts[name]
+		if len(h.Families) > 0 {
+			h.sortFamilies()
+			rep.Hosts = append(rep.Hosts, h.Host)
+		}
+		if hl, ok := h.silent(end); ok {
+			rep.Highlights = append(rep.Highlights, hl)
+		}
+	}
+	slices.SortStableFunc(rep.Highlights, func(a, b Highlight) int {
+		return cmp.Or(
+			cmp.Compare(b.Level.rank(), a.Level.rank()),
+			cmp.Compare(urgency(a), urgency(b)),
+			cmp.Compare(a.Host, b.Host),
+			cmp.Compare(a.Series, b.Series))
+	})
+	if rep.Highlights == nil {
+		rep.Highlights = []Highlight{}
+	}
+	if rep.Busiest == nil {
+		rep.Busiest = []Busiest{}
+	}
+	if rep.Hosts == nil {
+		rep.Hosts = []Host{}
+	}
+	return rep, nil
+}
+
+// urgency orders highlights of one level: what is wrong now, then what
+// will be, then what was.
+func urgency(h Highlight) int {
+	switch {
+	case h.Kind == KindThreshold && h.Ongoing:
+		return 0
+	case h.Kind == KindSilent:
+		return 1
+	case h.Kind == KindForecast:
+		return 2
+	}
+	return 3
+}
+
+func tag(tags []record.Tag, key string) string {
+	for _, t := range tags {
+		if t.Key == key {
+			return t.Value
+		}
+	}
+	return ""
+}
+
+// A hostScan gathers a host's rows as its series are scanned.
+type hostScan struct {
+	Host
+	interval time.Duration // the shortest usual interval of its series
+	prevData bool          // it had samples in the previous period
+}
+
+func (h *hostScan) add(r Row) {
+	if r.LastTime.After(h.LastSeen) {
+		h.LastSeen = r.LastTime
+	}
+	name := FamilyOf(r.Name)
+	for i := range h.Families {
+		if h.Families[i].Name == name {
+			h.Families[i].Rows = append(h.Families[i].Rows, r)
+			return
+		}
+	}
+	h.Families = append(h.Families, Family{Name: name, Rows: []Row{r}})
+}
+
+func (h *hostScan) sortFamilies() {
+	slices.SortStableFunc(h.Families, func(a, b Family) int {
+		return cmp.Compare(slices.Index(families, a.Name), slices.Index(families, b.Name))
+	})
+}
+
+// silent reports a host that stopped reporting: no sample in the last
+// silentIntervals of its usual interval before end, or none in the
+// period after some in the one before.
+func (h *hostScan) silent(end int64) (Highlight, bool) {
+	hl := Highlight{Level: Critical, Kind: KindSilent, Host: h.Name, LastSeen: h.LastSeen}
+	if len(h.Families) == 0 {
+		return hl, h.prevData
+	}
+	if h.interval == 0 {
+		return hl, false
+	}
+	return hl, end-h.LastSeen.Unix() > silentIntervals*int64(h.interval/time.Second)
+}
+
+// The families, in the order of the report; other holds the rest.
+var families = []string{"load", "memory", "disk", "cpu", "net", "diskio", "pressure", "other"}
+
+// FamilyOf returns the family of a metric name.
+func FamilyOf(name string) string {
+	prefix, _, _ := strings.Cut(name, ".")
+	switch prefix {
+	case "mem", "swap":
+		return "memory"
+	case "load", "disk", "cpu", "net", "diskio", "pressure":
+		return prefix
+	}
+	return "other"
+}
+
+// UnitOf returns the unit of a metric, from the end of its name: % for
+// _pct, B for _bytes, B/s for _bytes_per_s, /s for _per_s, s for _s.
+func UnitOf(name string) string {
+	switch {
+	case strings.HasSuffix(name, "_pct"):
+		return "%"
+	case strings.HasSuffix(name, "_bytes"):
+		return "B"
+	case strings.HasSuffix(name, "_bytes_per_s"):
+		return "B/s"
+	case strings.HasSuffix(name, "_per_s"):
+		return "/s"
+	case strings.HasSuffix(name, "_s"):
+		return "s"
+	}
+	return ""
+}
+
+// Label names a series in its host's table: its name and the values of
+// its tags other than host.
+func Label(name string, tags []record.Tag) string {
+	var b []byte
+	b = append(b, name...)
+	for _, t := range tags {
+		if t.Key != "host" {
+			b = append(b, ' ')
+			b = record.AppendTagValue(b, t.Value)
+		}
+	}
+	return string(b)
+}
+
+// A seriesScan sums up one series' samples as they are read.
+type seriesScan struct {
+	s             query.Series
+	th            Thresholds
+	from, to, end int64
+	acc           *query.Acc
+	n             int64
+	first, last   int64
+	lastV         float64
+	gaps          []int64
+	chart         []Bucket
+
+	// The linear fit of a filling disk: sums of t (from from), v, t², tv.
+	fit              bool
+	st, sv, stt, stv float64
+	hourly           []Bucket // for the busiest hour
+	warn, crit       spell
+	worst            Level
+	interval         time.Duration
+	periodLength     int64
+	loc              *time.Location
+}
+
+// t returns ts as a time in the report's location.
+func (sc *seriesScan) t(ts int64) time.Time { return time.Unix(ts, 0).In(sc.loc) }
+
+// A spell tracks breaches of one level.
+type spell struct {
+	in           bool
+	start, first int64
+	total        int64
+	count        int
+	peak         float64
+	rule         *Rule
+}
+
+func newSeriesScan(s query.Series, th Thresholds, from, to, end int64, loc *time.Location) *seriesScan {
+	sc := &seriesScan{s: s, th: th, from: from, to: to, end: end, loc: loc,
+		acc:   query.NewAcc(query.Min, query.Avg, query.P95, query.Max, query.Last),
+		chart: make([]Bucket, ChartBuckets),
+		fit:   s.Name == "disk.used_pct",
+	}
+	sc.warn.rule, sc.crit.rule = th.Warn, th.Crit
+	sc.periodLength = to - from
+	for i := range sc.chart {
+		sc.chart[i].Start = sc.t(from + int64(i)*sc.periodLength/ChartBuckets)
+	}
+	if s.Name == "load.1m" || s.Name == "cpu.busy_pct" {
+		sc.hourly = make([]Bucket, 0, (to-from)/3600+2)
+	}
+	return sc
+}
+
+func (sc *seriesScan) add(ts int64, v float64) error {
+	if sc.n == 0 {
+		sc.first = ts
+	} else {
+		sc.gaps = append(sc.gaps, ts-sc.last)
+	}
+	sc.n++
+	sc.last, sc.lastV = ts, v
+	sc.acc.Add(ts, v)
+	i := int((ts - sc.from) * ChartBuckets / sc.periodLength)
+	sc.chart[min(i, ChartBuckets-1)].add(v)
+	if sc.fit {
+		t := float64(ts - sc.from)
+		sc.st += t
+		sc.sv += v
+		sc.stt += t * t
+		sc.stv += t * v
+	}
+	if sc.hourly != nil {
+		h := time.Unix(ts, 0).Truncate(time.Hour) // Unix hours: local hours in whole-hour zones
+		if n := len(sc.hourly); n == 0 || !sc.hourly[n-1].Start.Equal(h) {
+			sc.hourly = append(sc.hourly, Bucket{Start: h})
+		}
+		sc.hourly[len(sc.hourly)-1].add(v)
+	}
+	if sc.th.Any() {
+		l := sc.th.Level(v)
+		sc.worst = sc.worst.Worse(l)
+		sc.warn.add(ts, v, l >= Warning)
+		sc.crit.add(ts, v, l == Critical)
+	}
+	return nil
+}
+
+func (b *Bucket) add(v float64) {
+	if b.N == 0 || v < b.Min {
+		b.Min = v
+	}
+	if b.N == 0 || v > b.Max {
+		b.Max = v
+	}
+	b.N++
+	b.sum += v
+	b.Avg = b.sum / float64(b.N)
+}
+
+// merge adds bucket c to b.
+func (b *Bucket) merge(c Bucket) {
+	if c.N == 0 {
+		return
+	}
+	if b.N == 0 || c.Min < b.Min {
+		b.Min = c.Min
+	}
+	if b.N == 0 || c.Max > b.Max {
+		b.Max = c.Max
+	}
+	b.N += c.N
+	b.sum += c.sum
+	b.Avg = b.sum / float64(b.N)
+}
+
+func (s *spell) add(ts int64, v float64, breached bool) {
+	switch {
+	case breached && !s.in:
+		s.in, s.start = true, ts
+		if s.count == 0 {
+			s.first, s.peak = ts, v
+		}
+		s.count++
+	case !breached && s.in:
+		s.in = false
+		s.total += ts - s.start
+	}
+	if breached && s.rule != nil && worseThan(s.rule.Op, v, s.peak) {
+		s.peak = v
+	}
+}
+
+// worseThan reports whether v is further past a threshold than w.
+func worseThan(op string, v, w float64) bool {
+	if op[0] == '<' {
+		return v < w
+	}
+	return v > w
+}
+
+// interval is the usual time between two samples: the median gap.
+func (sc *seriesScan) usualInterval() time.Duration {
+	if len(sc.gaps) == 0 {
+		return 0
+	}
+	slices.Sort(sc.gaps)
+	return time.Duration(sc.gaps[len(sc.gaps)/2]) * time.Second
+}
+
+func (sc *seriesScan) row(prevAvg *float64) Row {
+	s := sc.s
+	r := Row{Series: s.Key(), Name: s.Name, Label: Label(s.Name, s.Tags), Unit: UnitOf(s.Name),
+		LastTime: sc.t(sc.last), Samples: sc.n, Level: sc.worst}
+	for _, t := range s.Tags {
+		if r.Tags == nil {
+			r.Tags = map[string]string{}
+		}
+		r.Tags[t.Key] = t.Value
+	}
+	r.Min, _ = sc.acc.Value(query.Min)
+	r.Avg, _ = sc.acc.Value(query.Avg)
+	r.Max, _ = sc.acc.Value(query.Max)
+	r.Last, _ = sc.acc.Value(query.Last)
+	r.P95, _ = sc.acc.Value(query.P95)
+	if prevAvg != nil {
+		if c, ok := change(*prevAvg, r.Avg); ok {
+			r.Change = &c
+		}
+	}
+	sc.interval = sc.usualInterval()
+	r.Interval = Duration(sc.interval)
+	if sc.interval > 0 {
+		// A series that had samples before the period was due from its
+		// start; a new one from its first sample.
+		start := sc.first
+		if prevAvg != nil {
+			start = sc.from
+		}
+		r.Expected = max(1, slots(start, sc.end, sc.first, int64(sc.interval/time.Second)))
+		c := min(1, float64(sc.n)/float64(r.Expected))
+		r.Coverage = &c
+	}
+	r.Chart = sc.chart
+	r.Spark = make([]Bucket, SparkBuckets)
+	for i := range r.Spark {
+		r.Spark[i].Start = sc.chart[i*SparkGroup].Start
+		for _, b := range sc.chart[i*SparkGroup : (i+1)*SparkGroup] {
+			r.Spark[i].merge(b)
+		}
+	}
+	return r
+}
+
+// slots counts the times in [start, end) at which a series sampled
+// every step, in phase with its sample at t0, is due.
+func slots(start, end, t0, step int64) int64 {
+	phase := mod(t0, step)
+	return floorDiv(end-1-phase, step) - floorDiv(start-1-phase, step)
+}
+
+func mod(a, b int64) int64 {
+	r := a % b
+	if r < 0 {
+		r += b
+	}
+	return r
+}
+
+func floorDiv(a, b int64) int64 { return (a - mod(a, b)) / b }
+
+// change is the relative change from a to b, if there is one: from 0
+// to 0 is none, from 0 to anything else is undefined.
+func change(a, b float64) (float64, bool) {
+	switch {
+	case a == b:
+		return 0, true
+	case a == 0:
+		return 0, false
+	}
+	return (b - a) / math.Abs(a), true
+}
+
+// highlights returns the series' highlights: the worst level of
+// threshold it breached, and a disk that will fill.
+func (sc *seriesScan) highlights(r Row, host string) []Highlight {
+	var out []Highlight
+	if sc.worst == Warning || sc.worst == Critical {
+		sp := &sc.warn
+		if sc.worst == Critical {
+			sp = &sc.crit
+		}
+		// A spell still on lasts to the end of the data: one interval
+		// past the last sample.
+		stop := min(sc.end, sc.last+int64(sc.interval/time.Second))
+		hl := Highlight{Level: sc.worst, Kind: KindThreshold, Host: host, Series: r.Series, Label: r.Label, Unit: r.Unit,
+			Rule: sp.rule.Text, Op: sp.rule.Op, Threshold: sp.rule.Value, Value: sp.peak, Since: sc.t(sp.first), Spells: sp.count}
+		total := sp.total
+		if sp.in {
+			total += stop - sp.start
+			hl.Ongoing, hl.Value, hl.Since = true, sc.lastV, sc.t(sp.start)
+		}
+		hl.For = Duration(time.Duration(total) * time.Second)
+		if hl.Ongoing {
+			hl.For = Duration(time.Duration(stop-sp.start) * time.Second)
+		}
+		out = append(out, hl)
+	}
+	if sc.fit {
+		if hl, ok := sc.forecast(r, host); ok {
+			out = append(out, hl)
+		}
+	}
+	return out
+}
+
+// Forecast fits a line through points (seconds, value) by least squares
+// and returns when it reaches 100, and its slope a second; ok is false
+// when it does not rise or there are fewer than 3 points.
+func Forecast(n int64, st, sv, stt, stv float64) (at float64, slope float64, ok bool) {
+	if n < 3 {
+		return 0, 0, false
+	}
+	fn := float64(n)
+	d := fn*stt - st*st
+	if d <= 0 {
+		return 0, 0, false
+	}
+	slope = (fn*stv - st*sv) / d
+	if slope <= 0 {
+		return 0, 0, false
+	}
+	icept := (sv - slope*st) / fn
+	return (100 - icept) / slope, slope, true
+}
+
+// forecast returns the highlight of a disk that a linear fit of the
+// period fills within forecastHorizon of the end of the data. The fit
+// needs samples spread over a quarter of the period at least.
+func (sc *seriesScan) forecast(r Row, host string) (Highlight, bool) {
+	if sc.last-sc.first < sc.periodLength/4 || r.Last >= 100 {
+		return Highlight{}, false
+	}
+	at, slope, ok := Forecast(sc.n, sc.st, sc.sv, sc.stt, sc.stv)
+	if !ok {
+		return Highlight{}, false
+	}
+	full := sc.from + int64(math.Round(at))
+	left := time.Duration(max(0, full-sc.end)) * time.Second
+	if left > forecastHorizon {
+		return Highlight{}, false
+	}
+	level := Warning
+	if left <= forecastCritical {
+		level = Critical
+	}
+	return Highlight{Level: level, Kind: KindForecast, Host: host, Series: r.Series, Label: r.Label, Unit: r.Unit,
+		Value: r.Last, PerDay: slope * 86400, Full: sc.t(max(full, sc.end)), For: Duration(left)}, true
+}
+
+// busiest returns the hour with the highest average, of load.1m and
+// cpu.busy_pct.
+func (sc *seriesScan) busiest(host string) (Busiest, bool) {
+	var best *Bucket
+	for i := range sc.hourly {
+		if best == nil || sc.hourly[i].Avg > best.Avg {
+			best = &sc.hourly[i]
+		}
+	}
+	if best == nil {
+		return Busiest{}, false
+	}
+	return Busiest{Host: host, Series: sc.s.Name, Hour: best.Start.In(sc.loc), Avg: best.Avg, Unit: UnitOf(sc.s.Name)}, true
+}

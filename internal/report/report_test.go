@@ -1,0 +1,108 @@
+package report
+
+import (
+	"bytes"
+	"flag"
+	"os"
+	"path/filepath"
+	"testing"
+	"time"
+
+	"sm/internal/query"
+	"sm/internal/record"
+	"sm/internal/report/fixture"
+	"sm/internal/store"
+)
+
+var update = flag.Bool("update", false, "rewrite the golden files")
+
+// fixtureDB stores the fixture's records in a new database.
+func fixtureDB(t testing.TB) *store.DB {
+	t.Helper()
+	var buf bytes.Buffer
+	if err := fixture.Write(&buf); err != nil {
+		t.Fatal(err)
+	}
+	return recordsDB(t, buf.Bytes())
+}
+
+// recordsDB stores records, one a line, in a new database.
+func recordsDB(t testing.TB, records []byte) *store.DB {
+	t.Helper()
+	db, err := store.Open(filepath.Join(t.TempDir(), "fixture.db"), store.Options{NoSync: true, Now: func() time.Time { return fixture.Now }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { db.Close() })
+	if err := db.SetPolicy(store.Policy{}); err != nil {
+		t.Fatal(err)
+	}
+	b := store.NewBatch()
+	var key []byte
+	for _, line := range bytes.Split(bytes.TrimSpace(records), []byte("\n")) {
+		k, v, ts, err := record.ParseKey(line, fixture.Now.Unix(), key)
+		if err != nil {
+			t.Fatalf("%s: %v", line, err)
+		}
+		b.Add(k, ts, v)
+		key = k
+	}
+	if _, err := db.Write(b); err != nil {
+		t.Fatal(err)
+	}
+	return db
+}
+
+// fixtureReport is the report of the fixture's last 7 days, in UTC.
+func fixtureReport(t testing.TB) *Report {
+	t.Helper()
+	db := fixtureDB(t)
+	rep, err := Build(db, Options{
+		Query: query.Query{From: fixture.Now.Add(-7 * 24 * time.Hour), To: fixture.Now},
+		Now:   fixture.Now,
+		Rules: DefaultRules(),
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return rep
+}
+
+// golden compares got with testdata/name, or rewrites it with -update.
+func golden(t *testing.T, name string, got []byte) {
+	t.Helper()
+	path := filepath.Join("testdata", name)
+	if *update {
+		if err := os.WriteFile(path, got, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return
+	}
+	want, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Equal(got, want) {
+		t.Errorf("%s differs from what the report writes now (go test -update rewrites it); got:\n%s", path, got)
+	}
+}
+
+func TestGolden(t *testing.T) {
+	rep := fixtureReport(t)
+	for _, tc := range []struct {
+		file  string
+		write func(*bytes.Buffer, *Report) error
+	}{
+		{"report.txt", func(b *bytes.Buffer, r *Report) error { return WriteText(b, r) }},
+		{"report.md", func(b *bytes.Buffer, r *Report) error { return WriteMarkdown(b, r) }},
+		{"report.json", func(b *bytes.Buffer, r *Report) error { return WriteJSON(b, r) }},
+	} {
+		t.Run(tc.file, func(t *testing.T) {
+			var b bytes.Buffer
+			if err := tc.write(&b, rep); err != nil {
+				t.Fatal(err)
+			}
+			golden(t, tc.file, b.Bytes())
+		})
+	}
+}

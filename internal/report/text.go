@@ -1,0 +1,215 @@
+package report
+
+import (
+	"fmt"
+	"io"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"github.com/olekukonko/tablewriter"
+	"github.com/olekukonko/tablewriter/renderer"
+	"github.com/olekukonko/tablewriter/tw"
+
+	"sm/internal/when"
+)
+
+// labelWidth is the widest series label of a text table: with the
+// eight other columns, a table fits in 100 columns.
+const labelWidth = 26
+
+// WriteText writes the report for a terminal or a mail: plain text,
+// 100 columns wide at most.
+func WriteText(w io.Writer, rep *Report) error {
+	return writeText(w, rep, false)
+}
+
+// WriteMarkdown writes the report as Markdown, its tables as pipe
+// tables.
+func WriteMarkdown(w io.Writer, rep *Report) error {
+	return writeText(w, rep, true)
+}
+
+func writeText(w io.Writer, rep *Report, md bool) error {
+	p := &printer{w: w, md: md}
+	loc := rep.From.Location()
+	title := fmt.Sprintf("sm report, %s to %s (%s), %s", rep.From.Format(stampLayout), rep.To.Format(stampLayout),
+		when.FormatDuration((rep.To.Sub(rep.From) + time.Second).Round(time.Minute)), plural(len(rep.Hosts), "host"))
+	p.heading(1, title)
+	p.heading(2, "Highlights")
+	if len(rep.Highlights) == 0 {
+		p.line("Nothing needs attention.")
+	} else if md {
+		for _, h := range rep.Highlights {
+			p.line(fmt.Sprintf("- **%s** %s: %s", h.Level, hostName(h.Host), h.Text(loc)))
+		}
+	} else {
+		var rows [][]string
+		for _, h := range rep.Highlights {
+			rows = append(rows, []string{h.Level.String(), hostName(h.Host), h.Text(loc)})
+		}
+		p.table(nil, rows, "lll")
+	}
+	if len(rep.Busiest) > 0 {
+		p.line("")
+		var rows [][]string
+		for _, b := range rep.Busiest {
+			rows = append(rows, []string{hostName(b.Host), b.Series, b.Hour.Format(dayLayout), NumUnit(b.Avg, b.Unit)})
+		}
+		p.table([]string{"host", "busiest hour of", "from", "avg"}, rows, "lllr")
+	}
+	for _, h := range rep.Hosts {
+		p.line("")
+		p.heading(2, fmt.Sprintf("%s, last sample %s", hostName(h.Name), h.LastSeen.Format(stampLayout)))
+		for i, f := range h.Families {
+			if i > 0 {
+				p.line("")
+			}
+			var rows [][]string
+			for _, r := range f.Rows {
+				label := r.Label
+				if !md {
+					label = shorten(label, labelWidth)
+				}
+				rows = append(rows, []string{label, Num(r.Min, r.Unit), Num(r.Avg, r.Unit), Num(r.P95, r.Unit),
+					Num(r.Max, r.Unit), Num(r.Last, r.Unit), Change(r.Change), Coverage(r.Coverage), Spark(r.Spark)})
+			}
+			p.table([]string{f.Name, "min", "avg", "p95", "max", "last", "change", "cover", "trend"}, rows, "lrrrrrrrl")
+		}
+	}
+	return p.err
+}
+
+// A printer writes headings, lines and tables, in text or Markdown,
+// keeping the first error.
+type printer struct {
+	w   io.Writer
+	md  bool
+	err error
+}
+
+func (p *printer) line(s string) {
+	if p.err == nil {
+		_, p.err = fmt.Fprintln(p.w, s)
+	}
+}
+
+func (p *printer) heading(level int, s string) {
+	switch {
+	case p.md:
+		p.line(strings.Repeat("#", level) + " " + s)
+		p.line("")
+	case level == 1:
+		p.line(s)
+		p.line("")
+	default:
+		p.line(s)
+		p.line(strings.Repeat("=", utf8.RuneCountInString(s)))
+	}
+}
+
+// table writes rows under header, if any, each column aligned as its
+// letter in align says: l left, r right.
+func (p *printer) table(header []string, rows [][]string, align string) {
+	if p.err != nil {
+		return
+	}
+	aligns := make([]tw.Align, len(align))
+	for i, a := range align {
+		aligns[i] = tw.AlignLeft
+		if a == 'r' {
+			aligns[i] = tw.AlignRight
+		}
+	}
+	opts := []tablewriter.Option{
+		tablewriter.WithHeaderAutoFormat(tw.Off),
+		tablewriter.WithHeaderAlignmentConfig(tw.CellAlignment{PerColumn: aligns}),
+		tablewriter.WithRowAlignmentConfig(tw.CellAlignment{PerColumn: aligns}),
+		tablewriter.WithRowAutoWrap(tw.WrapNone),
+		tablewriter.WithTrimSpace(tw.Off),
+	}
+	if p.md {
+		opts = append(opts, tablewriter.WithRenderer(renderer.NewMarkdown()))
+	} else {
+		opts = append(opts,
+			tablewriter.WithRenderer(renderer.NewBlueprint(tw.Rendition{
+				Borders: tw.BorderNone,
+				Settings: tw.Settings{
+					Separators: tw.Separators{BetweenColumns: tw.Off, BetweenRows: tw.Off},
+					Lines:      tw.Lines{ShowHeaderLine: tw.On},
+				},
+			})),
+			tablewriter.WithPadding(tw.Padding{Right: " ", Overwrite: true}))
+	}
+	// tablewriter pads the last column: lines lose their trailing
+	// spaces on the way out.
+	tw := &trimWriter{w: p.w}
+	t := tablewriter.NewTable(tw, opts...)
+	if header != nil {
+		h := make([]any, len(header))
+		for i, s := range header {
+			h[i] = s
+		}
+		t.Header(h...)
+	}
+	if p.err = t.Bulk(rows); p.err == nil {
+		p.err = t.Render()
+	}
+	if p.err == nil {
+		p.err = tw.flush()
+	}
+	if p.md {
+		p.line("")
+	}
+}
+
+// shorten cuts s to n runes, an ellipsis in the middle: mount points
+// differ at their ends.
+func shorten(s string, n int) string {
+	r := []rune(s)
+	if len(r) <= n {
+		return s
+	}
+	head := (n - 1) / 2
+	return string(r[:head]) + "…" + string(r[len(r)-(n-1-head):])
+}
+
+func hostName(h string) string {
+	if h == "" {
+		return "(no host)"
+	}
+	return h
+}
+
+func plural(n int, noun string) string {
+	if n != 1 && !strings.HasSuffix(noun, "s") {
+		noun += "s"
+	}
+	return fmt.Sprintf("%d %s", n, noun)
+}
+
+// A trimWriter drops the spaces at the ends of lines.
+type trimWriter struct {
+	w   io.Writer
+	buf []byte
+}
+
+func (t *trimWriter) Write(b []byte) (int, error) {
+	t.buf = append(t.buf, b...)
+	return len(b), nil
+}
+
+func (t *trimWriter) flush() error {
+	lines := strings.SplitAfter(string(t.buf), "\n")
+	var out strings.Builder
+	for _, l := range lines {
+		nl := strings.HasSuffix(l, "\n")
+		out.WriteString(strings.TrimRight(l, " \n"))
+		if nl {
+			out.WriteByte('\n')
+		}
+	}
+	t.buf = t.buf[:0]
+	_, err := io.WriteString(t.w, out.String())
+	return err
+}
