@@ -51,7 +51,9 @@ func writeText(w io.Writer, rep *Report, md bool) error {
 		p.table(nil, rows, "lll")
 	}
 	if len(rep.Busiest) > 0 {
-		p.line("")
+		if !md || len(rep.Highlights) > 0 {
+			p.line("")
+		}
 		var rows [][]string
 		for _, b := range rep.Busiest {
 			rows = append(rows, []string{hostName(b.Host), b.Series, b.Hour.Format(dayLayout), NumUnit(b.Avg, b.Unit)})
@@ -59,10 +61,12 @@ func writeText(w io.Writer, rep *Report, md bool) error {
 		p.table([]string{"host", "busiest hour of", "from", "avg"}, rows, "lllr")
 	}
 	for _, h := range rep.Hosts {
-		p.line("")
+		if !md {
+			p.line("")
+		}
 		p.heading(2, fmt.Sprintf("%s, last sample %s", hostName(h.Name), h.LastSeen.Format(stampLayout)))
 		for i, f := range h.Families {
-			if i > 0 {
+			if i > 0 && !md {
 				p.line("")
 			}
 			var rows [][]string

@@ -160,8 +160,8 @@ func (h Highlight) Text(loc *time.Location) string {
 		if what == "" {
 			what = h.Label
 		}
-		return fmt.Sprintf("%s full in %s (%s now, %+.2g %s a day)", what, inTime(time.Duration(h.For)),
-			NumUnit(h.Value, h.Unit), h.PerDay, h.Unit)
+		return fmt.Sprintf("%s full in %s (%s now, +%s a day)", what, inTime(time.Duration(h.For)),
+			NumUnit(h.Value, h.Unit), NumUnit(h.PerDay, h.Unit))
 	}
 	return h.Kind
 }
