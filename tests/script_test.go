@@ -26,6 +26,7 @@ import (
 	"sm/internal/cmd/smsample"
 	"sm/internal/cmd/smstore"
 	"sm/internal/record"
+	"sm/internal/report/fixture"
 	"sm/internal/store"
 )
 
@@ -66,16 +67,22 @@ func TestScripts(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	reports, err := filepath.Abs("../internal/report/testdata")
+	if err != nil {
+		t.Fatal(err)
+	}
 	testscript.Run(t, testscript.Params{
 		Dir: ".",
 		Setup: func(env *testscript.Env) error {
 			env.Setenv("FIXTURES", testdata)
+			env.Setenv("REPORTS", reports)
 			env.Setenv("TZ", "UTC")
 			return nil
 		},
 		Cmds: map[string]func(ts *testscript.TestScript, neg bool, args []string){
 			"records": cmdRecords,
 			"dbdump":  cmdDBDump,
+			"fixture": cmdFixture,
 		},
 		RequireExplicitExec: true,
 		UpdateScripts:       *update,
@@ -134,4 +141,15 @@ func cmdDBDump(ts *testscript.TestScript, neg bool, args []string) {
 		})
 		ts.Check(err)
 	}
+}
+
+// cmdFixture writes the report's fixture records to a file: fixture
+// FILE. Its clock is fixture.Now.
+func cmdFixture(ts *testscript.TestScript, neg bool, args []string) {
+	if neg || len(args) != 1 {
+		ts.Fatalf("usage: fixture FILE")
+	}
+	var b bytes.Buffer
+	ts.Check(fixture.Write(&b))
+	ts.Check(os.WriteFile(ts.MkAbs(args[0]), b.Bytes(), 0o644))
 }

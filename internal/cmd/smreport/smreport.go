@@ -45,7 +45,7 @@ func Main(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	f := c.Flags
 	dbPath := cli.DBFlag(f)
 	sel := query.AddFlags(f, "7d")
-	week := f.Int("week", 0, "report on the last whole calendar week, Monday to Sunday; --week -2 the one before, and so on")
+	week := f.Int("week", 0, "report on the last whole calendar week, Monday to Sunday; with `N`, -2 the one before, 0 this one")
 	f.Lookup("week").NoOptDefVal = "-1"
 	formatName := f.String("format", "text", "write the report as `FORMAT`: "+strings.Join(formats, ", "))
 	output := f.StringP("output", "o", "", "write the report to `FILE`, replacing it whole, instead of standard output")
@@ -62,21 +62,30 @@ func Main(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	}
 	// A check that cannot run is UNKNOWN to a monitoring system, which
 	// reads the first line of standard output.
-	fail := func(code int, err error) int {
-		if isCheck || *check {
-			fmt.Fprintf(stdout, "UNKNOWN - %v\n", err)
-			return int(report.Unknown)
-		}
-		return code
+	checking := func() bool { return isCheck || *check }
+	unknown := func(err error) int {
+		fmt.Fprintf(stdout, "UNKNOWN - %v\n", err)
+		return int(report.Unknown)
 	}
 	if code, done := c.Parse(weekArg(args)); done {
-		if code != cli.OK {
-			return fail(code, errors.New("bad command line, see sm-report --help"))
+		if code != cli.OK && checking() {
+			return unknown(errors.New("bad command line, see sm-report --help"))
 		}
 		return code
 	}
 	usage := func(format string, a ...any) int {
-		return fail(c.UsageError(format, a...), fmt.Errorf(format, a...))
+		code := c.UsageError(format, a...)
+		if checking() {
+			return unknown(fmt.Errorf(format, a...))
+		}
+		return code
+	}
+	failed := func(err error) int {
+		code := c.Fail(err)
+		if checking() {
+			return unknown(err)
+		}
+		return code
 	}
 
 	loc := sel.Location()
@@ -145,24 +154,24 @@ func Main(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	var db *store.DB
 	bad := false
 	if files := f.Args(); len(files) > 0 {
-		var cleanup func()
-		db, cleanup, bad, err = load(c, files, stdin)
+		dir, err := os.MkdirTemp("", "sm-report-")
 		if err != nil {
-			return fail(cli.Fail, err)
+			return failed(err)
 		}
-		defer cleanup()
-	} else {
-		if db, err = openDB(*dbPath); err != nil {
-			return fail(c.Fail(err), err)
+		defer os.RemoveAll(dir)
+		db, bad, err = load(c, filepath.Join(dir, "input.db"), files, stdin)
+		if err != nil {
+			return failed(err)
 		}
-		defer db.Close()
+	} else if db, err = openDB(*dbPath); err != nil {
+		return failed(err)
 	}
+	defer db.Close()
 
 	if *check {
 		res, err := report.RunCheck(db, report.CheckOptions{Selector: q.Selector, Now: now, Rules: rules, For: forD, Stale: staleD})
 		if err != nil {
-			c.Warn(err)
-			return fail(cli.Fail, err)
+			return failed(err)
 		}
 		if err := res.Write(stdout); err != nil {
 			c.Warn(err)
@@ -240,32 +249,21 @@ func openDB(flag string) (*store.DB, error) {
 	return store.Open(path, store.Options{ReadOnly: true, Wait: 30 * time.Second, Now: cli.Now})
 }
 
-// load reads records from files into a database of their own, in a
-// temporary folder, so that a report on a pipe is made as one on the
-// database. Bad lines are reported and skipped; bad says there were
-// some.
-func load(c *cli.Command, files []string, stdin io.Reader) (db *store.DB, cleanup func(), bad bool, err error) {
-	dir, err := os.MkdirTemp("", "sm-report-")
+// load reads records from files into a new database at path, so that a
+// report on a pipe is made as one on the database. Bad lines are
+// reported and skipped; bad says there were some.
+func load(c *cli.Command, path string, files []string, stdin io.Reader) (_ *store.DB, bad bool, err error) {
+	db, err := store.Open(path, store.Options{NoSync: true, Now: cli.Now})
 	if err != nil {
-		return nil, nil, false, err
-	}
-	cleanup = func() {
-		if db != nil {
-			db.Close()
-		}
-		os.RemoveAll(dir)
+		return nil, false, err
 	}
 	defer func() {
 		if err != nil {
-			cleanup()
+			db.Close()
 		}
 	}()
-	db, err = store.Open(filepath.Join(dir, "input.db"), store.Options{NoSync: true, Now: cli.Now})
-	if err != nil {
-		return nil, nil, false, err
-	}
 	if err := db.SetPolicy(store.Policy{}); err != nil {
-		return nil, nil, false, err
+		return nil, false, err
 	}
 	b := store.NewBatch()
 	flush := func() error {
@@ -283,7 +281,7 @@ func load(c *cli.Command, files []string, stdin io.Reader) (db *store.DB, cleanu
 		if name != "-" {
 			fh, err := os.Open(name)
 			if err != nil {
-				return nil, nil, false, err
+				return nil, false, err
 			}
 			defer fh.Close()
 			in, label = fh, name
@@ -299,7 +297,7 @@ func load(c *cli.Command, files []string, stdin io.Reader) (db *store.DB, cleanu
 					b.Add(key, ts, v)
 					if b.Len() >= 10000 {
 						if err := flush(); err != nil {
-							return nil, nil, false, err
+							return nil, false, err
 						}
 					}
 					continue
@@ -315,10 +313,10 @@ func load(c *cli.Command, files []string, stdin io.Reader) (db *store.DB, cleanu
 			if err == io.EOF {
 				break
 			}
-			return nil, nil, false, fmt.Errorf("%s: %w", label, err)
+			return nil, false, fmt.Errorf("%s: %w", label, err)
 		}
 	}
-	return db, cleanup, bad, flush()
+	return db, bad, flush()
 }
 
 // write writes the report in its format, to stdout or to a file that
