@@ -68,6 +68,7 @@ func benchQuery(log func(string, ...any), tmp string) []row {
 	}
 	smStore, _ := filepath.Abs(filepath.Join(*bin, "sm-store"))
 	smQuery, _ := filepath.Abs(filepath.Join(*bin, "sm-query"))
+	smReport, _ := filepath.Abs(filepath.Join(*bin, "sm-report"))
 	db := filepath.Join(tmp, "q.db")
 	kv := filepath.Join(tmp, "kv.db")
 	defer clean(db)
@@ -166,8 +167,45 @@ func benchQuery(log func(string, ...any), tmp string) []row {
 		row{what: fmt.Sprintf("query --since 2y, a dump of all %.1fM samples", float64(n)/1e6), sm: rate(n, da), peer: "seed table in sqlite3: " + rate(n, db2),
 			ratio: fmt.Sprintf("%.1f×", db2.Seconds()/da.Seconds()), goal: "≥ 2 M/s", met: float64(n)/da.Seconds() >= 2e6, hasVerdict: true},
 		row{what: "query --since 2y, peak RSS", sm: mb(rss), goal: "≤ 30 MB", met: rss <= 30*1024, hasVerdict: true})
+	rows = append(rows, benchReport(log, smReport, db)...)
 	if fi, err := os.Stat(db); err == nil {
 		log("benchmark database: %.1f MB, %.2f B/sample", float64(fi.Size())/1e6, float64(fi.Size())/float64(n))
 	}
 	return rows
+}
+
+// benchReport times sm-report on the benchmark database: the weekly
+// report of every host, as text and as HTML, and the check of one host.
+// --stale is a day, as the database was made minutes ago.
+func benchReport(log func(string, ...any), smReport, db string) []row {
+	var rows []row
+	for _, c := range []struct {
+		what, goal string
+		argv       []string
+		limit      time.Duration
+	}{
+		{"report, the last 7 days of all 10 hosts, text", "≤ 300 ms", []string{smReport, "--db", db}, 300 * time.Millisecond},
+		{"report, the last 7 days of all 10 hosts, HTML", "≤ 1 s", []string{smReport, "--db", db, "--format", "html"}, time.Second},
+		{"report --check, one host", "≤ 20 ms", []string{smReport, "--db", db, "--check", "--host", "web1", "--stale", "1d"}, 20 * time.Millisecond},
+	} {
+		var ds []time.Duration
+		for i := -1; i < 5; i++ {
+			d, err := run(c.argv, nil)
+			if err != nil {
+				log("%v", err)
+				return rows
+			}
+			if i >= 0 {
+				ds = append(ds, d)
+			}
+		}
+		d := median(ds)
+		rows = append(rows, row{what: c.what, sm: ms(d), goal: c.goal, met: d <= c.limit, hasVerdict: true})
+	}
+	rss, err := peakRSS([]string{smReport, "--db", db, "--format", "html"}, nil, nil)
+	if err != nil {
+		log("%v", err)
+		return rows
+	}
+	return append(rows, row{what: "report, HTML, peak RSS", sm: mb(rss)})
 }

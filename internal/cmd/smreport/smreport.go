@@ -28,13 +28,13 @@ input): highlights first (thresholds breached, disks filling up, hosts
 that stopped reporting, busiest hours), then a table a family of series
 with a sparkline.
 
-  0 7 * * 1  sm-report --week | mail -s "weekly metrics" root
+  0 7 * * 1  sm-report | mail -s "weekly metrics" root
   sm-query --since 30d --host web1 | sm-report - --format html -o web1.html
 
 With --check, check the latest values against the thresholds instead and
 exit as a Nagios plugin: 0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN.
 
-  */5 * * * *  sm-report --check >/dev/null || sm-report --check | mail -s alert root`
+  */5 * * * *  out=$(sm-report --check) || echo "$out" | mail -s alert root`
 
 // The formats of the report.
 var formats = []string{"text", "markdown", "json", "html"}
