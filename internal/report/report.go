@@ -202,8 +202,12 @@ func Build(db *store.DB, o Options) (*Report, error) {
 			" are kept only as hourly rollups, which the report leaves out")
 	}
 	prev := query.Query{From: o.From.Add(-o.To.Sub(o.From) - time.Second), To: o.From.Add(-time.Second), Funcs: []query.Func{query.Avg}}
+	prevAvg, err := averages(db, prev, series, o.Now)
+	if err != nil {
+		return nil, err
+	}
 	hosts := map[string]*hostScan{}
-	for _, s := range series {
+	for i, s := range series {
 		host := tag(s.Tags, "host")
 		h := hosts[host]
 		if h == nil {
@@ -214,18 +218,11 @@ func Build(db *store.DB, o Options) (*Report, error) {
 		if err := rng.Scan(s.ID, sc.add); err != nil {
 			return nil, err
 		}
-		var prevAvg *float64
-		if _, err := query.RunSeries(db, prev, []query.Series{s}, o.Now, func(r *record.Record) error {
-			prevAvg = &r.Value
-			return nil
-		}); err != nil {
-			return nil, err
-		}
-		h.prevData = h.prevData || prevAvg != nil
+		h.prevData = h.prevData || prevAvg[i] != nil
 		if sc.n == 0 {
 			continue
 		}
-		row := sc.row(prevAvg)
+		row := sc.row(prevAvg[i])
 		h.add(row)
 		rep.Highlights = append(rep.Highlights, sc.highlights(row, host)...)
 		if sc.interval > 0 && (h.interval == 0 || sc.interval < h.interval) {
@@ -262,6 +259,35 @@ func Build(db *store.DB, o Options) (*Report, error) {
 		rep.Hosts = []Host{}
 	}
 	return rep, nil
+}
+
+// averages returns the average of each series over q's range, nil for
+// a series without samples there, in one run of q.
+func averages(db *store.DB, q query.Query, series []query.Series, now time.Time) ([]*float64, error) {
+	index := make(map[string]int, len(series))
+	for i, s := range series {
+		index[s.Key()] = i
+	}
+	out := make([]*float64, len(series))
+	var key []byte
+	var tags []record.Tag
+	_, err := query.RunSeries(db, q, series, now, func(r *record.Record) error {
+		// The record is the series with an agg tag: the series' key is
+		// the record's without it.
+		tags = tags[:0]
+		for _, t := range r.Tags {
+			if t.Key != "agg" {
+				tags = append(tags, t)
+			}
+		}
+		key = record.AppendSeries(key[:0], r.Name, tags)
+		if i, ok := index[string(key)]; ok {
+			v := r.Value
+			out[i] = &v
+		}
+		return nil
+	})
+	return out, err
 }
 
 // urgency orders highlights of one level: what is wrong now, then what

@@ -18,13 +18,13 @@ func TestParseRule(t *testing.T) {
 		err   string
 	}{
 		{in: "disk.used_pct>85", name: "disk.used_pct", op: ">", value: 85},
-		{in: "disk.used_pct;mount=/var>80", name: "disk.used_pct", tags: []record.Tag{{"mount", "/var"}}, op: ">", value: 80},
+		{in: "disk.used_pct;mount=/var>80", name: "disk.used_pct", tags: []record.Tag{{Key: "mount", Value: "/var"}}, op: ">", value: 80},
 		{in: "load.5m>=8", name: "load.5m", op: ">=", value: 8},
 		{in: "mem.available_bytes<5e8", name: "mem.available_bytes", op: "<", value: 5e8},
 		{in: " swap.used_pct <= 10 ", name: "swap.used_pct", op: "<=", value: 10},
 		{in: "pressure.*_some_pct>20", name: "pressure.*_some_pct", op: ">", value: 20},
-		{in: "x;b=2;a=1>-1.5", name: "x", tags: []record.Tag{{"a", "1"}, {"b", "2"}}, op: ">", value: -1.5},
-		{in: "disk.used_pct;mount=/mnt\\040usb>1", name: "disk.used_pct", tags: []record.Tag{{"mount", "/mnt usb"}}, op: ">", value: 1},
+		{in: "x;b=2;a=1>-1.5", name: "x", tags: []record.Tag{{Key: "a", Value: "1"}, {Key: "b", Value: "2"}}, op: ">", value: -1.5},
+		{in: "disk.used_pct;mount=/mnt\\040usb>1", name: "disk.used_pct", tags: []record.Tag{{Key: "mount", Value: "/mnt usb"}}, op: ">", value: 1},
 		{in: "disk.used_pct=85", err: `rule "disk.used_pct=85" has no comparison`},
 		{in: ">85", err: "has no metric"},
 		{in: "disk.used_pct>", err: `threshold "" is not a number`},
@@ -105,9 +105,9 @@ func TestRulesFor(t *testing.T) {
 		warn, crit string
 	}{
 		// A user's rule beats the built-in one, even a glob.
-		{"disk.used_pct", []record.Tag{{"mount", "/"}}, "disk.used_pct>85", "disk.*>99"},
+		{"disk.used_pct", []record.Tag{{Key: "mount", Value: "/"}}, "disk.used_pct>85", "disk.*>99"},
 		// More tags beat fewer.
-		{"disk.used_pct", []record.Tag{{"mount", "/var"}}, "disk.used_pct;mount=/var>80", "disk.*>99"},
+		{"disk.used_pct", []record.Tag{{Key: "mount", Value: "/var"}}, "disk.used_pct;mount=/var>80", "disk.*>99"},
 		// Without a user's rule of its level, the built-in one holds.
 		{"mem.used_pct", nil, "mem.used_pct>90", "mem.used_pct>95"},
 		{"disk.inodes_used_pct", nil, "disk.inodes_used_pct>90", "disk.*>99"},
