@@ -24,7 +24,7 @@ TAGS_sm-sample := netgo,osusergo
 # Every fuzz target, as package:FuzzName.
 FUZZ_TARGETS = $(shell grep -rHo --include='*_test.go' '^func Fuzz[A-Za-z0-9_]*' internal | sed 's|/[^/]*_test.go:func |:|')
 
-.PHONY: all run test fuzz lint check bench install uninstall clean FORCE
+.PHONY: all run test test-browser fuzz lint check bench install uninstall clean FORCE
 
 all: $(BINS)
 
@@ -40,6 +40,12 @@ run: all
 test:
 	$(GO) test ./...
 	$(MAKE) --no-print-directory fuzz FUZZTIME=$(FUZZTIME_TEST)
+
+# The HTML report rendered in headless Chromium: it skips without one.
+# go test ./internal/report -tags browser -run Browser -update keeps
+# the screenshot as docs/report.png.
+test-browser:
+	$(GO) test -tags browser -run Browser -count=1 ./internal/report
 
 fuzz:
 	@set -e; for t in $(FUZZ_TARGETS); do \

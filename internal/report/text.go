@@ -33,9 +33,7 @@ func WriteMarkdown(w io.Writer, rep *Report) error {
 func writeText(w io.Writer, rep *Report, md bool) error {
 	p := &printer{w: w, md: md}
 	loc := rep.From.Location()
-	title := fmt.Sprintf("sm report, %s to %s (%s), %s", rep.From.Format(stampLayout), rep.To.Format(stampLayout),
-		when.FormatDuration((rep.To.Sub(rep.From) + time.Second).Round(time.Minute)), plural(len(rep.Hosts), "host"))
-	p.heading(1, title)
+	p.heading(1, rep.Title())
 	p.heading(2, "Highlights")
 	if len(rep.Highlights) == 0 {
 		p.line("Nothing needs attention.")
@@ -64,7 +62,7 @@ func writeText(w io.Writer, rep *Report, md bool) error {
 		if !md {
 			p.line("")
 		}
-		p.heading(2, fmt.Sprintf("%s, last sample %s", hostName(h.Name), h.LastSeen.Format(stampLayout)))
+		p.heading(2, h.Heading())
 		for i, f := range h.Families {
 			if i > 0 && !md {
 				p.line("")
@@ -82,6 +80,17 @@ func writeText(w io.Writer, rep *Report, md bool) error {
 		}
 	}
 	return p.err
+}
+
+// Title says what the report covers: the period and how many hosts.
+func (rep *Report) Title() string {
+	return fmt.Sprintf("sm report, %s to %s (%s), %s", rep.From.Format(stampLayout), rep.To.Format(stampLayout),
+		when.FormatDuration((rep.To.Sub(rep.From) + time.Second).Round(time.Minute)), plural(len(rep.Hosts), "host"))
+}
+
+// Heading names a host's part of the report.
+func (h Host) Heading() string {
+	return fmt.Sprintf("%s, last sample %s", hostName(h.Name), h.LastSeen.Format(stampLayout))
 }
 
 // A printer writes headings, lines and tables, in text or Markdown,

@@ -1,0 +1,362 @@
+package report
+
+import (
+	"fmt"
+	"math"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// The geometry of a chart, in the units of its viewBox. The browser
+// scales the whole drawing to the page's width, so these only set the
+// proportions and the size of the text against the lines. The plot
+// leaves room on the left for the values, above for the unit and below
+// for the times.
+const (
+	chartW, chartH = 720, 220
+	plotL, plotR   = 56, 700
+	plotT, plotB   = 22, 194
+	// About this many values on the y axis, and at most this many
+	// times on the x axis.
+	yTicks    = 5
+	maxXTicks = 8
+	// A dot marks a bucket with no neighbour to draw a line to.
+	dotRadius = 2.5
+)
+
+// palette colours a chart's series in turn. It leaves out red and
+// amber, which the report keeps for critical and warning.
+var palette = []string{"#1f77b4", "#ff7f0e", "#2ca02c", "#9467bd", "#8c564b", "#e377c2", "#17becf", "#7f7f7f"}
+
+// A chart is one SVG line chart: the series of a host's family that
+// share a unit, a memory family's percentages apart from its bytes.
+// Every number is a string with at most one decimal: the file stays
+// small and the same report writes the same bytes.
+type chart struct {
+	Title  string
+	Unit   string
+	Series []chartSeries
+	XTicks []tick
+	YTicks []tick
+	// The geometry, for the template.
+	W, H, L, R, T, B int
+	YLabelX, XLabelY int
+}
+
+// A chartSeries is one series' drawing: its min–max band, its average
+// line and the dots of its lone buckets, as path data.
+type chartSeries struct {
+	Label  string
+	Colour string
+	Band   string
+	Line   string
+	Dots   string
+}
+
+// A tick is a mark on an axis: where its grid line goes, where its
+// label goes, and the label.
+type tick struct {
+	At      string
+	LabelAt string
+	Label   string
+}
+
+// hostCharts returns the charts of a host, one for each unit of each
+// of its families, in the order of its tables.
+func hostCharts(h Host, from, to time.Time) []chart {
+	var charts []chart
+	for _, f := range h.Families {
+		var units []string
+		for _, r := range f.Rows {
+			if !slices.Contains(units, r.Unit) {
+				units = append(units, r.Unit)
+			}
+		}
+		for _, u := range units {
+			var rows []Row
+			for _, r := range f.Rows {
+				if r.Unit == u {
+					rows = append(rows, r)
+				}
+			}
+			title := hostName(h.Name) + " · " + f.Name
+			if u != "" {
+				title += " (" + u + ")"
+			}
+			charts = append(charts, newChart(title, u, rows, from, to))
+		}
+	}
+	return charts
+}
+
+// newChart draws rows, all in unit, over the period [from, to].
+func newChart(title, unit string, rows []Row, from, to time.Time) chart {
+	c := chart{Title: title, Unit: unit,
+		W: chartW, H: chartH, L: plotL, R: plotR, T: plotT, B: plotB,
+		YLabelX: plotL - 6, XLabelY: plotB + 16}
+
+	lo, hi := math.Inf(1), math.Inf(-1)
+	for _, r := range rows {
+		for _, b := range r.Chart {
+			if b.N > 0 {
+				lo, hi = math.Min(lo, b.Min), math.Max(hi, b.Max)
+			}
+		}
+	}
+	if lo > hi {
+		// Build leaves out series without samples, but an axis needs a
+		// range all the same.
+		lo, hi = 0, 1
+	}
+	ys := niceTicks(lo, hi, unit)
+	lo, hi = ys[0], ys[len(ys)-1]
+	y := func(v float64) float64 { return plotB - (v-lo)/(hi-lo)*(plotB-plotT) }
+	for _, v := range ys {
+		c.YTicks = append(c.YTicks, tick{At: num1(y(v)), LabelAt: num1(y(v) + 4), Label: Num(v, unit)})
+	}
+
+	// The period ends a second after To: the buckets split [From, To+1s).
+	end := to.Add(time.Second)
+	span := end.Sub(from).Seconds()
+	times, layout := timeTicks(from, end)
+	for _, t := range times {
+		x := plotL + t.Sub(from).Seconds()/span*(plotR-plotL)
+		label := t.Format(layout)
+		if layout == hourLayout && t.Hour() == 0 && t.Minute() == 0 {
+			label = t.Format(dayTickLayout) // where a new day starts, say which
+		}
+		// Keep a label near the right edge inside the drawing, at
+		// roughly the width of an 11-unit font's characters.
+		lx := math.Min(x, chartW-2-3.3*float64(len(label)))
+		c.XTicks = append(c.XTicks, tick{At: num1(x), LabelAt: num1(lx), Label: label})
+	}
+
+	for i, r := range rows {
+		n := len(r.Chart)
+		step := float64(plotR-plotL) / float64(n)
+		// Buckets split the period evenly: each is drawn at its middle.
+		x := func(k int) float64 { return plotL + (float64(k)+0.5)*step }
+		band, line, dots := seriesPaths(r.Chart, x, y, step/2)
+		c.Series = append(c.Series, chartSeries{Label: r.Label, Colour: palette[i%len(palette)], Band: band, Line: line, Dots: dots})
+	}
+	return c
+}
+
+// seriesPaths returns the path data of one series: the band from the
+// buckets' min to their max, the line through their averages, and a
+// dot at the average of each bucket with no neighbour to join. A
+// bucket without samples is a gap that breaks the band and the line: a
+// run of buckets after it starts a new subpath. x places bucket i, y a
+// value; a lone bucket's band is half wide either side of its x.
+func seriesPaths(bs []Bucket, x func(int) float64, y func(float64) float64, half float64) (band, line, dots string) {
+	var bb, lb, db strings.Builder
+	for i := 0; i < len(bs); {
+		if bs[i].N == 0 {
+			i++
+			continue
+		}
+		j := i
+		for j < len(bs) && bs[j].N > 0 {
+			j++
+		}
+		run := bs[i:j]
+		if len(run) == 1 {
+			xi, top, bottom := x(i), num1(y(run[0].Max)), num1(y(run[0].Min))
+			if top != bottom { // a flat band would draw nothing
+				fmt.Fprintf(&bb, "M%s,%sH%sV%sH%sZ", num1(xi-half), top, num1(xi+half), bottom, num1(xi-half))
+			}
+			// A circle, as two half arcs.
+			r, d := num1(dotRadius), num1(2*dotRadius)
+			fmt.Fprintf(&db, "M%s,%sa%s,%s 0 1,0 %s,0a%s,%s 0 1,0 -%s,0", num1(xi-dotRadius), num1(y(run[0].Avg)), r, r, d, r, r, d)
+		} else {
+			// Along the tops, then back along the bottoms.
+			for k, b := range run {
+				fmt.Fprintf(&bb, "%s%s,%s", cmd(k, 'M', 'L'), num1(x(i+k)), num1(y(b.Max)))
+			}
+			for k := len(run) - 1; k >= 0; k-- {
+				fmt.Fprintf(&bb, "L%s,%s", num1(x(i+k)), num1(y(run[k].Min)))
+			}
+			bb.WriteByte('Z')
+			for k, b := range run {
+				fmt.Fprintf(&lb, "%s%s,%s", cmd(k, 'M', 'L'), num1(x(i+k)), num1(y(b.Avg)))
+			}
+		}
+		i = j
+	}
+	return bb.String(), lb.String(), db.String()
+}
+
+// cmd returns first for the first point of a subpath, then next.
+func cmd(k int, first, next byte) string {
+	if k == 0 {
+		return string(first)
+	}
+	return string(next)
+}
+
+// num1 writes v rounded to one decimal, without a trailing ".0".
+func num1(v float64) string {
+	v = math.Round(v*10) / 10
+	if v == 0 {
+		v = 0 // not -0
+	}
+	return strconv.FormatFloat(v, 'f', -1, 64)
+}
+
+// niceTicks returns about yTicks values, evenly spaced from at or below
+// lo to at or above hi, a step of 1, 2 or 5 times a power of ten apart:
+// of 1024 for bytes, so that Num writes them round (512K, 1M, 1.5M).
+// Of two steps as near yTicks, it takes the one whose ticks hug the
+// data closer, so that the data fill the chart.
+func niceTicks(lo, hi float64, unit string) []float64 {
+	if hi <= lo {
+		// A flat series still needs an axis: a tenth either side, or
+		// up to 1 from 0.
+		if lo == 0 {
+			hi = 1
+		} else {
+			pad := math.Abs(lo) / 10
+			lo, hi = lo-pad, lo+pad
+		}
+	}
+	scale := 1.0
+	if strings.HasPrefix(unit, "B") {
+		for (hi-lo)/scale >= 1024 {
+			scale *= 1024
+		}
+	}
+	// A tenth of a step is well within the error of the divisions.
+	const eps = 1e-9
+	var best []float64
+	p := math.Pow(10, math.Floor(math.Log10((hi-lo)/scale))-1)
+	for range 4 {
+		for _, m := range []float64{1, 2, 5} {
+			step := m * p * scale
+			first, last := math.Floor(lo/step+eps), math.Ceil(hi/step-eps)
+			n := int(last-first) + 1
+			if best != nil {
+				d, bd := abs(n-yTicks), abs(len(best)-yTicks)
+				if d > bd || d == bd && (last-first)*step >= best[len(best)-1]-best[0] {
+					continue
+				}
+			}
+			best = best[:0]
+			for k := first; k <= last; k++ {
+				best = append(best, k*step)
+			}
+		}
+		p *= 10
+	}
+	return best
+}
+
+func abs(n int) int {
+	if n < 0 {
+		return -n
+	}
+	return n
+}
+
+// The layouts of the times on a chart's x axis.
+const (
+	hourLayout    = "15:04"
+	dayTickLayout = "Mon 2"
+	weekLayout    = "2 Jan"
+	monthLayout   = "Jan 2006"
+	yearLayout    = "2006"
+)
+
+// A timeStep is a spacing of the x axis' times: a duration within a
+// day, or a number of days or months.
+type timeStep struct {
+	d      time.Duration
+	days   int
+	months int
+	layout string
+}
+
+// approx is the step's length, near enough to count ticks.
+func (s timeStep) approx() time.Duration {
+	return s.d + time.Duration(s.days)*24*time.Hour + time.Duration(s.months)*30*24*time.Hour
+}
+
+var timeSteps = []timeStep{
+	{d: 5 * time.Minute, layout: hourLayout},
+	{d: 10 * time.Minute, layout: hourLayout},
+	{d: 15 * time.Minute, layout: hourLayout},
+	{d: 30 * time.Minute, layout: hourLayout},
+	{d: time.Hour, layout: hourLayout},
+	{d: 2 * time.Hour, layout: hourLayout},
+	{d: 3 * time.Hour, layout: hourLayout},
+	{d: 6 * time.Hour, layout: hourLayout},
+	{d: 12 * time.Hour, layout: hourLayout},
+	{days: 1, layout: dayTickLayout},
+	{days: 2, layout: dayTickLayout},
+	{days: 7, layout: weekLayout},
+	{days: 14, layout: weekLayout},
+	{months: 1, layout: monthLayout},
+	{months: 3, layout: monthLayout},
+	{months: 6, layout: monthLayout},
+	{months: 12, layout: yearLayout},
+	{months: 60, layout: yearLayout},
+}
+
+// timeTicks returns the times to mark on the x axis of [from, to), in
+// from's location, and their layout: the finest step of timeSteps that
+// gives at most maxXTicks, on round local times: midnights for days,
+// Mondays for weeks, the first of the month for months.
+func timeTicks(from, to time.Time) ([]time.Time, string) {
+	loc := from.Location()
+	s := timeSteps[len(timeSteps)-1]
+	for _, c := range timeSteps {
+		if to.Sub(from)/c.approx() < maxXTicks {
+			s = c
+			break
+		}
+	}
+	y, m, d := from.Date()
+	var ticks []time.Time
+	add := func(t time.Time) {
+		if !t.Before(from) && t.Before(to) {
+			ticks = append(ticks, t)
+		}
+	}
+	switch {
+	case s.d > 0:
+		// By the wall clock from midnight, so that the steps stay on
+		// round hours across a change to or from summer time.
+		per := int(s.d / time.Minute)
+		for k := 0; ; k++ {
+			t := time.Date(y, m, d, 0, k*per, 0, 0, loc)
+			if !t.Before(to) {
+				break
+			}
+			add(t)
+		}
+	case s.days > 0:
+		for k := 0; ; k++ {
+			t := time.Date(y, m, d+k, 0, 0, 0, 0, loc)
+			if !t.Before(to) {
+				break
+			}
+			// Days since 1970-01-05, a Monday: weeks start on Mondays.
+			day := time.Date(y, m, d+k, 0, 0, 0, 0, time.UTC).Unix()/86400 - 4
+			if mod(day, int64(s.days)) == 0 {
+				add(t)
+			}
+		}
+	default:
+		for k := 0; ; k++ {
+			t := time.Date(y, m+time.Month(k), 1, 0, 0, 0, 0, loc)
+			if !t.Before(to) {
+				break
+			}
+			if (t.Year()*12+int(t.Month())-1)%s.months == 0 {
+				add(t)
+			}
+		}
+	}
+	return ticks, s.layout
+}
