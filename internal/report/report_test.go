@@ -3,10 +3,13 @@ package report
 import (
 	"bytes"
 	"flag"
+	"io"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
+	"unicode/utf8"
 
 	"sm/internal/query"
 	"sm/internal/record"
@@ -104,5 +107,42 @@ func TestGolden(t *testing.T) {
 			}
 			golden(t, tc.file, b.Bytes())
 		})
+	}
+}
+
+// TestTextWidth keeps the text report within 100 columns, for mail.
+func TestTextWidth(t *testing.T) {
+	var b bytes.Buffer
+	if err := WriteText(&b, fixtureReport(t)); err != nil {
+		t.Fatal(err)
+	}
+	for i, line := range strings.Split(b.String(), "\n") {
+		if n := utf8.RuneCountInString(line); n > 100 {
+			t.Errorf("line %d is %d columns wide: %s", i+1, n, line)
+		}
+	}
+}
+
+// TestEmpty writes each format of a report that found nothing.
+func TestEmpty(t *testing.T) {
+	db := fixtureDB(t)
+	rep, err := Build(db, Options{Query: query.Query{Selector: query.Selector{Metrics: []string{"nothing"}},
+		From: fixture.Now.Add(-time.Hour), To: fixture.Now}, Now: fixture.Now, Rules: DefaultRules()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for name, write := range map[string]func(io.Writer, *Report) error{
+		"text": WriteText, "markdown": WriteMarkdown, "json": WriteJSON, "html": WriteHTML,
+	} {
+		var b bytes.Buffer
+		if err := write(&b, rep); err != nil {
+			t.Errorf("%s: %v", name, err)
+		}
+		if name != "json" && !strings.Contains(b.String(), "Nothing needs attention.") {
+			t.Errorf("%s does not say that nothing needs attention:\n%s", name, b.String())
+		}
+		if name == "json" && !strings.Contains(b.String(), `"highlights": [],`) {
+			t.Errorf("json: highlights are not an empty list:\n%s", b.String())
+		}
 	}
 }
