@@ -10,6 +10,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strings"
 	"time"
 
@@ -147,7 +148,7 @@ func Main(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	if *check && (f.Changed("format") || f.Changed("week") || sel.RangeSet()) {
 		return usage("--check looks at the latest values: --format, --week, --since and --until do not go with it")
 	}
-	if !validFormat(*formatName) {
+	if !slices.Contains(formats, *formatName) {
 		return usage("--format %q: want one of %s", *formatName, strings.Join(formats, ", "))
 	}
 
@@ -197,15 +198,6 @@ func Main(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		return cli.Fail
 	}
 	return cli.OK
-}
-
-func validFormat(name string) bool {
-	for _, f := range formats {
-		if f == name {
-			return true
-		}
-	}
-	return false
 }
 
 var weekNumber = regexp.MustCompile(`^-?[0-9]+$`)
