@@ -174,11 +174,13 @@ func Main(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		if err != nil {
 			return failed(err)
 		}
+		if bad {
+			// What was checked is not all that was given.
+			res.Problems = append(res.Problems, report.Problem{Level: report.Unknown, Text: "bad input lines, reported on standard error"})
+			res.Status = res.Status.Worse(report.Unknown)
+		}
 		if err := res.Write(stdout); err != nil {
 			c.Warn(err)
-			return int(report.Unknown)
-		}
-		if bad && res.Status == report.OK {
 			return int(report.Unknown)
 		}
 		return int(res.Status)
