@@ -6,6 +6,7 @@ import (
 	"strings"
 	"testing"
 	"time"
+	"unicode/utf8"
 
 	"sm/internal/query"
 	"sm/internal/report/fixture"
@@ -194,6 +195,15 @@ func TestWords(t *testing.T) {
 	}
 	if got := Coverage(c(0.996)); got != "99%" {
 		t.Errorf("Coverage(0.996) = %q: a missed sample must not show as 100%%", got)
+	}
+	for in, want := range map[string]string{
+		"disk.used_pct /": "disk.used_pct /",
+		"disk.used_pct /mnt/backup/volumes/v1/data": "disk.used_pct …/v1/data",
+		"a.very.long.metric.name.indeed x":          "a.very.long.metric.nam…",
+	} {
+		if got := shorten(in, 23); got != want || utf8.RuneCountInString(got) > 23 {
+			t.Errorf("shorten(%q, 23) = %q, want %q", in, got, want)
+		}
 	}
 	bs := []Bucket{{N: 1, Avg: 0}, {}, {N: 1, Avg: 7}, {N: 1, Avg: 3.5}}
 	if got := Spark(bs); got != "▁ █▄" {

@@ -176,15 +176,18 @@ func (p *printer) table(header []string, rows [][]string, align string) {
 	}
 }
 
-// shorten cuts s to n runes, an ellipsis in the middle: mount points
-// differ at their ends.
+// shorten cuts a label to n runes. The tag values go first, from their
+// start, as mount points differ at their ends: disk.used_pct …/v1/data.
 func shorten(s string, n int) string {
 	r := []rune(s)
 	if len(r) <= n {
 		return s
 	}
-	head := (n - 1) / 2
-	return string(r[:head]) + "…" + string(r[len(r)-(n-1-head):])
+	if name, _, ok := strings.Cut(s, " "); ok && utf8.RuneCountInString(name)+3 < n {
+		keep := n - utf8.RuneCountInString(name) - 2
+		return name + " …" + string(r[len(r)-keep:])
+	}
+	return string(r[:n-1]) + "…"
 }
 
 func hostName(h string) string {
