@@ -106,13 +106,7 @@ func (sel Selector) matchRegexps(tags []record.Tag) bool {
 		if f.re == nil {
 			continue
 		}
-		v := ""
-		for _, t := range tags {
-			if t.Key == f.Key {
-				v = t.Value
-			}
-		}
-		if !f.re.MatchString(v) {
+		if !f.re.MatchString(record.TagValue(tags, f.Key)) {
 			return false
 		}
 	}

@@ -41,8 +41,12 @@ type Record struct {
 }
 
 // Tag returns the value of the tag named key, or "" when there is none.
-func (r *Record) Tag(key string) string {
-	for _, t := range r.Tags {
+func (r *Record) Tag(key string) string { return TagValue(r.Tags, key) }
+
+// TagValue returns the value of the tag named key, or "" when there is
+// none.
+func TagValue(tags []Tag, key string) string {
+	for _, t := range tags {
 		if t.Key == key {
 			return t.Value
 		}

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"sm/internal/query"
+	"sm/internal/record"
 	"sm/internal/store"
 )
 
@@ -87,7 +88,7 @@ func RunCheck(db *store.DB, o CheckOptions) (*Check, error) {
 		if err != nil {
 			return nil, err
 		}
-		host := tag(s.Tags, "host")
+		host := record.TagValue(s.Tags, "host")
 		hosts[host] = hosts[host] || l.ts >= fresh
 		if l.ts >= fresh {
 			if o.For == 0 || !l.sample {

@@ -208,7 +208,7 @@ func Build(db *store.DB, o Options) (*Report, error) {
 	}
 	hosts := map[string]*hostScan{}
 	for i, s := range series {
-		host := tag(s.Tags, "host")
+		host := record.TagValue(s.Tags, "host")
 		h := hosts[host]
 		if h == nil {
 			h = &hostScan{Host: Host{Name: host}}
@@ -222,6 +222,7 @@ func Build(db *store.DB, o Options) (*Report, error) {
 		if sc.n == 0 {
 			continue
 		}
+		sc.interval = sc.usualInterval()
 		row := sc.row(prevAvg[i])
 		h.add(row)
 		rep.Highlights = append(rep.Highlights, sc.highlights(row, host)...)
@@ -302,15 +303,6 @@ func urgency(h Highlight) int {
 		return 2
 	}
 	return 3
-}
-
-func tag(tags []record.Tag, key string) string {
-	for _, t := range tags {
-		if t.Key == key {
-			return t.Value
-		}
-	}
-	return ""
 }
 
 // A hostScan gathers a host's rows as its series are scanned.
@@ -488,17 +480,7 @@ func (sc *seriesScan) add(ts int64, v float64) error {
 	return nil
 }
 
-func (b *Bucket) add(v float64) {
-	if b.N == 0 || v < b.Min {
-		b.Min = v
-	}
-	if b.N == 0 || v > b.Max {
-		b.Max = v
-	}
-	b.N++
-	b.sum += v
-	b.Avg = b.sum / float64(b.N)
-}
+func (b *Bucket) add(v float64) { b.merge(Bucket{N: 1, Min: v, Max: v, sum: v}) }
 
 // merge adds bucket c to b.
 func (b *Bucket) merge(c Bucket) {
@@ -570,7 +552,6 @@ func (sc *seriesScan) row(prevAvg *float64) Row {
 			r.Change = &c
 		}
 	}
-	sc.interval = sc.usualInterval()
 	r.Interval = Duration(sc.interval)
 	if sc.interval > 0 {
 		// A series that had samples before the period was due from its
