@@ -35,6 +35,10 @@ type Options struct {
 	// ("name" or a tag key), where known: a table that streams sets its
 	// widths before it has seen every row.
 	Widths map[string]int
+	// Precision is the unit of timestamps, for the formats whose
+	// timestamps have no fixed unit (influx): time.Second, Millisecond,
+	// Microsecond or Nanosecond; 0 means the format's default.
+	Precision time.Duration
 }
 
 // A Factory makes a Writer that writes to w.

@@ -43,7 +43,10 @@ type Reader struct {
 	// file whose writer ends every line, such a line is the start of a
 	// record whose writing was cut off, and may parse as another one.
 	Whole bool
-	cut   bool // the last line read had no newline
+	// Comments makes NextLine return comment lines too, for the foreign
+	// formats whose headers are comments (sadf -d, OpenMetrics).
+	Comments bool
+	cut      bool // the last line read had no newline
 }
 
 // NewReader returns a Reader of r; file names it in errors ("stdin" for
@@ -92,7 +95,7 @@ func (r *Reader) NextLine() ([]byte, error) {
 		if long {
 			return nil, r.Error(ErrLong)
 		}
-		if !isBlank(line) {
+		if !isBlank(line) || r.Comments && !isEmpty(line) {
 			if r.cut && r.Whole {
 				return nil, r.Error(ErrCut)
 			}
@@ -158,6 +161,9 @@ func (r *Reader) spill(b []byte) {
 		r.Reject.Write(b)
 	}
 }
+
+// isEmpty reports whether a line holds only spaces and tabs, if that.
+func isEmpty(line []byte) bool { return len(bytes.TrimLeft(line, " \t")) == 0 }
 
 // isBlank reports whether a line holds no record: empty, only spaces and
 // tabs, or a comment starting with '#'.

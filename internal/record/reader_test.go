@@ -3,6 +3,7 @@ package record
 import (
 	"bytes"
 	"errors"
+	"fmt"
 	"io"
 	"strings"
 	"testing"
@@ -64,6 +65,33 @@ func TestReaderWhole(t *testing.T) {
 			}
 		} else if len(got) != 3 || len(errs) != 0 {
 			t.Errorf("records %v, errors %v", got, errs)
+		}
+	}
+}
+
+// TestReaderComments: comment lines are skipped unless Comments is set;
+// empty lines always are, and line numbers count them all.
+func TestReaderComments(t *testing.T) {
+	for _, comments := range []bool{false, true} {
+		r := NewReader(strings.NewReader("# TYPE x gauge\n\n  \t\nx 1\n  # EOF\n"), "f")
+		r.Comments = comments
+		var got []string
+		for {
+			line, err := r.NextLine()
+			if err == io.EOF {
+				break
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			got = append(got, fmt.Sprintf("%d:%s", r.Line(), line))
+		}
+		want := "[4:x 1]"
+		if comments {
+			want = "[1:# TYPE x gauge 4:x 1 5:  # EOF]"
+		}
+		if fmt.Sprint(got) != want {
+			t.Errorf("Comments=%v: got %v, want %v", comments, got, want)
 		}
 	}
 }
