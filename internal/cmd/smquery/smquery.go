@@ -44,6 +44,8 @@ func Main(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 	step := f.String("step", "", "aggregate into buckets of `DURATION` (needs --agg)")
 	aggs := f.String("agg", "", "aggregate with `FUNCS`, comma-separated: avg min max sum count first last p50 p90 p95 p99 stddev rate")
 	formatName := f.String("format", "", "print as `FORMAT`: "+strings.Join(format.Names(), ", ")+" (default: table on a terminal, else graphite)")
+	precision := format.Precision(time.Nanosecond)
+	f.Var(&precision, "precision", "write influx timestamps in `UNIT`: s, ms, us or ns")
 	exitStatus := f.BoolP("exit-status", "e", false, "exit 1 when nothing matched")
 	if code, done := c.Parse(args); done {
 		return code
@@ -106,7 +108,7 @@ func Main(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 	if *list {
 		n, err = listSeries(db, q, *formatName, loc, stdout)
 	} else {
-		n, err = printSamples(c, db, q, *formatName, loc, now, stdout)
+		n, err = printSamples(c, db, q, *formatName, time.Duration(precision), loc, now, stdout)
 	}
 	if errors.Is(err, syscall.EPIPE) {
 		return cli.OK
@@ -143,13 +145,13 @@ func columns(series []query.Series, agg bool) ([]string, map[string]int) {
 	return cols, widths
 }
 
-func printSamples(c *cli.Command, db *store.DB, q query.Query, formatName string, loc *time.Location, now time.Time, stdout io.Writer) (int, error) {
+func printSamples(c *cli.Command, db *store.DB, q query.Query, formatName string, prec time.Duration, loc *time.Location, now time.Time, stdout io.Writer) (int, error) {
 	series, err := q.Find(db)
 	if err != nil {
 		return 0, err
 	}
 	cols, widths := columns(series, len(q.Funcs) > 0)
-	w, err := format.New(formatName, stdout, format.Options{Location: loc, Columns: cols, Widths: widths})
+	w, err := format.New(formatName, stdout, format.Options{Location: loc, Columns: cols, Widths: widths, Precision: prec})
 	if err != nil {
 		return 0, err
 	}

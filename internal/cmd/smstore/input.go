@@ -6,6 +6,7 @@ import (
 	"os"
 
 	"sm/internal/cli"
+	"sm/internal/decode"
 	"sm/internal/record"
 )
 
@@ -36,7 +37,7 @@ const chunkSize = 2048
 // records, then closes out.
 func (r *run) readAll(files []string, out chan<- *chunk) {
 	defer close(out)
-	if r.spool != nil && r.spool.size > 0 {
+	if r.spool != nil && r.spool.size > 0 && r.forwardTo == "" {
 		// A descriptor of its own: the run appends to the spool through
 		// the locked one, which moves that one's offset.
 		if f, err := os.Open(r.spool.path); err != nil {
@@ -63,6 +64,10 @@ func (r *run) readAll(files []string, out chan<- *chunk) {
 }
 
 func (r *run) readOne(in io.Reader, name string, spool bool, out chan<- *chunk) {
+	if r.from != "" && !spool {
+		r.decodeOne(in, name, out)
+		return
+	}
 	rd := record.NewReader(in, name)
 	rd.Now = cli.Now
 	rd.Whole = spool // sm-store ends every line it spools
@@ -115,6 +120,51 @@ func (r *run) readOne(in io.Reader, name string, spool bool, out chan<- *chunk) 
 		if len(c.recs) >= chunkSize || !rd.Buffered() {
 			send()
 			now = cli.Now().Unix()
+		}
+	}
+}
+
+// decodeOne is readOne for the foreign formats of --from: slower, as
+// each record is built and then written in canonical form, but the
+// chunks and the errors are the same.
+func (r *run) decodeOne(in io.Reader, name string, out chan<- *chunk) {
+	o := r.decodeOptions
+	o.File, o.Now = name, cli.Now
+	if r.reject != nil {
+		o.Reject = r.reject
+	}
+	d, err := decode.New(r.from, in, o)
+	if err != nil {
+		out <- &chunk{ioErr: err}
+		return
+	}
+	c := &chunk{}
+	for {
+		rd, err := d.Next()
+		var le *record.LineError
+		switch {
+		case err == nil:
+			from := int32(len(c.keys))
+			c.keys = record.AppendSeries(c.keys, rd.Name, rd.Tags)
+			c.recs = append(c.recs, rec{from, int32(len(c.keys)), rd.Time, rd.Value})
+		case errors.As(err, &le):
+			c.errs = append(c.errs, err)
+			if raw := d.Raw(); r.reject != nil && raw != nil {
+				r.reject.Write(raw)
+				r.reject.WriteByte('\n')
+			}
+		default:
+			if err != io.EOF {
+				c.ioErr = err
+			}
+			if len(c.recs) > 0 || len(c.errs) > 0 || c.ioErr != nil {
+				out <- c
+			}
+			return
+		}
+		if len(c.recs) >= chunkSize || len(c.errs) >= chunkSize {
+			out <- c
+			c = &chunk{}
 		}
 	}
 }

@@ -13,6 +13,9 @@ import (
 	"time"
 
 	"sm/internal/cli"
+	"sm/internal/decode"
+	"sm/internal/format"
+	"sm/internal/record"
 	"sm/internal/store"
 	"sm/internal/when"
 )
@@ -52,8 +55,30 @@ func Main(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	spoolPath := f.String("spool", "", "keep records that cannot be stored in `FILE`, and store them first next time")
 	retention := f.String("retention", "", "set how long samples are kept: `raw=DUR,hourly=DUR` (DUR as 400d, 5y, or forever)")
 	compact := f.Bool("compact", false, "do all pending packing and pruning now, and give freed space back")
+	from := f.String("from", "graphite", "read input in `FORMAT`: "+strings.Join(decode.Names(), ", "))
+	name := f.String("name", "", "the `SERIES`, NAME[;TAG=VALUE]..., of input that names none (--from rrd)")
+	precision := format.Precision(time.Nanosecond)
+	f.Var(&precision, "precision", "read influx timestamps in `UNIT`: s, ms, us or ns")
+	forward := f.String("forward", "", "pipe the records into the shell `COMMAND` instead of storing them; with --spool, keep them there while it fails")
 	if code, done := c.Parse(args); done {
 		return code
+	}
+	named, err := decode.Check(*from)
+	switch {
+	case err != nil:
+		return c.UsageError("--from: %v", err)
+	case named && *name == "":
+		return c.UsageError("--from %s needs --name", *from)
+	case !named && *name != "":
+		return c.UsageError("--name is for --from rrd: --from %s names its records", *from)
+	}
+	if *name != "" {
+		if _, _, err := record.ParseSeries(*name); err != nil {
+			return c.UsageError("--name %q: %v", *name, err)
+		}
+	}
+	if *forward != "" && (*retention != "" || *compact) {
+		return c.UsageError("--forward stores nothing here: it cannot take --retention or --compact")
 	}
 	var policy *retentionChange
 	if *retention != "" {
@@ -68,7 +93,11 @@ func Main(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		files = []string{"-"}
 	}
 
-	r := &run{Command: c, stdin: stdin, wait: *wait}
+	r := &run{Command: c, stdin: stdin, wait: *wait, forwardTo: *forward}
+	if *from != "graphite" {
+		r.from = *from
+		r.decodeOptions = decode.Options{Name: *name, Precision: time.Duration(precision)}
+	}
 	defer r.close()
 	if *rejectPath != "" {
 		rf, err := os.OpenFile(*rejectPath, os.O_WRONLY|os.O_APPEND|os.O_CREATE, 0o640)
@@ -82,6 +111,17 @@ func Main(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		if err := r.lockSpool(*spoolPath); err != nil {
 			return c.Fail(err)
 		}
+	}
+	if *forward != "" {
+		r.forward(files, *forward)
+		r.finish()
+		if r.lost > 0 {
+			r.Warnf("%d %s not forwarded", r.lost, plural(r.lost, "record"))
+		}
+		if *verbose && r.read+r.bad > 0 {
+			fmt.Fprintf(stdout, "forwarded %d %s, %d rejected\n", r.forwarded, plural(r.forwarded, "record"), r.bad)
+		}
+		return r.status
 	}
 	path, err := store.Resolve(*dbPath)
 	if err != nil {
@@ -113,13 +153,17 @@ func Main(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	}
 	r.finish()
 	if *verbose && r.read+r.bad > 0 {
-		noun := "records"
-		if r.stored == 1 {
-			noun = "record"
-		}
-		fmt.Fprintf(stdout, "stored %d %s, %d rejected, %d series new\n", r.stored, noun, r.bad, r.newSeries)
+		fmt.Fprintf(stdout, "stored %d %s, %d rejected, %d series new\n", r.stored, plural(r.stored, "record"), r.bad, r.newSeries)
 	}
 	return r.status
+}
+
+// plural returns noun, with an s unless n is 1.
+func plural(n int, noun string) string {
+	if n == 1 {
+		return noun
+	}
+	return noun + "s"
 }
 
 // A run is one sm-store's state.
@@ -132,6 +176,13 @@ type run struct {
 	status int
 
 	read, stored, newSeries, bad, unstored int
+
+	from          string // --from, unless graphite, which has a path of its own
+	decodeOptions decode.Options
+
+	forwardTo       string // --forward's command
+	tempSpool       bool   // the spool is a temporary file of --forward's
+	forwarded, lost int
 
 	reject     *bufio.Writer
 	rejectFile *os.File
