@@ -1,0 +1,414 @@
+package decode
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"math"
+	"strconv"
+	"strings"
+	"time"
+
+	"sm/internal/format"
+	"sm/internal/record"
+)
+
+func init() {
+	Register("prom", `Prometheus text exposition: NAME{LABEL="VALUE",...} VALUE [MILLISECONDS]`, false, func(r io.Reader, o Options) Decoder {
+		return newProm(r, o, false)
+	})
+	Register("openmetrics", `OpenMetrics text: NAME{LABEL="VALUE",...} VALUE [SECONDS], up to # EOF`, false, func(r io.Reader, o Options) Decoder {
+		return newProm(r, o, true)
+	})
+}
+
+// prom reads Prometheus's text exposition format 0.0.4 and OpenMetrics
+// 1.0 text, which differ here only in the unit of timestamps
+// (milliseconds, seconds that may have a fraction) and in the end of the
+// input: "# EOF" in OpenMetrics, after which nothing may come, and an
+// OpenMetrics input that lacks it ends with an error.
+//
+// Each sample line is a record. The record is named by the text of the
+// metric's "# HELP" line when that text is an sm name that PromName maps
+// to the metric (as the prom and openmetrics formats write it), so that
+// sm's metrics come back under their own names; any other metric keeps
+// its name, node_load1 as node_load1. A HELP line counts for the lines
+// after it. Labels become tags, but for those with an empty value, which
+// Prometheus takes as no label. Timestamps are rounded down to seconds; a
+// sample without one is at Options.Now. TYPE, UNIT and other comments are
+// skipped, and so are OpenMetrics exemplars, unchecked; histogram and
+// summary samples are records under their own names (x_bucket, x_sum).
+//
+// It takes more than either format allows: blanks and tabs around
+// tokens, a comma before the closing brace, any value strconv.ParseFloat
+// reads as long as it is finite.
+type prom struct {
+	rd    *record.Reader
+	file  string
+	now   func() time.Time
+	om    bool
+	names map[string]string // metric → sm name, from HELP lines
+	raw   []byte
+	eof   bool // saw # EOF
+	done  bool
+	tags  []record.Tag
+	value []byte
+}
+
+func newProm(r io.Reader, o Options, om bool) Decoder {
+	rd := record.NewReader(r, o.File)
+	rd.Reject = o.Reject
+	rd.Comments = true
+	return &prom{rd: rd, file: o.File, now: o.Now, om: om, names: map[string]string{}}
+}
+
+func (p *prom) Raw() []byte { return p.raw }
+
+func (p *prom) Next() (record.Record, error) {
+	for {
+		if p.done {
+			p.raw = nil
+			return record.Record{}, io.EOF
+		}
+		line, err := p.rd.NextLine()
+		p.raw = p.rd.Raw()
+		if err == io.EOF {
+			p.done = true
+			p.raw = nil
+			if p.om && !p.eof {
+				return record.Record{}, &record.LineError{File: p.file, Line: p.rd.Line() + 1, Err: errors.New(`input ends without "# EOF"`)}
+			}
+			return record.Record{}, io.EOF
+		}
+		if p.eof {
+			// Whatever follows # EOF is an error, once: the reading
+			// stops there.
+			p.done = true
+			if err != nil {
+				if isLong(err) {
+					p.raw = nil
+				}
+				return record.Record{}, err
+			}
+			return record.Record{}, p.rd.Error(errors.New(`text after "# EOF"`))
+		}
+		if err != nil {
+			if isLong(err) {
+				p.raw = nil
+			}
+			return record.Record{}, err
+		}
+		rec, ok, err := p.parse(line)
+		if err != nil {
+			return record.Record{}, p.rd.Error(err)
+		}
+		if ok {
+			return rec, nil
+		}
+	}
+}
+
+// parse reads one line, and reports whether it held a sample.
+func (p *prom) parse(line []byte) (record.Record, bool, error) {
+	s := promScanner{line: line}
+	s.blanks()
+	if s.peek() == '#' {
+		p.comment(line[s.i+1:])
+		return record.Record{}, false, nil
+	}
+	metric := s.name(true)
+	if metric == "" {
+		return record.Record{}, false, fmt.Errorf("expected a metric name at %s", quoteField(s.rest()))
+	}
+	p.tags = p.tags[:0]
+	if s.i == len(line) {
+		return record.Record{}, false, fmt.Errorf("metric %q has no value", metric)
+	}
+	if c := s.peek(); c != ' ' && c != '\t' && c != '{' {
+		return record.Record{}, false, fmt.Errorf("metric name %q is followed by %s", metric, quoteField(s.rest()))
+	}
+	s.blanks()
+	if s.peek() == '{' {
+		s.i++
+		if err := p.labels(&s); err != nil {
+			return record.Record{}, false, err
+		}
+		s.blanks()
+	}
+	vb := s.token()
+	if len(vb) == 0 {
+		return record.Record{}, false, fmt.Errorf("metric %q has no value", metric)
+	}
+	v, err := promValue(vb)
+	if err != nil {
+		return record.Record{}, false, err
+	}
+	s.blanks()
+	ts := p.now().Unix()
+	if s.i < len(line) && !(p.om && s.peek() == '#') {
+		tb := s.token()
+		if ts, err = p.time(tb); err != nil {
+			return record.Record{}, false, err
+		}
+		s.blanks()
+		if s.i < len(line) && !(p.om && s.peek() == '#') {
+			return record.Record{}, false, fmt.Errorf("unexpected text after the timestamp: %s", quoteField(s.rest()))
+		}
+	}
+	// Anything left is an OpenMetrics exemplar, which sm has no use for.
+	name := metric
+	if n, ok := p.names[metric]; ok {
+		name = n
+	}
+	if err := record.SortTags(p.tags); err != nil {
+		return record.Record{}, false, err
+	}
+	if err := seriesError(name, p.tags); err != nil {
+		return record.Record{}, false, err
+	}
+	return record.Record{Name: name, Tags: p.tags, Value: v, Time: ts}, true, nil
+}
+
+// comment reads what follows the "#" of a comment line: # EOF, or a HELP
+// line that names a metric after an sm name.
+func (p *prom) comment(b []byte) {
+	s := promScanner{line: b}
+	s.blanks()
+	word := s.token()
+	if p.om && string(word) == "EOF" && s.blanks() == len(b) {
+		p.eof = true
+		return
+	}
+	if string(word) != "HELP" {
+		return
+	}
+	s.blanks()
+	metric := s.name(true)
+	if metric == "" || s.i < len(b) && s.peek() != ' ' && s.peek() != '\t' {
+		return
+	}
+	s.blanks()
+	help := promUnescape(s.rest(), p.om)
+	if help != "" && seriesError(help, nil) == nil && format.PromName(help) == metric {
+		p.names[metric] = help
+	} else {
+		delete(p.names, metric) // a later HELP line replaces an earlier one
+	}
+}
+
+// promUnescape undoes the escapes of a HELP text: \\ and \n, and \" in
+// OpenMetrics. Any other backslash stands for itself.
+func promUnescape(b []byte, om bool) string {
+	if !strings.Contains(string(b), `\`) {
+		return strings.TrimRight(string(b), " \t")
+	}
+	out := make([]byte, 0, len(b))
+	for i := 0; i < len(b); i++ {
+		c := b[i]
+		if c == '\\' && i+1 < len(b) {
+			switch b[i+1] {
+			case '\\':
+				c = '\\'
+				i++
+			case 'n':
+				c = '\n'
+				i++
+			case '"':
+				if om {
+					c = '"'
+					i++
+				}
+			}
+		}
+		out = append(out, c)
+	}
+	return strings.TrimRight(string(out), " \t")
+}
+
+// labels reads the labels after "{", up to and with "}".
+func (p *prom) labels(s *promScanner) error {
+	for {
+		s.blanks()
+		if s.peek() == '}' {
+			s.i++
+			return nil
+		}
+		k := s.name(false)
+		if k == "" {
+			if s.i == len(s.line) {
+				return errors.New(`labels have no closing "}"`)
+			}
+			return fmt.Errorf("expected a label name at %s", quoteField(s.rest()))
+		}
+		s.blanks()
+		if s.peek() != '=' {
+			return fmt.Errorf("label %q has no \"=\"", k)
+		}
+		s.i++
+		s.blanks()
+		if s.peek() != '"' {
+			return fmt.Errorf("label %q: value is not in double quotes", k)
+		}
+		s.i++
+		p.value = p.value[:0]
+		closed := false
+		for s.i < len(s.line) && !closed {
+			c := s.line[s.i]
+			s.i++
+			switch c {
+			case '"':
+				closed = true
+			case '\\':
+				if s.i == len(s.line) {
+					break
+				}
+				switch e := s.line[s.i]; e {
+				case '\\', '"':
+					p.value = append(p.value, e)
+				case 'n':
+					p.value = append(p.value, '\n')
+				default:
+					return fmt.Errorf("label %q: unknown escape %s in value", k, quoteField(s.line[s.i-1:s.i+1]))
+				}
+				s.i++
+			default:
+				p.value = append(p.value, c)
+			}
+		}
+		if !closed {
+			return fmt.Errorf("label %q: value has no closing quote", k)
+		}
+		if len(p.value) > 0 { // an empty value is no label
+			if err := record.CheckTagKey(k); err != nil {
+				return err
+			}
+			p.tags = append(p.tags, record.Tag{Key: k, Value: string(p.value)})
+		}
+		s.blanks()
+		switch s.peek() {
+		case ',':
+			s.i++
+		case '}':
+		default:
+			if s.i == len(s.line) {
+				return errors.New(`labels have no closing "}"`)
+			}
+			return fmt.Errorf("expected \",\" or \"}\" after label %q, found %s", k, quoteField(s.rest()))
+		}
+	}
+}
+
+// promValue reads a sample value: what strconv.ParseFloat takes, if
+// finite.
+func promValue(b []byte) (float64, error) {
+	v, err := strconv.ParseFloat(string(b), 64)
+	switch {
+	case err != nil && !errors.Is(err, strconv.ErrRange):
+		return 0, fmt.Errorf("value %s is not a number", quoteField(b))
+	case math.IsNaN(v):
+		return 0, fmt.Errorf("value %s is not a number (sm stores only finite numbers)", quoteField(b))
+	case math.IsInf(v, 0) && err != nil:
+		return 0, fmt.Errorf("value %s is out of range", quoteField(b))
+	case math.IsInf(v, 0):
+		return 0, fmt.Errorf("value %s is infinite (sm stores only finite numbers)", quoteField(b))
+	}
+	return v + 0, nil // no negative zero
+}
+
+// time reads a timestamp: milliseconds in prom, seconds in openmetrics.
+func (p *prom) time(b []byte) (int64, error) {
+	if !p.om {
+		ms, err := strconv.ParseInt(string(b), 10, 64)
+		if err != nil {
+			if errors.Is(err, strconv.ErrRange) {
+				return 0, fmt.Errorf("timestamp %s is out of range", quoteField(b))
+			}
+			return 0, fmt.Errorf("timestamp %s is not an integer number of milliseconds", quoteField(b))
+		}
+		return checkTime(b, floorScale(ms, 1, 1000))
+	}
+	t, err := omSeconds(b)
+	if err != nil {
+		return 0, err
+	}
+	return checkTime(b, t)
+}
+
+// omSeconds reads a time in seconds, rounded down: a decimal number
+// without an exponent is read exactly, whatever its digits, and anything
+// else through strconv.ParseFloat.
+func omSeconds(b []byte) (int64, error) {
+	s := string(b)
+	neg := false
+	if s != "" && (s[0] == '-' || s[0] == '+') {
+		neg, s = s[0] == '-', s[1:]
+	}
+	whole, frac, _ := strings.Cut(s, ".")
+	if isDigits(whole) && (frac == "" || isDigits(frac)) {
+		t, err := strconv.ParseInt(whole, 10, 64)
+		if err != nil {
+			return 0, fmt.Errorf("timestamp %s is out of range", quoteField(b))
+		}
+		if neg {
+			t = -t
+			if strings.Trim(frac, "0") != "" {
+				t--
+			}
+		}
+		return t, nil
+	}
+	f, err := strconv.ParseFloat(string(b), 64)
+	switch {
+	case err != nil && !errors.Is(err, strconv.ErrRange), math.IsNaN(f):
+		return 0, fmt.Errorf("timestamp %s is not a number of seconds", quoteField(b))
+	case math.IsInf(f, 0), f >= 1<<63, f < -(1 << 63):
+		return 0, fmt.Errorf("timestamp %s is out of range", quoteField(b))
+	}
+	return int64(math.Floor(f)), nil
+}
+
+// promScanner walks one line.
+type promScanner struct {
+	line []byte
+	i    int
+}
+
+func (s *promScanner) peek() byte {
+	if s.i < len(s.line) {
+		return s.line[s.i]
+	}
+	return 0
+}
+
+func (s *promScanner) rest() []byte { return s.line[s.i:] }
+
+// blanks skips spaces and tabs, and returns the new position.
+func (s *promScanner) blanks() int {
+	for s.i < len(s.line) && (s.line[s.i] == ' ' || s.line[s.i] == '\t') {
+		s.i++
+	}
+	return s.i
+}
+
+// token reads up to the next blank.
+func (s *promScanner) token() []byte {
+	start := s.i
+	for s.i < len(s.line) && s.line[s.i] != ' ' && s.line[s.i] != '\t' {
+		s.i++
+	}
+	return s.line[start:s.i]
+}
+
+// name reads a metric name, [a-zA-Z_:][a-zA-Z0-9_:]*, or a label name,
+// the same without colons.
+func (s *promScanner) name(metric bool) string {
+	start := s.i
+	for s.i < len(s.line) {
+		c := s.line[s.i]
+		if !('a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || c == '_' || c == ':' && metric || s.i > start && '0' <= c && c <= '9') {
+			break
+		}
+		s.i++
+	}
+	return string(s.line[start:s.i])
+}
