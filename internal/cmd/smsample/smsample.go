@@ -15,6 +15,7 @@ import (
 	"sm/internal/cli"
 	"sm/internal/collect"
 	"sm/internal/format"
+	"sm/internal/plugin"
 	"sm/internal/record"
 	"sm/internal/xdg"
 )
@@ -27,7 +28,10 @@ program that speaks Graphite's plaintext protocol:
   * * * * * sm-sample | sm-store
 
 Rates (cpu, net, diskio, pressure) cover the interval since the previous
-run, kept in the state file, or a short window when there is none.`
+run, kept in the state file, or a short window when there is none.
+
+With --exec, the programs in a folder add their own records; with --munin,
+Munin plugins run unchanged add theirs, named munin.PLUGIN.FIELD.`
 
 // Main runs sm-sample with args and returns its exit status.
 func Main(args []string, _ io.Reader, stdout, stderr io.Writer) int {
@@ -37,15 +41,21 @@ func Main(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 	tags := f.StringArray("tag", nil, "add tag `KEY=VALUE` to every record (repeatable)")
 	// StringArray, not StringSlice: pflag formats a slice's default
 	// through encoding/csv, a buffer allocated on every start.
-	families := f.StringArray("collect", nil, "collect only the families in `LIST`, comma-separated (default: all; see --list)")
+	families := f.StringArray("collect", nil, "collect only the families in `LIST`, comma-separated (default: all; none: plugins only; see --list)")
 	list := f.Bool("list", false, "list the families and their metrics, and exit")
 	mounts := f.StringArray("mount", nil, "report only the filesystem holding `PATH`, as df PATH does (repeatable)")
 	formatName := f.String("format", format.Default, "output `FORMAT`: "+strings.Join(formats(), ", "))
+	precision := format.Precision(time.Nanosecond)
+	f.Var(&precision, "precision", "write influx timestamps in `UNIT`: s, ms, us or ns")
 	statePath := f.String("state", "", "keep counters between runs in `FILE` (default: $XDG_STATE_HOME/sm/sample.state, or /var/lib/sm/sample.state for root)")
 	maxInterval := f.Duration("max-interval", time.Hour, "use state no older than `DURATION` for rates")
 	window := f.Duration("window", time.Second, "without usable state, measure rates over `DURATION` (0: skip those rates)")
 	statfsTimeout := f.Duration("statfs-timeout", 5*time.Second, "give up on a filesystem that has not answered within `DURATION`")
 	proc := f.String("proc", "/proc", "read the kernel's figures from procfs mounted at `DIR`")
+	execDirs := f.StringArray("exec", nil, "run the programs in `DIR`, in name order, and print the records they print (repeatable)")
+	muninDir := f.String("munin", "", "run the Munin plugins in `DIR`, as /etc/munin/plugins, and print their values")
+	muninEnv := f.StringArray("munin-env", nil, "configure the Munin plugins from `PATH`, a file or a folder as /etc/munin/plugin-conf.d (repeatable)")
+	pluginTimeout := f.Duration("plugin-timeout", 10*time.Second, "kill a plugin still running after `DURATION`")
 	if code, done := c.Parse(args); done {
 		return code
 	}
@@ -61,6 +71,9 @@ func Main(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 	if len(*families) > 0 {
 		fams = nil
 		for _, name := range strings.Split(strings.Join(*families, ","), ",") {
+			if strings.TrimSpace(name) == "none" {
+				continue // plugins only
+			}
 			fam := collect.Lookup(strings.TrimSpace(name))
 			if fam == nil {
 				return c.UsageError("unknown family %q in --collect (see --list)", name)
@@ -76,6 +89,12 @@ func Main(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 	}
 	if *window < 0 || *maxInterval <= 0 || *statfsTimeout <= 0 {
 		return c.UsageError("--window must not be negative, --max-interval and --statfs-timeout must be positive")
+	}
+	if *pluginTimeout <= 0 {
+		return c.UsageError("--plugin-timeout must be positive")
+	}
+	if len(*muninEnv) > 0 && *muninDir == "" {
+		return c.UsageError("--munin-env needs --munin")
 	}
 	if !slices.Contains(formats(), *formatName) {
 		return c.UsageError("--format: unknown format %q (available: %s)", *formatName, strings.Join(formats(), ", "))
@@ -107,6 +126,33 @@ func Main(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 		}
 	}
 
+	// Plugins run while the kernel is read: the rates' window, when there
+	// is one, is time they can use.
+	var plugins chan plugin.Report
+	if len(*execDirs) > 0 || *muninDir != "" {
+		var conf *plugin.Conf
+		if len(*muninEnv) > 0 {
+			var errs []error
+			conf, errs = plugin.LoadConf(*muninEnv)
+			for _, err := range errs {
+				c.Warnf("--munin-env: %v", err)
+				status = cli.Fail
+			}
+		}
+		run := &plugin.Runner{
+			Timeout:     *pluginTimeout,
+			Parallel:    4,
+			Tags:        extra,
+			MaxInterval: *maxInterval,
+			Now:         cli.Now,
+		}
+		if *statePath != "" {
+			run.StateDir = filepath.Dir(*statePath)
+		}
+		plugins = make(chan plugin.Report, 1)
+		go func() { plugins <- run.Run(*execDirs, *muninDir, conf) }()
+	}
+
 	s := collect.Sampler{
 		Source: collect.Source{
 			Proc: *proc, Mounts: *mounts, StatfsTimeout: *statfsTimeout,
@@ -118,8 +164,13 @@ func Main(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 	}
 	res := s.Run(fams, st)
 	now := cli.Now().Unix()
+	var rep plugin.Report
+	if plugins != nil {
+		rep = <-plugins
+	}
+	more := rep.Records()
 	var buf bytes.Buffer
-	w, err := format.New(*formatName, &buf, format.Options{Location: time.Local, Columns: columns(res.Samples, extra)})
+	w, err := format.New(*formatName, &buf, format.Options{Location: time.Local, Columns: columns(res.Samples, extra, more), Precision: time.Duration(precision)})
 	if err != nil {
 		return c.Fail(err)
 	}
@@ -137,11 +188,30 @@ func Main(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 			return c.Fail(err)
 		}
 	}
+	for i := range more {
+		if err := w.Write(&more[i]); err != nil {
+			return c.Fail(err)
+		}
+	}
 	if err := w.Close(); err != nil {
 		return c.Fail(err)
 	}
 	for _, err := range res.Warnings {
 		c.Warn(err)
+		status = cli.Fail
+	}
+	for _, r := range rep.Results {
+		for _, line := range r.Stderr {
+			c.Warnf("plugin %s: stderr: %s", r.Name, line)
+		}
+		for _, err := range r.Errors {
+			c.Warn(err)
+		}
+	}
+	for _, err := range rep.Errors {
+		c.Warn(err)
+	}
+	if rep.Failed() {
 		status = cli.Fail
 	}
 	if *statePath != "" {
@@ -165,17 +235,21 @@ func formats() []string {
 
 // columns returns the tag keys of the records, for the formats with a
 // column per tag.
-func columns(samples []collect.Sample, extra []record.Tag) []string {
+func columns(samples []collect.Sample, extra []record.Tag, more []record.Record) []string {
 	var keys []string
-	for _, t := range extra {
-		keys = append(keys, t.Key)
-	}
-	for _, s := range samples {
-		for _, t := range s.Tags {
+	add := func(tags []record.Tag) {
+		for _, t := range tags {
 			if !slices.Contains(keys, t.Key) {
 				keys = append(keys, t.Key)
 			}
 		}
+	}
+	add(extra)
+	for _, s := range samples {
+		add(s.Tags)
+	}
+	for _, r := range more {
+		add(r.Tags)
 	}
 	slices.Sort(keys)
 	return keys

@@ -102,3 +102,49 @@ func TestMemoryAgreesWithMeminfo(t *testing.T) {
 		t.Errorf("mem.used_pct = %v, meminfo says %.3f then %.3f", used, before, after)
 	}
 }
+
+// TestPlugins runs --exec and --munin through Main: their records come
+// after the kernel's, through the same writer, and a failing plugin
+// costs the exit status, not the others' records.
+func TestPlugins(t *testing.T) {
+	dir := t.TempDir()
+	write := func(name, body string) {
+		t.Helper()
+		path := filepath.Join(dir, name)
+		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(path, []byte("#!/bin/sh\n"+body), 0o755); err != nil {
+			t.Fatal(err)
+		}
+	}
+	write("exec/good", "echo 'job.ok;job=backup 1'\n")
+	write("exec/fail", "echo 'job.partial 2'; echo 'oops' >&2; exit 4\n")
+	write("munin/temp", "[ \"$1\" = config ] && exit 0\necho 'celsius.value 21.5'\n")
+	args := []string{
+		"--collect", "load", "--host", "h", "--state", filepath.Join(dir, "state", "sample.state"),
+		"--exec", filepath.Join(dir, "exec"), "--munin", filepath.Join(dir, "munin"), "--format", "json",
+	}
+	var stdout, stderr bytes.Buffer
+	if code := Main(args, nil, &stdout, &stderr); code != 1 {
+		t.Errorf("exit %d, want 1", code)
+	}
+	out := stdout.String()
+	for _, want := range []string{
+		`"name":"load.1m","tags":{"host":"h"}`,
+		`"name":"job.partial","tags":{"host":"h"},"value":2}`,
+		`"name":"job.ok","tags":{"host":"h","job":"backup"},"value":1}`,
+		`"name":"munin.temp.celsius","tags":{"host":"h"},"value":21.5}`,
+	} {
+		if !strings.Contains(out, want) {
+			t.Errorf("no %s in\n%s", want, out)
+		}
+	}
+	if i, j := strings.Index(out, "job.partial"), strings.Index(out, "job.ok"); i > j {
+		t.Error("plugins out of name order")
+	}
+	wantErr := "sm-sample: plugin fail: stderr: oops\nsm-sample: plugin fail: exit status 4\n"
+	if stderr.String() != wantErr {
+		t.Errorf("stderr %q, want %q", stderr.String(), wantErr)
+	}
+}
