@@ -24,7 +24,7 @@ TAGS_sm-sample := netgo,osusergo
 # Every fuzz target, as package:FuzzName.
 FUZZ_TARGETS = $(shell grep -rHo --include='*_test.go' '^func Fuzz[A-Za-z0-9_]*' internal | sed 's|/[^/]*_test.go:func |:|')
 
-.PHONY: all run test test-browser fuzz lint check bench install uninstall clean FORCE
+.PHONY: all run test test-browser test-interop fuzz lint check bench install uninstall clean FORCE
 
 all: $(BINS)
 
@@ -46,6 +46,12 @@ test:
 # the screenshot as docs/report.png.
 test-browser:
 	$(GO) test -tags browser -run Browser -count=1 ./internal/report
+
+# The recipes of sm(7) against the real programs: graphite-carbon,
+# influxdb, promtool, munin-node's plugins, sysstat, rrdtool. Each test
+# skips, naming the Debian package, when its program is missing.
+test-interop:
+	$(GO) test -tags interop -count=1 ./tests/interop ./internal/plugin
 
 fuzz:
 	@set -e; for t in $(FUZZ_TARGETS); do \

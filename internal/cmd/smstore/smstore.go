@@ -28,6 +28,12 @@ exit status is then 1.
 
   * * * * * sm-sample | sm-store --spool /var/spool/sm/pending
 
+--from reads other formats (influx, prom, openmetrics, json, csv, sysstat's
+sadf, rrdtool dump); --forward pipes the records into a command instead,
+through the spool, for many hosts into one:
+
+  * * * * * sm-sample | sm-store --spool /var/spool/sm/out --forward 'ssh hub sm-store'
+
 With --retention or --compact, standard input is read only when "-" is
 given.`
 
