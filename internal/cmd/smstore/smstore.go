@@ -65,6 +65,7 @@ func Main(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	name := f.String("name", "", "the `SERIES`, NAME[;TAG=VALUE]..., of input that names none (--from rrd)")
 	precision := format.Precision(time.Nanosecond)
 	f.Var(&precision, "precision", "read influx timestamps in `UNIT`: s, ms, us or ns")
+	vacuumInto := f.String("vacuum-into", "", "write a consistent, compacted copy of the database to `FILE`, a backup, while it is in use")
 	forward := f.String("forward", "", "pipe the records into the shell `COMMAND` instead of storing them; with --spool, keep them there while it fails")
 	if code, done := c.Parse(args); done {
 		return code
@@ -85,6 +86,12 @@ func Main(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	}
 	if *forward != "" && (*retention != "" || *compact) {
 		return c.UsageError("--forward stores nothing here: it cannot take --retention or --compact")
+	}
+	if *vacuumInto != "" {
+		if f.NArg() > 0 || *retention != "" || *compact || *forward != "" {
+			return c.UsageError("--vacuum-into copies the database: it takes no files, --retention, --compact or --forward")
+		}
+		return backup(c, *dbPath, *wait, *vacuumInto)
 	}
 	var policy *retentionChange
 	if *retention != "" {
@@ -162,6 +169,25 @@ func Main(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stdout, "stored %d %s, %d rejected, %d series new\n", r.stored, plural(r.stored, "record"), r.bad, r.newSeries)
 	}
 	return r.status
+}
+
+// backup copies the database, opened read-only: a missing database is
+// an error, not a new empty one, and a user who may only read it may
+// still back it up.
+func backup(c *cli.Command, dbPath string, wait time.Duration, into string) int {
+	path, err := store.Resolve(dbPath)
+	if err != nil {
+		return c.Fail(err)
+	}
+	db, err := store.Open(path, store.Options{ReadOnly: true, Wait: wait, Now: cli.Now})
+	if err != nil {
+		return c.Fail(err)
+	}
+	defer db.Close()
+	if err := db.VacuumInto(into); err != nil {
+		return c.Fail(err)
+	}
+	return cli.OK
 }
 
 // plural returns noun, with an s unless n is 1.
