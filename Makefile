@@ -3,6 +3,10 @@
 PREFIX   ?= /usr/local
 BINDIR   ?= $(PREFIX)/bin
 MANDIR   ?= $(PREFIX)/share/man
+SYSCONFDIR ?= /etc
+# systemd looks for an administrator's units in /usr/local/lib/systemd/system
+# too; a package would use /lib/systemd/system.
+UNITDIR  ?= $(PREFIX)/lib/systemd/system
 DESTDIR  ?=
 GO       ?= go
 # How long each fuzz target runs: make fuzz FUZZTIME=60s. make test runs
@@ -74,16 +78,29 @@ check: lint test
 bench: all
 	$(GO) run ./bench -bin bin -o bench/RESULTS.md
 
+UNITS := $(notdir $(wildcard contrib/systemd/*))
+
+# Installs the tools, their man pages, the cron.d file with every job
+# commented out, and the systemd units and timers, none enabled: nothing
+# runs until the administrator says so.
 install: all
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(MANDIR)/man7
 	install -m755 $(BINS) $(DESTDIR)$(BINDIR)/
 	install -m644 $(wildcard man/*.1) $(DESTDIR)$(MANDIR)/man1/
 	install -m644 $(wildcard man/*.7) $(DESTDIR)$(MANDIR)/man7/
+	install -d $(DESTDIR)$(SYSCONFDIR)/cron.d $(DESTDIR)$(UNITDIR)
+	sed 's|@BINDIR@|$(BINDIR)|g' contrib/cron.d-sm > $(DESTDIR)$(SYSCONFDIR)/cron.d/sm
+	chmod 644 $(DESTDIR)$(SYSCONFDIR)/cron.d/sm
+	@for u in $(UNITS); do \
+		echo "install contrib/systemd/$$u $(DESTDIR)$(UNITDIR)/$$u"; \
+		sed 's|@BINDIR@|$(BINDIR)|g' contrib/systemd/$$u > $(DESTDIR)$(UNITDIR)/$$u && chmod 644 $(DESTDIR)$(UNITDIR)/$$u || exit 1; \
+	done
 
 uninstall:
 	rm -f $(CMDS:%=$(DESTDIR)$(BINDIR)/%)
 	rm -f $(addprefix $(DESTDIR)$(MANDIR)/man1/,$(notdir $(wildcard man/*.1)))
 	rm -f $(addprefix $(DESTDIR)$(MANDIR)/man7/,$(notdir $(wildcard man/*.7)))
+	rm -f $(DESTDIR)$(SYSCONFDIR)/cron.d/sm $(addprefix $(DESTDIR)$(UNITDIR)/,$(UNITS))
 
 clean:
 	rm -rf bin
