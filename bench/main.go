@@ -359,10 +359,38 @@ func benchSample(log func(string, ...any), tmp string) []row {
 		log("%v", err)
 		return nil
 	}
-	return []row{
+	rows := []row{
 		{what: "sample, wall (median)", sm: ms(med[0]), peer: "sadc 1 1: " + ms(med[1]),
 			ratio: fmt.Sprintf("%.2f×", float64(med[0])/float64(med[1])), goal: "≤ sadc", met: med[0] <= med[1], hasVerdict: true},
 		{what: "sample, peak RSS", sm: mb(rss[0]), peer: "sadc 1 1: " + mb(rss[1]),
+			ratio: fmt.Sprintf("%.2f×", float64(rss[0])/float64(rss[1])), goal: "≤ 15 MB", met: rss[0] <= 15*1024, hasVerdict: true},
+	}
+	return append(rows, benchMunin(log, sm)...)
+}
+
+// benchMunin compares sm-sample, every family, with what munin-node
+// runs for the load, memory and disk figures: munin-run of its load,
+// memory and df plugins, from Debian's munin-node.
+func benchMunin(log func(string, ...any), sm side) []row {
+	plugins := "/usr/share/munin/plugins"
+	if _, err := os.Stat(plugins); err != nil {
+		install(log, "munin-node")
+	}
+	munin, err := exec.LookPath("munin-run")
+	if err != nil {
+		log("munin-run not found: sampling not compared with Munin")
+		return nil
+	}
+	script := fmt.Sprintf("for p in load memory df; do %s --servicedir %s $p >/dev/null || exit 1; done", munin, plugins)
+	med, rss, err := compare(sm, side{[]string{"/bin/sh", "-c", script}, nil})
+	if err != nil {
+		log("%v", err)
+		return nil
+	}
+	return []row{
+		{what: "sample, wall (median)", sm: ms(med[0]), peer: "munin-run load, memory, df: " + ms(med[1]),
+			ratio: fmt.Sprintf("%.2f×", float64(med[0])/float64(med[1])), goal: "≤ munin-run", met: med[0] <= med[1], hasVerdict: true},
+		{what: "sample, peak RSS", sm: mb(rss[0]), peer: "munin-run, the largest: " + mb(rss[1]),
 			ratio: fmt.Sprintf("%.2f×", float64(rss[0])/float64(rss[1])), goal: "≤ 15 MB", met: rss[0] <= 15*1024, hasVerdict: true},
 	}
 }
