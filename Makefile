@@ -28,7 +28,7 @@ TAGS_sm-sample := netgo,osusergo
 # Every fuzz target, as package:FuzzName.
 FUZZ_TARGETS = $(shell grep -rHo --include='*_test.go' '^func Fuzz[A-Za-z0-9_]*' internal | sed 's|/[^/]*_test.go:func |:|')
 
-.PHONY: all run test test-browser test-interop fuzz lint check bench install uninstall clean FORCE
+.PHONY: all run test test-browser test-interop microbench fuzz lint check bench install uninstall clean FORCE
 
 all: $(BINS)
 
@@ -83,6 +83,13 @@ UNITS := $(notdir $(wildcard contrib/systemd/*))
 # Installs the tools, their man pages, the cron.d file with every job
 # commented out, and the systemd units and timers, none enabled: nothing
 # runs until the administrator says so.
+# The Go microbenchmarks of the parser, the codec and the storage batch,
+# in benchstat's input format: make microbench > old.txt, change, make
+# microbench > new.txt, benchstat old.txt new.txt.
+BENCHCOUNT ?= 6
+microbench:
+	@$(GO) test -run '^$$' -bench . -benchmem -count $(BENCHCOUNT) ./internal/record ./internal/store
+
 install: all
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(MANDIR)/man7
 	install -m755 $(BINS) $(DESTDIR)$(BINDIR)/
