@@ -319,7 +319,7 @@ func cellTime(s string, now func() time.Time) (int64, error) {
 	switch {
 	case s == "":
 		return now().Unix(), nil
-	case isDecimal(s) && s[0] != '-' && s[0] != '+' && !strings.ContainsAny(s, "eE"):
+	case isUnsignedDecimal(s):
 		return parseUnix(s)
 	}
 	t, err := time.Parse(time.RFC3339, s)
@@ -327,4 +327,11 @@ func cellTime(s string, now func() time.Time) (int64, error) {
 		return 0, fmt.Errorf("time %s is neither RFC 3339 (2006-01-02T15:04:05Z) nor Unix seconds", quoteInput(s))
 	}
 	return timeInRange(s, float64(t.Unix()))
+}
+
+// isUnsignedDecimal reports whether s is D+(.D*)?: Unix seconds, where a
+// date would have dashes and colons.
+func isUnsignedDecimal(s string) bool {
+	whole, frac, _ := strings.Cut(s, ".")
+	return whole != "" && isDigits(whole) && (frac == "" || isDigits(frac))
 }

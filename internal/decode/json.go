@@ -6,7 +6,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"math"
 	"strconv"
 	"strings"
 	"time"
@@ -207,63 +206,8 @@ func checkTagValue(k, v string) error {
 	return nil
 }
 
-// parseNumber reads a value as record lines have them: a finite
-// decimal number. strconv.ParseFloat alone would also take hexadecimal,
-// underscores, Inf and NaN.
-func parseNumber(s string) (float64, error) {
-	if !isDecimal(s) {
-		l := strings.ToLower(s)
-		switch {
-		case strings.Contains(l, "nan"), strings.Contains(l, "inf"):
-			return 0, fmt.Errorf("value %s is not a finite number", quoteInput(s))
-		case strings.Contains(l, "0x"):
-			return 0, fmt.Errorf("value %s is not a decimal number", quoteInput(s))
-		}
-		return 0, fmt.Errorf("value %s is not a number", quoteInput(s))
-	}
-	v, err := strconv.ParseFloat(s, 64)
-	if err != nil || math.IsInf(v, 0) {
-		return 0, fmt.Errorf("value %s is out of range", quoteInput(s))
-	}
-	if v == 0 {
-		v = 0 // no negative zero
-	}
-	return v, nil
-}
-
-// isDecimal reports whether s is [+-]?(D+.?D*|.D+)([eE][+-]?D+)?.
-func isDecimal(s string) bool {
-	i := 0
-	if i < len(s) && (s[i] == '+' || s[i] == '-') {
-		i++
-	}
-	digits := 0
-	for ; i < len(s) && '0' <= s[i] && s[i] <= '9'; i++ {
-		digits++
-	}
-	if i < len(s) && s[i] == '.' {
-		for i++; i < len(s) && '0' <= s[i] && s[i] <= '9'; i++ {
-			digits++
-		}
-	}
-	if digits == 0 {
-		return false
-	}
-	if i < len(s) && (s[i] == 'e' || s[i] == 'E') {
-		i++
-		if i < len(s) && (s[i] == '+' || s[i] == '-') {
-			i++
-		}
-		exp := 0
-		for ; i < len(s) && '0' <= s[i] && s[i] <= '9'; i++ {
-			exp++
-		}
-		if exp == 0 {
-			return false
-		}
-	}
-	return i == len(s)
-}
+// parseNumber reads a value as record lines have them.
+func parseNumber(s string) (float64, error) { return record.ParseValue([]byte(s)) }
 
 // parseUnix reads a timestamp in Unix seconds, a fraction cut off as
 // record lines do; an exponent is allowed, as JSON writers use them.

@@ -247,6 +247,11 @@ func unescape(v []byte) (string, error) {
 
 func isOctal(c byte) bool { return '0' <= c && c <= '7' }
 
+// ParseValue parses the value of a record: a finite decimal number, as
+// the readers of other formats must take it too. strconv.ParseFloat alone
+// would also take hexadecimal, underscores, Inf and NaN.
+func ParseValue(b []byte) (float64, error) { return parseValue(b) }
+
 func parseValue(b []byte) (float64, error) {
 	if !isDecimal(b) {
 		s := strings.ToLower(string(b))
