@@ -17,6 +17,7 @@ import (
 	"time"
 
 	"github.com/mattn/go-sqlite3"
+	"golang.org/x/sys/unix"
 
 	"sm/internal/xdg"
 )
@@ -83,7 +84,15 @@ type Error struct {
 	Err  error
 }
 
-func (e *Error) Error() string { return e.Path + ": " + e.Err.Error() }
+func (e *Error) Error() string {
+	var se sqlite3.Error
+	if errors.As(e.Err, &se) && se.Code == sqlite3.ErrCorrupt {
+		// SQLite's "database disk image is malformed" alone leaves the
+		// user to guess what to do.
+		return e.Path + ": the file is damaged (" + e.Err.Error() + "); move it aside and restore a backup"
+	}
+	return e.Path + ": " + e.Err.Error()
+}
 func (e *Error) Unwrap() error { return e.Err }
 
 // ErrNotSM means the file is not an sm database; it was left untouched.
@@ -95,9 +104,25 @@ var ErrNotSM = errors.New("not an sm database")
 func Open(path string, o Options) (*DB, error) {
 	db, err := open(path, o)
 	if err != nil {
-		return nil, &Error{path, err}
+		return nil, &Error{path, folderHint(path, err)}
 	}
 	return db, nil
+}
+
+// folderHint explains SQLite's refusal to open or write a database whose
+// folder the user may not write: the journal and its index live beside
+// the database, and SQLite only says the database is read-only.
+func folderHint(path string, err error) error {
+	var se sqlite3.Error
+	if !errors.As(err, &se) || se.Code != sqlite3.ErrReadonly && se.Code != sqlite3.ErrCantOpen {
+		return err
+	}
+	dir := filepath.Dir(path)
+	if unix.Access(dir, unix.W_OK) == nil {
+		return err
+	}
+	base := filepath.Base(path)
+	return fmt.Errorf("%w: the folder %s is not writable, and SQLite needs %s-wal and %s-shm beside the database", err, dir, base, base)
 }
 
 func open(path string, o Options) (*DB, error) {
@@ -183,6 +208,18 @@ func (db *DB) init(readOnly, noSync bool) error {
 	}
 	if mode != "wal" {
 		return fmt.Errorf("cannot use the WAL journal (journal mode is %q): is the folder on a network filesystem?", mode)
+	}
+	// The journal and its index stay, emptied, when the last writer
+	// closes: SQLite reads a WAL database only through both, and a user
+	// who may read the database but not write its folder cannot make
+	// them.
+	if _, err := db.conn.ExecContext(ctx, "PRAGMA journal_size_limit=4194304"); err != nil {
+		return err
+	}
+	if err := db.conn.Raw(func(c any) error {
+		return c.(*sqlite3.SQLiteConn).SetFileControlInt("main", sqlite3.SQLITE_FCNTL_PERSIST_WAL, 1)
+	}); err != nil {
+		return err
 	}
 	// FULL: a batch sm-store said it stored survives a power cut.
 	sync := "FULL"
@@ -350,5 +387,5 @@ func (db *DB) fail(err error) error {
 	if err == nil || errors.As(err, &e) {
 		return err
 	}
-	return &Error{db.path, err}
+	return &Error{db.path, folderHint(db.path, err)}
 }

@@ -99,6 +99,19 @@ func TestNewDatabase(t *testing.T) {
 	if p := db.Policy(); p.Raw != 400*24*time.Hour || p.Hourly != 0 {
 		t.Errorf("default policy %+v", p)
 	}
+	// Closed, the database leaves its journal, empty, and the journal's
+	// index: a reader who may not write the folder needs both.
+	write(t, db, "load.5m 1 1764043200")
+	db.Close()
+	for _, f := range []string{path + "-wal", path + "-shm"} {
+		fi, err := os.Stat(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if fi.Mode().Perm() != 0o640 || strings.HasSuffix(f, "-wal") && fi.Size() != 0 {
+			t.Errorf("%s: mode %v, %d bytes", filepath.Base(f), fi.Mode().Perm(), fi.Size())
+		}
+	}
 }
 
 // TestRefuseForeignFiles checks that a file that is not sm's is refused
