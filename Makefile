@@ -28,7 +28,7 @@ TAGS_sm-sample := netgo,osusergo
 # Every fuzz target, as package:FuzzName.
 FUZZ_TARGETS = $(shell grep -rHo --include='*_test.go' '^func Fuzz[A-Za-z0-9_]*' internal | sed 's|/[^/]*_test.go:func |:|')
 
-.PHONY: all run test test-browser test-interop microbench fuzz lint check bench install uninstall clean FORCE
+.PHONY: all run test test-faults test-browser test-interop microbench fuzz lint check bench install uninstall clean FORCE
 
 all: $(BINS)
 
@@ -44,6 +44,15 @@ run: all
 test:
 	$(GO) test ./...
 	$(MAKE) --no-print-directory fuzz FUZZTIME=$(FUZZTIME_TEST)
+
+# The fault suite at full size: every TestFault* built with -tags faults
+# (a hundred writers at once, two hundred kills, ten million records,
+# damaged files, full disks, the bad-input corpus of tests/testdata/bad),
+# then every fuzz target for FAULTS_FUZZTIME. CI runs it.
+FAULTS_FUZZTIME ?= 60s
+test-faults:
+	$(GO) test -tags faults -count=1 -timeout 30m -run '^TestFault' ./...
+	$(MAKE) --no-print-directory fuzz FUZZTIME=$(FAULTS_FUZZTIME)
 
 # The HTML report rendered in headless Chromium: it skips without one.
 # go test ./internal/report -tags browser -run Browser -update keeps

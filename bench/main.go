@@ -19,6 +19,8 @@ import (
 	"strings"
 	"syscall"
 	"time"
+
+	"sm/internal/peakrss"
 )
 
 var (
@@ -156,65 +158,38 @@ func run(argv []string, prepare func()) (time.Duration, error) {
 	return wall, nil
 }
 
-// launcherC forks a command, waits for it, and writes its peak RSS to
-// file descriptor 3. A child's ru_maxrss counts the memory of the process
-// it was forked from: from this benchmark, which holds hundreds of
-// megabytes, the figure would be the benchmark's; from this launcher, a
-// megabyte, it is the command's own.
-const launcherC = `#include <stdio.h>
-#include <sys/resource.h>
-#include <sys/wait.h>
-#include <unistd.h>
-int main(int argc, char **argv) {
-	pid_t pid = fork();
-	if (pid == 0) { execvp(argv[1], argv + 1); _exit(127); }
-	int status; struct rusage ru;
-	if (wait4(pid, &status, 0, &ru) < 0) return 126;
-	dprintf(3, "%ld\n", ru.ru_maxrss);
-	return WIFEXITED(status) ? WEXITSTATUS(status) : 125;
-}
-`
-
-var launcher string
-
 // benchTmp is the benchmark's temporary folder, removed at the end.
 var benchTmp string
 
-// peakRSS runs argv through the launcher, its input from in, and returns
-// its peak resident memory in KiB.
+var meter *peakrss.Meter
+
+// peakRSS runs argv, its input from in, and returns its peak resident
+// memory in KiB.
 func peakRSS(argv []string, in io.Reader, prepare func()) (int64, error) {
-	if launcher == "" {
-		dir := benchTmp
-		src := filepath.Join(dir, "rss.c")
-		os.WriteFile(src, []byte(launcherC), 0o644)
-		if out, err := exec.Command("cc", "-O2", "-o", filepath.Join(dir, "rss"), src).CombinedOutput(); err != nil {
-			return 0, fmt.Errorf("building the RSS launcher: %v: %s", err, out)
+	if meter == nil {
+		m, err := peakrss.New(benchTmp)
+		if err != nil {
+			return 0, err
 		}
-		launcher = filepath.Join(dir, "rss")
+		meter = m
 	}
 	if prepare != nil {
 		prepare()
 	}
-	r, w, err := os.Pipe()
+	cmd := exec.Command(argv[0], argv[1:]...)
+	cmd.Stdin = in
+	var stderr bytes.Buffer
+	cmd.Stderr = &stderr
+	peak, err := meter.Wrap(cmd)
 	if err != nil {
 		return 0, err
 	}
-	defer r.Close()
-	cmd := exec.Command(launcher, argv...)
-	cmd.Stdin = in
-	cmd.ExtraFiles = []*os.File{w}
-	var stderr bytes.Buffer
-	cmd.Stderr = &stderr
-	err = cmd.Run()
-	w.Close()
-	if err != nil {
+	if err := cmd.Run(); err != nil {
+		peak()
 		return 0, fmt.Errorf("%s: %v: %s", strings.Join(argv, " "), err, stderr.String())
 	}
-	var kb int64
-	if _, err := fmt.Fscan(r, &kb); err != nil {
-		return 0, fmt.Errorf("reading the RSS of %s: %v", argv[0], err)
-	}
-	return kb, nil
+	b, err := peak()
+	return b / 1024, err
 }
 
 // side is one command of a comparison.

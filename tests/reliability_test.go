@@ -63,7 +63,11 @@ func stored(t *testing.T, path string) map[string]bool {
 	out := map[string]bool{}
 	for _, s := range ss {
 		err := db.Scan(s.ID, 0, record.MaxTime+1, func(ts int64, v float64) error {
-			out[fmt.Sprintf("%s %s %d", s.Key(), record.AppendValue(nil, v), ts)] = true
+			l := fmt.Sprintf("%s %s %d", s.Key(), record.AppendValue(nil, v), ts)
+			if out[l] {
+				t.Errorf("%q stored twice", l)
+			}
+			out[l] = true
 			return nil
 		})
 		if err != nil {
@@ -98,11 +102,11 @@ func integrity(t *testing.T, path string) {
 	}
 }
 
-// TestConcurrentWriters starts fifty sm-store processes at once on one
-// new database, as fifty hosts' cron lines landing on a hub: every one
-// must succeed, and every record be stored.
-func TestConcurrentWriters(t *testing.T) {
-	const writers, each = 50, 1000
+// TestFaultConcurrentWriters starts many sm-store processes at once on
+// one new database, as many hosts' cron lines landing on a hub: every
+// one must succeed, and every record be stored.
+func TestFaultConcurrentWriters(t *testing.T) {
+	writers, each := scale.writers, 1000
 	dir := t.TempDir()
 	db := filepath.Join(dir, "hub.db")
 	now := time.Now().Unix()
@@ -147,11 +151,11 @@ func TestConcurrentWriters(t *testing.T) {
 	integrity(t, db)
 }
 
-// TestKilled kills sm-store at random moments of a large ingest. After
+// TestFaultKilled kills sm-store at random moments of a large ingest. After
 // each kill the database must pass integrity_check and hold a prefix of
 // the input, whole batches only; a last run completes it, with no
 // sample twice.
-func TestKilled(t *testing.T) {
+func TestFaultKilled(t *testing.T) {
 	dir := t.TempDir()
 	db := filepath.Join(dir, "m.db")
 	in := filepath.Join(dir, "in")
@@ -167,7 +171,7 @@ func TestKilled(t *testing.T) {
 	full := time.Since(start)
 
 	r := rand.New(rand.NewPCG(uint64(now), 7))
-	for i := range 15 {
+	for i := range scale.kills {
 		cmd := exec.Command(bin, "--db", db, in)
 		if err := cmd.Start(); err != nil {
 			t.Fatal(err)
@@ -206,10 +210,10 @@ func TestKilled(t *testing.T) {
 	}
 }
 
-// TestDiskFull fills the filesystem under the database: sm-store must
+// TestFaultDiskFull fills the filesystem under the database: sm-store must
 // fail in one line naming the database, exit 1, and keep every record in
 // the spool; once there is room, the next run stores the spool.
-func TestDiskFull(t *testing.T) {
+func TestFaultDiskFull(t *testing.T) {
 	if os.Geteuid() != 0 {
 		t.Skip("mounting a small filesystem needs root")
 	}
@@ -261,12 +265,12 @@ func TestDiskFull(t *testing.T) {
 	}
 }
 
-// TestSpoolFull: with the database and the spool both past a file size
+// TestFaultSpoolFull: with the database and the spool both past a file size
 // limit, sm-store exits 1, leaves the database as it was, and the spool
 // holds only whole records, as many as it says; the rest it counts as
 // not stored. Without the cut, a torn last line would be stored next
 // time as another record.
-func TestSpoolFull(t *testing.T) {
+func TestFaultSpoolFull(t *testing.T) {
 	prlimit, err := exec.LookPath("prlimit")
 	if err != nil {
 		t.Skip("no prlimit to set a file size limit")
@@ -319,8 +323,8 @@ func TestSpoolFull(t *testing.T) {
 	}
 }
 
-// TestReadOnly: a database the user may not write to fails the same way.
-func TestReadOnly(t *testing.T) {
+// TestFaultReadOnly: a database the user may not write to fails the same way.
+func TestFaultReadOnly(t *testing.T) {
 	dir := t.TempDir()
 	db := filepath.Join(dir, "m.db")
 	bin := smStore(t)
@@ -338,11 +342,11 @@ func TestReadOnly(t *testing.T) {
 		os.WriteFile(bin2, data, 0o755)
 		os.Chmod(dir, 0o777)
 		os.Chmod(filepath.Dir(dir), 0o755)
-		os.Chmod(db, 0o644)
+		chmodDB(db, 0o644)
 		cmd = exec.Command(bin2, "--db", db, "--spool", spool, in)
 		cmd.SysProcAttr = &syscall.SysProcAttr{Credential: &syscall.Credential{Uid: 65534, Gid: 65534}}
 	} else {
-		os.Chmod(db, 0o444)
+		chmodDB(db, 0o444)
 	}
 	out, err := cmd.CombinedOutput()
 	if err == nil {
@@ -353,7 +357,7 @@ func TestReadOnly(t *testing.T) {
 		msg[1] != fmt.Sprintf("sm-store: %d records kept in %s, to be stored next time", len(lines), spool) {
 		t.Errorf("messages %q", msg)
 	}
-	os.Chmod(db, 0o644)
+	chmodDB(db, 0o644)
 	if out, err := exec.Command(bin, "--db", db, "--spool", spool).CombinedOutput(); err != nil {
 		t.Fatalf("after: %v: %s", err, out)
 	}
@@ -365,9 +369,17 @@ func TestReadOnly(t *testing.T) {
 	}
 }
 
-// TestLocked: a database locked by another process past --wait fails in
+// chmodDB sets the mode of a database and of the journal files SQLite
+// keeps beside it, as they are when the database is made with that mode.
+func chmodDB(path string, mode os.FileMode) {
+	for _, p := range []string{path, path + "-wal", path + "-shm"} {
+		os.Chmod(p, mode)
+	}
+}
+
+// TestFaultLocked: a database locked by another process past --wait fails in
 // one line, and the records go to the spool.
-func TestLocked(t *testing.T) {
+func TestFaultLocked(t *testing.T) {
 	dir := t.TempDir()
 	db := filepath.Join(dir, "m.db")
 	bin := smStore(t)

@@ -63,6 +63,18 @@ func TestMain(m *testing.M) {
 var update = flag.Bool("update", false, "rewrite the expected output in the scripts with what the commands print")
 
 func TestScripts(t *testing.T) {
+	testscript.Run(t, scriptParams(t, "."))
+}
+
+// TestFaultScripts runs the fault suite's scripts, under faults/: what
+// the commands do when their files, clock or machine go wrong.
+func TestFaultScripts(t *testing.T) {
+	testscript.Run(t, scriptParams(t, "faults"))
+}
+
+// scriptParams runs the scripts of dir, with the fixtures' folders in
+// $FIXTURES and $REPORTS and the commands of this package.
+func scriptParams(t *testing.T, dir string) testscript.Params {
 	testdata, err := filepath.Abs("../internal/collect/testdata")
 	if err != nil {
 		t.Fatal(err)
@@ -71,8 +83,8 @@ func TestScripts(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	testscript.Run(t, testscript.Params{
-		Dir: ".",
+	return testscript.Params{
+		Dir: dir,
 		Setup: func(env *testscript.Env) error {
 			env.Setenv("FIXTURES", testdata)
 			env.Setenv("REPORTS", reports)
@@ -86,7 +98,7 @@ func TestScripts(t *testing.T) {
 		},
 		RequireExplicitExec: true,
 		UpdateScripts:       *update,
-	})
+	}
 }
 
 // cmdRecords checks that a file holds only well-formed canonical records,
