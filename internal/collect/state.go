@@ -168,11 +168,20 @@ func LoadState(path string) (*State, error) {
 // readLocked reads a file under a shared lock, so that no writer (see
 // save) writes into it meanwhile.
 func readLocked(path string) ([]byte, error) {
-	fd, err := unix.Open(path, unix.O_RDONLY|unix.O_CLOEXEC, 0)
+	// Non-blocking, and only a regular file: a FIFO or a device in the
+	// state's place would hold the run forever.
+	fd, err := unix.Open(path, unix.O_RDONLY|unix.O_CLOEXEC|unix.O_NONBLOCK, 0)
 	if err != nil {
 		return nil, &fs.PathError{Op: "open", Path: path, Err: err}
 	}
 	defer unix.Close(fd)
+	var st unix.Stat_t
+	if err := unix.Fstat(fd, &st); err != nil {
+		return nil, &fs.PathError{Op: "stat", Path: path, Err: err}
+	}
+	if st.Mode&unix.S_IFMT != unix.S_IFREG {
+		return nil, fmt.Errorf("%s: not a regular file", path)
+	}
 	if err := flock(fd, unix.LOCK_SH); err != nil {
 		return nil, &fs.PathError{Op: "lock", Path: path, Err: err}
 	}
@@ -196,12 +205,12 @@ func (st *State) Save(path string) error {
 }
 
 func (st *State) save(path string) error {
-	fd, err := unix.Open(path, unix.O_WRONLY|unix.O_CREAT|unix.O_CLOEXEC, 0o644)
+	fd, err := unix.Open(path, unix.O_WRONLY|unix.O_CREAT|unix.O_CLOEXEC|unix.O_NONBLOCK, 0o644)
 	if errors.Is(err, syscall.ENOENT) {
 		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
 			return err
 		}
-		fd, err = unix.Open(path, unix.O_WRONLY|unix.O_CREAT|unix.O_CLOEXEC, 0o644)
+		fd, err = unix.Open(path, unix.O_WRONLY|unix.O_CREAT|unix.O_CLOEXEC|unix.O_NONBLOCK, 0o644)
 	}
 	if err != nil {
 		return &fs.PathError{Op: "open", Path: path, Err: err}
