@@ -47,6 +47,7 @@ type Reader struct {
 	// formats whose headers are comments (sadf -d, OpenMetrics).
 	Comments bool
 	cut      bool // the last line read had no newline
+	crlf     bool // the last line read ended in CRLF
 }
 
 // NewReader returns a Reader of r; file names it in errors ("stdin" for
@@ -62,6 +63,17 @@ func (r *Reader) Line() int { return r.line }
 // longer than MaxLine it holds only the first MaxLine bytes. It is valid
 // until the next call to Next.
 func (r *Reader) Raw() []byte { return r.raw }
+
+// LineEnd returns the line ending of the last line read, "\r\n" or
+// "\n", with the "\n" that a last line did not have: Raw and LineEnd
+// together are the line as it was, to be set aside whole. An overlong
+// line has gone to Reject whole already.
+func (r *Reader) LineEnd() string {
+	if r.crlf {
+		return "\r\n"
+	}
+	return "\n"
+}
 
 // Next returns the next record. At the end of input the error is io.EOF.
 // A malformed line gives a *LineError, after which Next may be called
@@ -143,6 +155,7 @@ func (r *Reader) readLine() (line []byte, long bool, err error) {
 	}
 	whole := line
 	line = bytes.TrimSuffix(line, []byte("\n"))
+	r.crlf = bytes.HasSuffix(line, []byte("\r"))
 	line = bytes.TrimSuffix(line, []byte("\r"))
 	if len(line) > MaxLine {
 		r.long = append(r.long[:0], line[:MaxLine]...)

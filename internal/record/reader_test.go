@@ -95,3 +95,26 @@ func TestReaderComments(t *testing.T) {
 		}
 	}
 }
+
+// TestReaderLineEnd: Raw and LineEnd give back each line as it was, so
+// that a bad line is set aside byte for byte; a last line without its
+// newline gets one.
+func TestReaderLineEnd(t *testing.T) {
+	in := "a 1 1\r\nb x 2\nc\r 3 3\r\r\nd y 4\r"
+	r := NewReader(strings.NewReader(in), "f")
+	var got strings.Builder
+	for {
+		_, err := r.NextLine()
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+		got.Write(r.Raw())
+		got.WriteString(r.LineEnd())
+	}
+	if want := in + "\n"; got.String() != want {
+		t.Errorf("got %q, want %q", got.String(), want)
+	}
+}

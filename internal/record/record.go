@@ -173,6 +173,10 @@ func cut(b []byte, sep byte) (before, after []byte, found bool) {
 }
 
 func parseTag(b []byte) (Tag, error) {
+	if len(b) == 0 {
+		// "x;" or "x;;host=a": there is no tag to name.
+		return Tag{}, errors.New(`empty tag: ";" with no TAG=VALUE after it`)
+	}
 	k, v, ok := cut(b, '=')
 	if !ok {
 		return Tag{}, fmt.Errorf("tag %s has no \"=\"", quote(b))
@@ -254,11 +258,16 @@ func ParseValue(b []byte) (float64, error) { return parseValue(b) }
 
 func parseValue(b []byte) (float64, error) {
 	if !isDecimal(b) {
+		// Only what strconv.ParseFloat would read as NaN, an infinity or
+		// hexadecimal is called so: "info" is not a number at all.
 		s := strings.ToLower(string(b))
+		if len(s) > 0 && (s[0] == '+' || s[0] == '-') {
+			s = s[1:]
+		}
 		switch {
-		case strings.Contains(s, "nan"), strings.Contains(s, "inf"):
+		case s == "nan", s == "inf", s == "infinity":
 			return 0, fmt.Errorf("value %s is not a finite number", quote(b))
-		case strings.Contains(s, "0x"):
+		case strings.HasPrefix(s, "0x"):
 			return 0, fmt.Errorf("value %s is not a decimal number", quote(b))
 		}
 		return 0, fmt.Errorf("value %s is not a number", quote(b))

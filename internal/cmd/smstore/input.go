@@ -105,9 +105,10 @@ func (r *run) readOne(in io.Reader, name string, spool bool, out chan<- *chunk) 
 		case errors.As(err, &le):
 			c.errs = append(c.errs, err)
 			if r.reject != nil && !errors.Is(err, record.ErrLong) {
-				// Overlong lines went to Reject whole as they were read.
+				// Overlong lines went to Reject whole as they were read;
+				// the others go as they were too, CRLF and all.
 				r.reject.Write(rd.Raw())
-				r.reject.WriteByte('\n')
+				r.reject.WriteString(rd.LineEnd())
 			}
 		case err == io.EOF:
 			send()
