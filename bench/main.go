@@ -335,10 +335,10 @@ func benchSample(log func(string, ...any), tmp string) []row {
 		return nil
 	}
 	rows := []row{
-		{what: "sample, wall (median)", sm: ms(med[0]), peer: "sadc 1 1: " + ms(med[1]),
-			ratio: fmt.Sprintf("%.2f×", float64(med[0])/float64(med[1])), goal: "≤ sadc", met: med[0] <= med[1], hasVerdict: true},
-		{what: "sample, peak RSS", sm: mb(rss[0]), peer: "sadc 1 1: " + mb(rss[1]),
-			ratio: fmt.Sprintf("%.2f×", float64(rss[0])/float64(rss[1])), goal: "≤ 15 MB", met: rss[0] <= 15*1024, hasVerdict: true},
+		{what: "sample beside sadc, wall (median)", sm: ms(med[0]), peer: "sadc 1 1: " + ms(med[1]),
+			ratio: speed(med[0], med[1]), goal: "≤ sadc", met: med[0] <= med[1], hasVerdict: true},
+		{what: "sample beside sadc, peak RSS", sm: mb(rss[0]), peer: "sadc 1 1: " + mb(rss[1]),
+			ratio: sizes(rss[0], rss[1]), goal: "≤ 15 MB", met: rss[0] <= 15*1024, hasVerdict: true},
 	}
 	return append(rows, benchMunin(log, sm)...)
 }
@@ -363,10 +363,10 @@ func benchMunin(log func(string, ...any), sm side) []row {
 		return nil
 	}
 	return []row{
-		{what: "sample, wall (median)", sm: ms(med[0]), peer: "munin-run load, memory, df: " + ms(med[1]),
-			ratio: fmt.Sprintf("%.2f×", float64(med[0])/float64(med[1])), goal: "≤ munin-run", met: med[0] <= med[1], hasVerdict: true},
-		{what: "sample, peak RSS", sm: mb(rss[0]), peer: "munin-run, the largest: " + mb(rss[1]),
-			ratio: fmt.Sprintf("%.2f×", float64(rss[0])/float64(rss[1])), goal: "≤ 15 MB", met: rss[0] <= 15*1024, hasVerdict: true},
+		{what: "sample beside munin-run, wall (median)", sm: ms(med[0]), peer: "munin-run load, memory, df: " + ms(med[1]),
+			ratio: speed(med[0], med[1]), goal: "≤ munin-run", met: med[0] <= med[1], hasVerdict: true},
+		{what: "sample beside munin-run, peak RSS", sm: mb(rss[0]), peer: "munin-run, the largest: " + mb(rss[1]),
+			ratio: sizes(rss[0], rss[1]), goal: "≤ 15 MB", met: rss[0] <= 15*1024, hasVerdict: true},
 	}
 }
 
@@ -408,5 +408,5 @@ func benchSeed(log func(string, ...any), tmp string) []row {
 		return nil
 	}
 	return []row{{what: "load, memory and disks only, wall (median)", sm: ms(med[0]), peer: "the seed design in Python: " + ms(med[1]),
-		ratio: fmt.Sprintf("%.2f×", float64(med[0])/float64(med[1])), goal: "(for scale)"}}
+		ratio: speed(med[0], med[1]), goal: "(for scale)"}}
 }

@@ -137,7 +137,7 @@ func benchQuery(log func(string, ...any), tmp string) []row {
 		}
 		ma, mb := median(a), median(b)
 		rows = append(rows, row{what: c.what, sm: ms(ma), peer: "seed table in sqlite3: " + ms(mb),
-			ratio: fmt.Sprintf("%.0f× faster", mb.Seconds()/ma.Seconds()), goal: c.goal, met: c.check(ma, mb), hasVerdict: true})
+			ratio: speed(ma, mb), goal: c.goal, met: c.check(ma, mb), hasVerdict: true})
 	}
 
 	// The full dump: a rate, and sm-query's peak memory.
@@ -165,7 +165,7 @@ func benchQuery(log func(string, ...any), tmp string) []row {
 	da, db2 := median(a), median(b)
 	rows = append(rows,
 		row{what: fmt.Sprintf("query --since 2y, a dump of all %.1fM samples", float64(n)/1e6), sm: rate(n, da), peer: "seed table in sqlite3: " + rate(n, db2),
-			ratio: fmt.Sprintf("%.1f×", db2.Seconds()/da.Seconds()), goal: "≥ 2 M/s", met: float64(n)/da.Seconds() >= 2e6, hasVerdict: true},
+			ratio: speed(da, db2), goal: "≥ 2 M/s", met: float64(n)/da.Seconds() >= 2e6, hasVerdict: true},
 		row{what: "query --since 2y, peak RSS", sm: mb(rss), goal: "≤ 30 MB", met: rss <= 30*1024, hasVerdict: true})
 	rows = append(rows, benchReport(log, smReport, db)...)
 	if fi, err := os.Stat(db); err == nil {

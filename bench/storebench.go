@@ -92,6 +92,34 @@ func rate(n int, d time.Duration) string {
 	return fmt.Sprintf("%.2f M/s", float64(n)/d.Seconds()/1e6)
 }
 
+// speed says how sm's time compares with the peer's for the same work:
+// "41× faster", "1.04× slower".
+func speed(sm, peer time.Duration) string {
+	if sm > peer {
+		return times(sm.Seconds()/peer.Seconds()) + " slower"
+	}
+	return times(peer.Seconds()/sm.Seconds()) + " faster"
+}
+
+// sizes says how sm's memory or disk compares with the peer's.
+func sizes[T int64 | float64](sm, peer T) string {
+	if sm > peer {
+		return times(float64(sm)/float64(peer)) + " larger"
+	}
+	return times(float64(peer)/float64(sm)) + " smaller"
+}
+
+// times writes a ratio with the digits that matter: 1.04×, 2.1×, 41×.
+func times(r float64) string {
+	switch {
+	case r < 2:
+		return fmt.Sprintf("%.2f×", r)
+	case r < 10:
+		return fmt.Sprintf("%.1f×", r)
+	}
+	return fmt.Sprintf("%.0f×", r)
+}
+
 // benchBulk compares sm-store fed by a pipe with the sqlite3 shell's
 // .import of the same samples as CSV into a WITHOUT ROWID table keyed by
 // (series_id, ts), the fastest plain layout, median of three each.
@@ -137,7 +165,7 @@ func benchBulk(log func(string, ...any), tmp string) []row {
 		clean(db)
 		a, b := median(sm), median(imp)
 		rows = append(rows, row{what: fmt.Sprintf("bulk ingest from a pipe, %s (%.1fM samples)", order.name, float64(n)/1e6),
-			sm: rate(n, a), peer: "sqlite3 .import: " + rate(n, b), ratio: fmt.Sprintf("%.2f×", b.Seconds()/a.Seconds()),
+			sm: rate(n, a), peer: "sqlite3 .import: " + rate(n, b), ratio: speed(a, b),
 			goal: "≥ .import", met: a <= b, hasVerdict: true})
 	}
 	return rows
@@ -228,7 +256,7 @@ func benchDisk(log func(string, ...any), tmp string) []row {
 	}
 	return []row{{what: "disk after a year of per-minute writes of one host, bytes/sample", sm: fmt.Sprintf("%.2f B", smB),
 		peer:  fmt.Sprintf("seed key-value table: %.1f B; a row per sample: %.1f B", kv, rps),
-		ratio: fmt.Sprintf("%.2f× of a row per sample", smB/rps), goal: "≤ 8 B", met: smB <= 8, hasVerdict: true}}
+		ratio: sizes(smB, rps) + " than a row per sample", goal: "≤ 8 B", met: smB <= 8, hasVerdict: true}}
 }
 
 // peersDisk stores minutes of the same host's samples in the seed
