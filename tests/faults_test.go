@@ -113,15 +113,7 @@ func TestFaultSharedSpool(t *testing.T) {
 		out != fmt.Sprintf("stored %d records, 0 rejected, %d series new\n", runs*each, runs) {
 		t.Errorf("storing the spool: exit %d, %q", code, out)
 	}
-	stored := stored(t, db)
-	for _, l := range want {
-		if !stored[l] {
-			t.Fatalf("missing %q", l)
-		}
-	}
-	if len(stored) != len(want) {
-		t.Errorf("%d records stored, want %d", len(stored), len(want))
-	}
+	holds(t, db, want, true)
 	if lines := spoolLines(t, spool); len(lines) != 0 {
 		t.Errorf("the spool still holds %d records", len(lines))
 	}
@@ -149,15 +141,7 @@ func TestFaultSpoolHeld(t *testing.T) {
 	if want := fmt.Sprintf("sm-store: spool %s: still locked by another sm-store after 100ms; going on without it\n", spool); code != 1 || out != want {
 		t.Errorf("exit %d, %q; want exit 1, %q", code, out, want)
 	}
-	got := stored(t, db)
-	if len(got) != len(lines) {
-		t.Errorf("%d records stored, want %d", len(got), len(lines))
-	}
-	for _, l := range lines {
-		if !got[l] {
-			t.Fatalf("missing %q", l)
-		}
-	}
+	holds(t, db, lines, true)
 	if l := spoolLines(t, spool); len(l) != 1 || l[0] != "kept 1 1764043200" {
 		t.Errorf("the held spool now holds %q", l)
 	}

@@ -77,6 +77,21 @@ func stored(t *testing.T, path string) map[string]bool {
 	return out
 }
 
+// holds fails the test unless the database at path has every record of
+// want, and, when exactly, nothing else.
+func holds(t *testing.T, path string, want []string, exactly bool) {
+	t.Helper()
+	got := stored(t, path)
+	for _, l := range want {
+		if !got[l] {
+			t.Fatalf("missing %q", l)
+		}
+	}
+	if exactly && len(got) != len(want) {
+		t.Errorf("%d records stored, want %d", len(got), len(want))
+	}
+}
+
 // storeFirst stores n records of input: the database as it is before
 // a run that fails.
 func storeFirst(t *testing.T, bin, db string, n, series int, now int64) {
@@ -139,15 +154,7 @@ func TestFaultConcurrentWriters(t *testing.T) {
 			t.Error(e)
 		}
 	}
-	got := stored(t, db)
-	if len(got) != writers*each {
-		t.Errorf("%d samples stored, want %d", len(got), writers*each)
-	}
-	for _, l := range want {
-		if !got[l] {
-			t.Fatalf("missing %q", l)
-		}
-	}
+	holds(t, db, want, true)
 	integrity(t, db)
 }
 
@@ -199,15 +206,7 @@ func TestFaultKilled(t *testing.T) {
 		t.Fatalf("last run: %v: %s", err, out)
 	}
 	integrity(t, db)
-	got := stored(t, db)
-	if len(got) != len(lines) {
-		t.Errorf("%d samples, want %d", len(got), len(lines))
-	}
-	for _, l := range lines {
-		if !got[l] {
-			t.Fatalf("missing %q", l)
-		}
-	}
+	holds(t, db, lines, true)
 }
 
 // TestFaultDiskFull fills the filesystem under the database: sm-store must
@@ -254,12 +253,7 @@ func TestFaultDiskFull(t *testing.T) {
 	if out, err := exec.Command(bin, "--db", db, "--spool", spool).CombinedOutput(); err != nil {
 		t.Fatalf("after making room: %v: %s", err, out)
 	}
-	got := stored(t, db)
-	for _, l := range lines {
-		if !got[l] {
-			t.Fatalf("missing %q", l)
-		}
-	}
+	holds(t, db, lines, false)
 	if fi, _ := os.Stat(spool); fi.Size() != 0 {
 		t.Errorf("the spool was not emptied: %d bytes", fi.Size())
 	}
@@ -361,12 +355,7 @@ func TestFaultReadOnly(t *testing.T) {
 	if out, err := exec.Command(bin, "--db", db, "--spool", spool).CombinedOutput(); err != nil {
 		t.Fatalf("after: %v: %s", err, out)
 	}
-	got := stored(t, db)
-	for _, l := range lines {
-		if !got[l] {
-			t.Fatalf("missing %q", l)
-		}
-	}
+	holds(t, db, lines, false)
 }
 
 // chmodDB sets the mode of a database and of the journal files SQLite
