@@ -14,6 +14,8 @@ GO       ?= go
 FUZZTIME ?= 30s
 FUZZTIME_TEST ?= 3s
 FUZZJOBS ?= 2
+# How long a new input may be shrunk (go test -fuzzminimizetime).
+FUZZMINIMIZETIME ?= 1s
 VERSION  ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo devel)
 
 # go-sqlite3 needs cgo.
@@ -68,17 +70,9 @@ test-interop:
 	$(GO) test -tags interop -count=1 ./tests/interop ./internal/plugin
 
 # FUZZJOBS targets fuzz at once, the cores shared among them: each still
-# runs FUZZTIME, and the whole takes 1/FUZZJOBS of the time. A target's
-# output is shown whole when it fails, and otherwise summed up in a line.
+# runs FUZZTIME, and the whole takes 1/FUZZJOBS of the time.
 fuzz:
-	@printf '%s\n' $(FUZZ_TARGETS) | xargs -n 1 -P $(FUZZJOBS) sh -c '\
-		t=$$1; workers=$$(( $$(nproc) / $(FUZZJOBS) )); [ $$workers -ge 1 ] || workers=1; \
-		log=$$(mktemp); \
-		if $(GO) test -run "^\$$" -fuzz "^$${t#*:}\$$" -fuzztime $(FUZZTIME) -parallel $$workers ./$${t%%:*} >$$log 2>&1; then \
-			echo "fuzz $$t for $(FUZZTIME): $$(grep -o "execs: [0-9]*" $$log | tail -n 1), no failure"; rm -f $$log; \
-		else \
-			echo "fuzz $$t for $(FUZZTIME): FAILED"; cat $$log; rm -f $$log; exit 1; \
-		fi' sh
+	@GO='$(GO)' sh tests/fuzz.sh $(FUZZTIME) $(FUZZMINIMIZETIME) $(FUZZJOBS) $(FUZZ_TARGETS)
 
 lint:
 	$(GO) vet ./...
