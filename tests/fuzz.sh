@@ -21,10 +21,13 @@ if [ "${1-}" = --one ]; then
 	pkg=${t%%:*} name=${t#*:}
 	log=$(mktemp)
 	trap 'rm -f "$log"' EXIT
-	if ${GO:-go} test -run '^$' -fuzz "^$name\$" -fuzztime "$time" -fuzzminimizetime "$minimize" -parallel "$workers" "./$pkg" >"$log" 2>&1; then
-		echo "fuzz $t for $time: $(grep -o 'execs: [0-9]*' "$log" | tail -n 1), no failure"
+	status=0
+	${GO:-go} test -run '^$' -fuzz "^$name\$" -fuzztime "$time" -fuzzminimizetime "$minimize" -parallel "$workers" "./$pkg" >"$log" 2>&1 || status=$?
+	passed="fuzz $t for $time: $(grep -o 'execs: [0-9]*' "$log" | tail -n 1), no failure"
+	if [ "$status" = 0 ]; then
+		echo "$passed"
 	elif grep -q '^    context deadline exceeded$' "$log" && ! grep -q 'Failing input written to' "$log"; then
-		echo "fuzz $t for $time: $(grep -o 'execs: [0-9]*' "$log" | tail -n 1), no failure (the coordinator raced its deadline: go.dev/issue/75804)"
+		echo "$passed (the coordinator raced its deadline: go.dev/issue/75804)"
 	else
 		echo "fuzz $t for $time: FAILED"
 		cat "$log"
