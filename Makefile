@@ -30,7 +30,7 @@ TAGS_sm-sample := netgo,osusergo
 # Every fuzz target, as package:FuzzName.
 FUZZ_TARGETS = $(shell grep -rHo --include='*_test.go' '^func Fuzz[A-Za-z0-9_]*' internal | sed 's|/[^/]*_test.go:func |:|')
 
-.PHONY: all run test test-faults test-browser test-interop microbench fuzz lint check bench install uninstall clean FORCE
+.PHONY: all run test test-faults test-browser test-interop test-conformance microbench fuzz lint check bench install uninstall clean FORCE
 
 all: $(BINS)
 
@@ -69,6 +69,15 @@ test-browser:
 # skips, naming the Debian package, when its program is missing.
 test-interop:
 	$(GO) test -tags interop -count=1 ./tests/interop ./internal/plugin
+
+# The formats' own test suites (OpenMetrics, expfmt, the line protocol
+# corpus, carbon's cases) fed through sm-store --from's readers, and the
+# collectors run on node_exporter's and procfs's fixture trees, each
+# printed as a table against the reference. The data lies beside the
+# clone, in ../shared/conformance (SM_CONFORMANCE overrides); the tests
+# skip without it.
+test-conformance:
+	$(GO) test -count=1 -v -run 'TestConformance' ./tests/conformance ./internal/collect
 
 # FUZZJOBS targets fuzz at once, the cores shared among them: each still
 # runs FUZZTIME, and the whole takes 1/FUZZJOBS of the time.

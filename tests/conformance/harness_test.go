@@ -1,0 +1,93 @@
+package conformance
+
+import (
+	"os"
+	"strings"
+	"testing"
+
+	"sm/internal/record"
+)
+
+// TestRun checks the comparison itself on cases made up for it, so that
+// it is tested without the conformance data.
+func TestRun(t *testing.T) {
+	a := sample{"a", nil, 1, 100}
+	b := sample{"b", []record.Tag{{Key: "k", Value: "v"}}, 2, 100}
+	tests := []struct {
+		name     string
+		c        kase
+		outcome  string
+		severity string
+		note     string // a part of the note
+	}{
+		{"agree", kase{format: "graphite", input: []byte("a 1 100\nb;k=v 2 100\n"), accept: true, samples: []sample{a, b}}, agree, "", ""},
+		{"agree on a refusal", kase{format: "graphite", input: []byte("a 1 100\nb;k=v x 100\n"), accept: false}, agree, "", ""},
+		{"later of a time given twice", kase{format: "graphite", input: []byte("a 5 100\na 1 100\n"), accept: true, samples: []sample{{"a", nil, 5, 100}, a}}, agree, "", ""},
+		{"documented", kase{format: "graphite", input: []byte("a 1 100\na nan 100\n"), accept: true, samples: []sample{a}, dropped: []*rule{&ruleFinite}}, documented, "", ""},
+		{"documented needs the error", kase{format: "graphite", input: []byte("a 1 100\n"), accept: true, samples: []sample{a}, dropped: []*rule{&ruleFinite}}, disagree, "", "reports no error"},
+		{"accepts a refusal", kase{format: "graphite", input: []byte("a 1 100\n"), accept: false, refErr: "no"}, disagree, "", "accepts what the reference refuses: no"},
+		{"wrong value of a refusal", kase{format: "prom", input: []byte("foo 0x1p-3 100000\n"), accept: false}, disagree, wrongValue, "stores foo 0.125 100"},
+		{"wrong value", kase{format: "graphite", input: []byte("a 2 100\n"), accept: true, samples: []sample{a}}, disagree, wrongValue, "stores a 2 100 where the reference reads a 1 100"},
+		{"lost record", kase{format: "graphite", input: []byte("a 1 100\n"), accept: true, samples: []sample{a, b}}, disagree, lostRecord, "loses b;k=v 2 100"},
+		{"lost field", kase{format: "influx", input: []byte("a v=1,s=\"x\ny\" 100000000000\n"), accept: true, samples: []sample{a}, dropped: []*rule{&ruleString}}, disagree, lostRecord, "loses a 1 100"},
+		{"refused line", kase{format: "graphite", input: []byte("a 1 100\nb;k=v 2 1.5e2\n"), accept: true, samples: []sample{a, b}}, disagree, "", "refuses b;k=v 2 100"},
+		{"another name", kase{format: "graphite", input: []byte("~a 1 100\n"), accept: true, samples: []sample{a}}, disagree, "", "stores ~a 1 100 where the reference reads a 1 100"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			tt.c.id = "x"
+			r := run(tt.c)
+			if r.outcome != tt.outcome || r.severity != tt.severity || !strings.Contains(r.note, tt.note) {
+				t.Errorf("got %s %q %q, want %s %q, a note with %q", r.outcome, r.severity, r.note, tt.outcome, tt.severity, tt.note)
+			}
+		})
+	}
+}
+
+// TestCaseRules checks that a case listed in caseRules is counted under
+// its rule when it differs, and that the rule does not hide a wrong
+// value.
+func TestCaseRules(t *testing.T) {
+	c := kase{id: "cp-no-time", format: "graphite", input: []byte("carbon.foo 1\n"), now: 100, accept: false}
+	if r := run(c); r.outcome != documented || len(r.rules) != 1 || r.rules[0] != ruleNow.name {
+		t.Errorf("cp-no-time: got %s %v, want documented under %q", r.outcome, r.rules, ruleNow.name)
+	}
+	c = kase{id: "cp-no-time", format: "graphite", input: []byte("a 2 100\n"), accept: true, samples: []sample{{"a", nil, 1, 100}}}
+	if r := run(c); r.outcome != disagree || r.severity != wrongValue {
+		t.Errorf("cp-no-time with a wrong value: got %s %q, want a disagreement, %s", r.outcome, r.severity, wrongValue)
+	}
+}
+
+func TestReadBaseline(t *testing.T) {
+	dir := t.TempDir()
+	for _, tt := range []struct{ name, text, err string }{
+		{"good", "# comment\n\ninflux\tabc\tWRONG VALUE: x\n", ""},
+		{"no note", "influx\tabc\n", "want SUITE<tab>CASE<tab>NOTE"},
+		{"twice", "influx\tabc\tx\ninflux\tabc\ty\n", "listed twice"},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			p := dir + "/" + strings.ReplaceAll(tt.name, " ", "_")
+			if err := writeFile(p, tt.text); err != nil {
+				t.Fatal(err)
+			}
+			m, err := readBaseline(p)
+			if tt.err != "" {
+				if err == nil || !strings.Contains(err.Error(), tt.err) {
+					t.Fatalf("got %v, want an error with %q", err, tt.err)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			if k := m["influx\tabc"]; k.severity() != wrongValue {
+				t.Errorf("got %+v, severity %q", k, k.severity())
+			}
+		})
+	}
+	if _, err := readBaseline(dir + "/none"); err == nil {
+		t.Error("a missing baseline: no error")
+	}
+}
+
+func writeFile(p, s string) error { return os.WriteFile(p, []byte(s), 0o644) }
