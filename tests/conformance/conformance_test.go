@@ -268,7 +268,18 @@ func writeBaseline(path string, all []result) error {
 # which the test asks for when a listed case agrees: the list only shrinks.
 `)
 	for _, r := range sortedDisagreements(all) {
-		fmt.Fprintf(&b, "%s\t%s\t%s\n", r.suite, r.id, r.note)
+		fmt.Fprintf(&b, "%s\t%s\t%s\n", r.suite, r.id, oneLine(r.note))
 	}
 	return os.WriteFile(path, []byte(b.String()), 0o644)
+}
+
+// oneLine escapes the control characters of a note, which quotes a
+// case's input, so that it stays one line of the baseline.
+func oneLine(s string) string {
+	return strings.Map(func(r rune) rune {
+		if r < ' ' || r == 0x7f {
+			return '?'
+		}
+		return r
+	}, s)
 }

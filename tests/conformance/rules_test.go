@@ -30,12 +30,12 @@ var (
 	ruleNow       = rule{"a missing time means now", "A missing timestamp"}
 	ruleTagTwice  = rule{"a tag given twice is an error", "given twice"}
 	ruleDecimal   = rule{"values are decimal numbers", "decimal number"}
-	ruleSeconds   = rule{"times are whole seconds", "whole seconds"}
+	ruleTwice     = rule{"a series and a time given twice keep the later sample", "keep one sample, the later one"}
 	ruleKeepsGood = rule{"good lines around a bad one are kept", "keeps the good lines"}
 )
 
 // documentedRules lists every rule, in the order the tables print them.
-var documentedRules = []rule{ruleFinite, ruleString, ruleBefore, ruleAfter, ruleName, ruleTagKey, ruleNow, ruleTagTwice, ruleDecimal, ruleSeconds, ruleKeepsGood}
+var documentedRules = []rule{ruleFinite, ruleString, ruleBefore, ruleAfter, ruleName, ruleTagKey, ruleNow, ruleTagTwice, ruleDecimal, ruleTwice, ruleKeepsGood}
 
 // caseRules names the cases that differ from the reference as a whole by
 // a documented rule: suite, then case id. Only a case that does not

@@ -135,6 +135,15 @@ func compareSamples(c kase, got read, r *result) {
 		}
 		return
 	}
+	if keptLater(missing, extra, got.recs) && (len(got.errs) > 0) == (len(c.dropped) > 0) {
+		r.outcome, r.rules = documented, []string{ruleTwice.name}
+		for _, d := range c.dropped {
+			if !slices.Contains(r.rules, d.name) {
+				r.rules = append(r.rules, d.name)
+			}
+		}
+		return
+	}
 	r.outcome = disagree
 	// A sample of a series the reference also has, at another value
 	// or time, is a wrong value.
@@ -143,9 +152,6 @@ func compareSamples(c kase, got read, r *result) {
 			if h.series() == w.series() {
 				r.severity = wrongValue
 				r.note = fmt.Sprintf("%s: stores %s where the reference reads %s", wrongValue, h, w)
-				if slices.ContainsFunc(got.recs, func(s sample) bool { return same(s, w) }) {
-					r.note += " (the input gives that series and time twice: the reference keeps the first, sm the later)"
-				}
 				return
 			}
 		}
@@ -187,11 +193,30 @@ func compareSamples(c kase, got read, r *result) {
 	r.note = strings.Join(parts, "; ") + errNote(got)
 }
 
+// keptLater reports whether sm and the reference differ only in which
+// of the samples given for one series and time they keep: every sample
+// the reference keeps is among those sm read, and sm keeps another of
+// the same series and time in its place.
+func keptLater(missing, extra, read []sample) bool {
+	if len(missing) == 0 || len(missing) != len(extra) {
+		return false
+	}
+	for _, m := range missing {
+		if !slices.ContainsFunc(read, func(s sample) bool { return same(s, m) }) {
+			return false
+		}
+		if !slices.ContainsFunc(extra, func(e sample) bool { return e.series() == m.series() && e.time == m.time }) {
+			return false
+		}
+	}
+	return true
+}
+
 // refuses handles a case the reference refuses: sm agrees when it
 // reports an error, keeping the good lines around it as it does.
 func refuses(c kase, got read, r *result) {
 	for i, s := range got.recs {
-		if !valueInLine(s.value, got.raws[i]) {
+		if !valueInLine(s.value, got.raws[i]) || s.time != c.now && !timeInLine(s.time, got.raws[i], timeUnit(c)) {
 			r.outcome, r.severity = disagree, wrongValue
 			r.note = fmt.Sprintf("%s: stores %s from %q, which the reference refuses: %s", wrongValue, s, shorten(got.raws[i]), c.refErr)
 			return
@@ -331,6 +356,29 @@ func valueInLine(v float64, line []byte) bool {
 			if v == 0 {
 				return true
 			}
+		}
+	}
+	return false
+}
+
+// timeUnit is how many of a case's time units make a second.
+func timeUnit(c kase) float64 {
+	switch c.format {
+	case "prom":
+		return 1e3
+	case "influx":
+		return float64(time.Second / max(c.precision, time.Nanosecond))
+	}
+	return 1
+}
+
+// timeInLine reports whether some token of a line is a decimal number
+// of units (unit to the second) that rounds down to t seconds: when none
+// is, sm made the time up from text the format refuses.
+func timeInLine(t int64, line []byte, unit float64) bool {
+	for _, tok := range strings.Fields(string(line)) {
+		if x, err := record.ParseValue([]byte(tok)); err == nil && int64(math.Floor(x/unit)) == t {
+			return true
 		}
 	}
 	return false
