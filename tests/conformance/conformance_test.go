@@ -37,7 +37,7 @@ var update = flag.Bool("update", false, "rewrite testdata/known_disagreements.tx
 const baselineFile = "testdata/known_disagreements.txt"
 
 // dataDir returns the conformance data folder, or "" when there is none.
-func dataDir(t *testing.T) string {
+func dataDir() string {
 	dir := os.Getenv("SM_CONFORMANCE")
 	if dir == "" {
 		// The repository's root is two levels up; the data lies beside it.
@@ -87,7 +87,7 @@ func (k known) severity() string {
 }
 
 func TestConformance(t *testing.T) {
-	dir := dataDir(t)
+	dir := dataDir()
 	if dir == "" {
 		t.Skip("no conformance data: set SM_CONFORMANCE to its folder, or put it at ../shared/conformance beside the repository")
 	}

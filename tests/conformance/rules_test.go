@@ -38,7 +38,8 @@ var (
 var documentedRules = []rule{ruleFinite, ruleString, ruleBefore, ruleAfter, ruleName, ruleTagKey, ruleNow, ruleTagTwice, ruleDecimal, ruleTwice, ruleKeepsGood}
 
 // caseRules names the cases that differ from the reference as a whole by
-// a documented rule: suite, then case id. Only a case that does not
+// a documented rule: suite (the format sm-store --from reads it in),
+// then case id. Only a case that does not
 // otherwise agree is counted as documented under its rule.
 var caseRules = map[string]map[string]rule{
 	"graphite": {

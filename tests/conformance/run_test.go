@@ -90,18 +90,11 @@ func run(c kase) result {
 		compareSamples(c, got, &r)
 	}
 	if r.outcome == disagree {
-		if cr, ok := caseRules[suiteOf(c)][c.id]; ok && r.severity == "" {
+		if cr, ok := caseRules[c.format][c.id]; ok && r.severity == "" {
 			r.outcome, r.rules, r.note = documented, []string{cr.name}, ""
 		}
 	}
 	return r
-}
-
-func suiteOf(c kase) string {
-	if c.format == "prom" || c.format == "openmetrics" || c.format == "influx" || c.format == "graphite" {
-		return c.format
-	}
-	return ""
 }
 
 // compareSamples compares sm's samples with the reference's.
