@@ -25,6 +25,7 @@ import (
 	"cmp"
 	"flag"
 	"fmt"
+	"maps"
 	"os"
 	"path/filepath"
 	"slices"
@@ -128,11 +129,19 @@ func TestConformance(t *testing.T) {
 	}
 }
 
-// checkBaseline fails on a disagreement the baseline does not list, on
-// one whose severity changed, and on a listed case that no longer
-// disagrees.
+// checkBaseline fails on each problem baselineProblems finds.
 func checkBaseline(t *testing.T, suite string, rs []result, baseline map[string]known) {
 	t.Helper()
+	for _, p := range baselineProblems(suite, rs, baseline) {
+		t.Error(p)
+	}
+}
+
+// baselineProblems lists a suite's disagreements the baseline does not
+// list, those whose severity changed, listed cases that no longer
+// disagree, and listed cases the suite does not have.
+func baselineProblems(suite string, rs []result, baseline map[string]known) []string {
+	var out []string
 	seen := map[string]bool{}
 	for _, r := range rs {
 		key := suite + "\t" + r.id
@@ -140,18 +149,19 @@ func checkBaseline(t *testing.T, suite string, rs []result, baseline map[string]
 		k, listed := baseline[key]
 		switch {
 		case r.outcome == disagree && !listed:
-			t.Errorf("%s %s: new disagreement: %s", suite, r.id, r.note)
+			out = append(out, fmt.Sprintf("%s %s: new disagreement: %s", suite, r.id, r.note))
 		case r.outcome == disagree && k.severity() != r.severity:
-			t.Errorf("%s %s: now %q, listed as %q: %s", suite, r.id, r.severity, k.severity(), r.note)
+			out = append(out, fmt.Sprintf("%s %s: now %q, listed as %q: %s", suite, r.id, r.severity, k.severity(), r.note))
 		case r.outcome != disagree && listed:
-			t.Errorf("%s %s: now %s (%s): remove it from %s", suite, r.id, r.outcome, strings.Join(r.rules, ", "), baselineFile)
+			out = append(out, fmt.Sprintf("%s %s: now %s (%s): remove it from %s", suite, r.id, r.outcome, strings.Join(r.rules, ", "), baselineFile))
 		}
 	}
-	for key, k := range baseline {
-		if k.suite == suite && !seen[key] {
-			t.Errorf("%s %s: listed in %s but not a case", suite, k.id, baselineFile)
+	for _, key := range slices.Sorted(maps.Keys(baseline)) {
+		if k := baseline[key]; k.suite == suite && !seen[key] {
+			out = append(out, fmt.Sprintf("%s %s: listed in %s but not a case", suite, k.id, baselineFile))
 		}
 	}
+	return out
 }
 
 // printTables prints, for each suite, its cases, how many agree, differ

@@ -93,3 +93,34 @@ func TestReadBaseline(t *testing.T) {
 }
 
 func writeFile(p, s string) error { return os.WriteFile(p, []byte(s), 0o644) }
+
+func TestBaselineProblems(t *testing.T) {
+	baseline := map[string]known{
+		"influx\tlisted":  {"influx", "listed", "stores x"},
+		"influx\twrong":   {"influx", "wrong", "WRONG VALUE: stores x"},
+		"influx\tgone":    {"influx", "gone", "stores x"},
+		"graphite\tother": {"graphite", "other", "stores x"},
+	}
+	tests := []struct {
+		name string
+		rs   []result
+		want string // a part of the one problem, or "" for none
+	}{
+		{"all known", []result{{id: "listed", outcome: disagree}, {id: "wrong", outcome: disagree, severity: wrongValue}, {id: "gone", outcome: disagree}}, ""},
+		{"new", []result{{id: "listed", outcome: disagree}, {id: "wrong", outcome: disagree, severity: wrongValue}, {id: "gone", outcome: disagree}, {id: "new", outcome: disagree, note: "n"}}, "influx new: new disagreement: n"},
+		{"severity", []result{{id: "listed", outcome: disagree, severity: lostRecord}, {id: "wrong", outcome: disagree, severity: wrongValue}, {id: "gone", outcome: disagree}}, `influx listed: now "LOST RECORD", listed as ""`},
+		{"fixed", []result{{id: "listed", outcome: agree}, {id: "wrong", outcome: disagree, severity: wrongValue}, {id: "gone", outcome: disagree}}, "influx listed: now agree"},
+		{"not a case", []result{{id: "listed", outcome: disagree}, {id: "wrong", outcome: disagree, severity: wrongValue}}, "influx gone: listed in"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got := baselineProblems("influx", tt.rs, baseline)
+			switch {
+			case tt.want == "" && len(got) > 0:
+				t.Errorf("got %q, want none", got)
+			case tt.want != "" && (len(got) != 1 || !strings.Contains(got[0], tt.want)):
+				t.Errorf("got %q, want one with %q", got, tt.want)
+			}
+		})
+	}
+}
