@@ -40,8 +40,9 @@ func init() {
 // summary samples are records under their own names (x_bucket, x_sum).
 //
 // It takes more than either format allows: blanks and tabs around
-// tokens, a comma before the closing brace, any value strconv.ParseFloat
-// reads as long as it is finite.
+// tokens, a comma before the closing brace. Values and OpenMetrics
+// times are decimal numbers, exponents allowed, as both references read
+// them: not "1_2" or "0x1p-3".
 type prom struct {
 	rd    *record.Reader
 	file  string
@@ -298,21 +299,22 @@ func (p *prom) labels(s *promScanner) error {
 	}
 }
 
-// promValue reads a sample value: what strconv.ParseFloat takes, if
-// finite.
+// promValue reads a sample value: a decimal number, as record.ParseValue
+// takes it, so that "1_2" and "0x1p-3", which strconv.ParseFloat would
+// read as 12 and 0.125, are refused as both formats' references refuse
+// them. NaN and the infinities are the formats' own, and refused as
+// values sm cannot store.
 func promValue(b []byte) (float64, error) {
-	v, err := strconv.ParseFloat(string(b), 64)
-	switch {
-	case err != nil && !errors.Is(err, strconv.ErrRange):
-		return 0, fmt.Errorf("value %s is not a number", quoteField(b))
-	case math.IsNaN(v):
-		return 0, fmt.Errorf("value %s is not a number (sm stores only finite numbers)", quoteField(b))
-	case math.IsInf(v, 0) && err != nil:
-		return 0, fmt.Errorf("value %s is out of range", quoteField(b))
-	case math.IsInf(v, 0):
-		return 0, fmt.Errorf("value %s is infinite (sm stores only finite numbers)", quoteField(b))
+	if !record.IsDecimal(b) {
+		f, err := strconv.ParseFloat(string(b), 64)
+		switch {
+		case err == nil && math.IsNaN(f):
+			return 0, fmt.Errorf("value %s is not a number (sm stores only finite numbers)", quoteField(b))
+		case err == nil && math.IsInf(f, 0):
+			return 0, fmt.Errorf("value %s is infinite (sm stores only finite numbers)", quoteField(b))
+		}
 	}
-	return v + 0, nil // no negative zero
+	return record.ParseValue(b)
 }
 
 // time reads a timestamp: milliseconds in prom, seconds in openmetrics.
@@ -357,11 +359,13 @@ func omSeconds(b []byte) (int64, error) {
 		}
 		return t, nil
 	}
-	f, err := strconv.ParseFloat(string(b), 64)
-	switch {
-	case err != nil && !errors.Is(err, strconv.ErrRange), math.IsNaN(f):
+	// An exponent, as in 1.7e9, but not "1_2" or "0x1p-3", which
+	// strconv.ParseFloat alone would read as 12 and 0.125.
+	if !record.IsDecimal(b) {
 		return 0, fmt.Errorf("timestamp %s is not a number of seconds", quoteField(b))
-	case math.IsInf(f, 0), f >= 1<<63, f < -(1 << 63):
+	}
+	f, err := strconv.ParseFloat(string(b), 64)
+	if err != nil || f >= 1<<63 || f < -(1<<63) {
 		return 0, fmt.Errorf("timestamp %s is out of range", quoteField(b))
 	}
 	return int64(math.Floor(f)), nil

@@ -84,6 +84,9 @@ func TestProm(t *testing.T) {
 			"x-y 1",
 			"x{} ",
 			"x 1 # {a=\"b\"} 1",
+			"x 1_2",
+			"x 0x1p-3",
+			"x 0X1P-3",
 		}, "\n"), []string{
 			`in:1: value "NaN" is not a number (sm stores only finite numbers)`,
 			`in:2: value "+Inf" is infinite (sm stores only finite numbers)`,
@@ -107,6 +110,9 @@ func TestProm(t *testing.T) {
 			`in:20: metric name "x" is followed by "-y 1"`,
 			`in:21: metric "x" has no value`,
 			`in:22: timestamp "#" is not an integer number of milliseconds`,
+			`in:23: value "1_2" is not a number`,
+			`in:24: value "0x1p-3" is not a decimal number`,
+			`in:25: value "0X1P-3" is not a decimal number`,
 		}},
 	}
 	for _, tt := range tests {
@@ -141,7 +147,7 @@ sm_odd_name_ 1 1.764045e9
 			"foo_total 17 1520879607",
 			"foo_created 1520430000.123 1764045000",
 		}},
-		{"times", "x 1 0.5\nx 2 +7\nx 3 -0.0\nx 4 -0.5\nx 5 1e400\nx 6 NaN\nx 7 1764045000.99999999999999999999\n# EOF\n", []string{
+		{"times", "x 1 0.5\nx 2 +7\nx 3 -0.0\nx 4 -0.5\nx 5 1e400\nx 6 NaN\nx 7 1764045000.99999999999999999999\nx 8 1_2\nx 9 0x1p-3\nx 10 1.7e9\n# EOF\n", []string{
 			"x 1 0",
 			"x 2 7",
 			"x 3 0",
@@ -149,6 +155,9 @@ sm_odd_name_ 1 1.764045e9
 			`in:5: timestamp "1e400" is out of range`,
 			`in:6: timestamp "NaN" is not a number of seconds`,
 			"x 7 1764045000",
+			`in:8: timestamp "1_2" is not a number of seconds`,
+			`in:9: timestamp "0x1p-3" is not a number of seconds`,
+			"x 10 1700000000",
 		}},
 		{"after eof", "x 1 0\n# EOF\nx 2 0\nx 3 0\n", []string{"x 1 0", `in:3: text after "# EOF"`}},
 		{"blank after eof", "x 1 0\n# EOF\n\n", []string{"x 1 0"}},

@@ -282,7 +282,12 @@ func parseValue(b []byte) (float64, error) {
 	return v, nil
 }
 
-// isDecimal reports whether b is [+-]?(D+.?D*|.D+)([eE][+-]?D+)?.
+// IsDecimal reports whether b is a number in the one syntax every reader
+// takes, [+-]?(D+.?D*|.D+)([eE][+-]?D+)?: no hexadecimal, no "_"
+// between digits, no words such as NaN, all of which
+// strconv.ParseFloat would read.
+func IsDecimal(b []byte) bool { return isDecimal(b) }
+
 func isDecimal(b []byte) bool {
 	i := 0
 	if i < len(b) && (b[i] == '+' || b[i] == '-') {
