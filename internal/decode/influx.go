@@ -44,7 +44,32 @@ type influx struct {
 	perr    error           // and its error, after them
 	recs    []record.Record
 	tags    []record.Tag
+	joined  []byte // a line that a string field carried past its end
 }
+
+// skipString reads on past the end of a string field too long to hold,
+// line is the first line not held, so that what the string holds is
+// not read as lines of its own. The rest of the line after the closing
+// quote goes with the string.
+func (x *influx) skipString(line []byte) {
+	for {
+		for i := 0; i < len(line); i++ {
+			switch line[i] {
+			case '\\':
+				i++
+			case '"':
+				return
+			}
+		}
+		var err error
+		if line, err = x.rd.NextRaw(); err != nil && !isLong(err) {
+			return
+		}
+	}
+}
+
+// errOpenString is the error of a line that ends inside a string field.
+var errOpenString = errors.New("string has no closing quote")
 
 func newInflux(r io.Reader, o Options) Decoder {
 	rd := record.NewReader(r, o.File)
@@ -76,9 +101,30 @@ func (x *influx) Next() (record.Record, error) {
 			}
 			return record.Record{}, err
 		}
+		first := x.rd.Line()
 		recs, err := x.parse(line)
+		for errors.Is(err, errOpenString) {
+			// A string field may hold a line ending: the line goes on.
+			x.joined = append(append(x.joined[:0], x.raw...), '\n')
+			next, rerr := x.rd.NextRaw()
+			if rerr != nil {
+				if isLong(rerr) || errors.Is(rerr, io.EOF) {
+					break // the string's own error, on its first line
+				}
+				return record.Record{}, rerr
+			}
+			if len(x.joined)+len(next) > record.MaxLine {
+				err = fmt.Errorf("a string field goes on over more than %d bytes", record.MaxLine)
+				x.raw = nil // too long to set aside whole
+				x.skipString(next)
+				break
+			}
+			x.joined = append(x.joined, next...)
+			x.raw = x.joined
+			recs, err = x.parse(x.joined)
+		}
 		if err != nil {
-			err = x.rd.Error(err)
+			err = x.rd.ErrorAt(first, err)
 		}
 		x.pending, x.perr = recs, err
 	}
@@ -147,7 +193,7 @@ func (x *influx) parse(line []byte) ([]record.Record, error) {
 		f := influxField{key: k}
 		if p.peek() == '"' {
 			if !p.skipString() {
-				return nil, fmt.Errorf("field %q: string has no closing quote", k)
+				return nil, fmt.Errorf("field %q: %w", k, errOpenString)
 			}
 			if c := p.peek(); c != ',' && c != ' ' && c != 0 {
 				return nil, fmt.Errorf("field %q: unexpected %s after the string", k, quoteField(p.rest()))

@@ -121,6 +121,29 @@ func (r *Reader) Error(err error) error {
 	return &LineError{r.file, r.line, err}
 }
 
+// ErrorAt returns err as a *LineError of line n, for a record that
+// began on an earlier line than the last read.
+func (r *Reader) ErrorAt(n int, err error) error {
+	return &LineError{r.file, n, err}
+}
+
+// NextRaw returns the next line whatever it holds, blank or a comment,
+// for a record that goes on past a line ending: a string field of
+// InfluxDB's line protocol may hold one. An overlong line gives ErrLong
+// as NextLine does; io.EOF ends the input.
+func (r *Reader) NextRaw() ([]byte, error) {
+	line, long, err := r.readLine()
+	if err != nil {
+		return nil, err
+	}
+	r.line++
+	r.raw = line
+	if long {
+		return nil, r.Error(ErrLong)
+	}
+	return line, nil
+}
+
 // Buffered reports whether a whole line may be waiting in the buffer,
 // so that the next call will not block on the input.
 func (r *Reader) Buffered() bool { return r.br.Buffered() > 0 }
