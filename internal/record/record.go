@@ -8,6 +8,7 @@
 package record
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
 	"math"
@@ -141,6 +142,14 @@ func parseSeries(b []byte) (string, []Tag, error) {
 	name, rest, hasTags := cut(b, ';')
 	if len(name) == 0 {
 		return "", nil, errors.New("empty metric name")
+	}
+	// Carbon drops the "~" that a name starts with, and graphite-web
+	// refuses a name of nothing else.
+	if name[0] == '~' {
+		name = bytes.TrimLeft(name, "~")
+		if len(name) == 0 {
+			return "", nil, errors.New(`metric name is only "~", which Graphite drops from the start of a name`)
+		}
 	}
 	for _, c := range name {
 		if c <= ' ' || c >= 0x7f {
@@ -344,6 +353,15 @@ func parseTime(b []byte, now int64) (int64, error) {
 	if i < len(b) && b[i] == '.' {
 		for i++; i < len(b) && '0' <= b[i] && b[i] <= '9'; i++ {
 		}
+	}
+	if (whole == 0 || i != len(b)) && isDecimal(b) {
+		// 1.7e9, +17e8 or .5, which carbon reads, as Python's float()
+		// does: digits alone are read exactly, whatever their number.
+		f, _ := strconv.ParseFloat(string(b), 64)
+		if f > MaxTime {
+			return 0, fmt.Errorf("timestamp %s is after the year 9999 (milliseconds instead of seconds?)", quote(b))
+		}
+		return int64(f), nil
 	}
 	if whole == 0 || i != len(b) {
 		return 0, fmt.Errorf("timestamp %s is not in Unix seconds", quote(b))

@@ -30,6 +30,13 @@ func TestParse(t *testing.T) {
 		{"x;v=données 1 2", Record{"x", []Tag{{"v", "données"}}, 1, 2}},
 		{`it's"a'name(--) 1 2`, Record{`it's"a'name(--)`, nil, 1, 2}},
 		{"x 1 253402300799", Record{"x", nil, 1, MaxTime}},
+		// As carbon reads them: a name's leading "~" dropped, a time
+		// with an exponent.
+		{"~~a~.b;k=v 1 2", Record{"a~.b", []Tag{{"k", "v"}}, 1, 2}},
+		{"x 1 1.7e9", Record{"x", nil, 1, 1700000000}},
+		{"x 1 17E8", Record{"x", nil, 1, 1700000000}},
+		{"x 1 .5", Record{"x", nil, 1, 0}},
+		{"x 1 +7", Record{"x", nil, 1, 7}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.line, func(t *testing.T) {
@@ -77,8 +84,11 @@ func TestParseErrors(t *testing.T) {
 		{"x . 2", `value "." is not a number`},
 		{"x 1e400 2", `value "1e400" is out of range`},
 		{"x 1 abc", `timestamp "abc" is not in Unix seconds`},
-		{"x 1 1e9", `timestamp "1e9" is not in Unix seconds`},
-		{"x 1 .5", `timestamp ".5" is not in Unix seconds`},
+		{"x 1 1e12", `timestamp "1e12" is after the year 9999 (milliseconds instead of seconds?)`},
+		{"x 1 1e", `timestamp "1e" is not in Unix seconds`},
+		{"~~~ 1 2", `metric name is only "~", which Graphite drops from the start of a name`},
+		{"~;k=v 1 2", `metric name is only "~", which Graphite drops from the start of a name`},
+		{"x 1 .", `timestamp "." is not in Unix seconds`},
 		{"x 1 -5", `timestamp "-5" is negative (only -1, meaning now, is allowed)`},
 		{"x 1 1764045000000", `timestamp "1764045000000" is after the year 9999 (milliseconds instead of seconds?)`},
 		{"x 1 99999999999999999999999", `timestamp "99999999999999999999999" is after the year 9999 (milliseconds instead of seconds?)`},
