@@ -269,7 +269,12 @@ func (p *prom) labels(s *promScanner) error {
 				case 'n':
 					p.value = append(p.value, '\n')
 				default:
-					return fmt.Errorf("label %q: unknown escape %s in value", k, quoteField(s.line[s.i-1:s.i+1]))
+					// OpenMetrics' reference keeps an unknown escape as
+					// it is; expfmt refuses it.
+					if !p.om {
+						return fmt.Errorf("label %q: unknown escape %s in value", k, quoteField(s.line[s.i-1:s.i+1]))
+					}
+					p.value = append(p.value, '\\', e)
 				}
 				s.i++
 			default:

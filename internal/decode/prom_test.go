@@ -159,6 +159,7 @@ sm_odd_name_ 1 1.764045e9
 			`in:9: timestamp "0x1p-3" is not a number of seconds`,
 			"x 10 1700000000",
 		}},
+		{"unknown escape kept", "x{a=\"b\\\\a\\z\",b=\"\\foo\"} 1 0\n# EOF\n", []string{`x;a=b\134a\134z;b=\134foo 1 0`}},
 		{"after eof", "x 1 0\n# EOF\nx 2 0\nx 3 0\n", []string{"x 1 0", `in:3: text after "# EOF"`}},
 		{"blank after eof", "x 1 0\n# EOF\n\n", []string{"x 1 0"}},
 		{"no eof", "x 1 0\n", []string{"x 1 0", `in:2: input ends without "# EOF"`}},
