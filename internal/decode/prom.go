@@ -118,7 +118,7 @@ func (p *prom) parse(line []byte) (record.Record, bool, error) {
 		return record.Record{}, false, nil
 	}
 	metric := s.name(true)
-	if metric == "" {
+	if metric == "" && s.peek() != '{' {
 		return record.Record{}, false, fmt.Errorf("expected a metric name at %s", quoteField(s.rest()))
 	}
 	p.tags = p.tags[:0]
@@ -130,9 +130,17 @@ func (p *prom) parse(line []byte) (record.Record, bool, error) {
 	}
 	s.blanks()
 	if s.peek() == '{' {
+		at := s.rest()
 		s.i++
-		if err := p.labels(&s); err != nil {
+		quoted, err := p.labels(&s, metric != "")
+		if err != nil {
 			return record.Record{}, false, err
+		}
+		if metric == "" {
+			if quoted == "" {
+				return record.Record{}, false, fmt.Errorf("expected a metric name at %s", quoteField(at))
+			}
+			metric = quoted
 		}
 		s.blanks()
 	}
@@ -185,6 +193,14 @@ func (p *prom) comment(b []byte) {
 	}
 	s.blanks()
 	metric := s.name(true)
+	if metric == "" && s.peek() == '"' {
+		s.i++
+		q, err := p.quoted(&s, "")
+		if err != nil {
+			return
+		}
+		metric = string(q)
+	}
 	if metric == "" || s.i < len(b) && s.peek() != ' ' && s.peek() != '\t' {
 		return
 	}
@@ -226,69 +242,64 @@ func promUnescape(b []byte, om bool) string {
 	return strings.TrimRight(string(out), " \t")
 }
 
-// labels reads the labels after "{", up to and with "}".
-func (p *prom) labels(s *promScanner) error {
+// labels reads the labels after "{", up to and with "}". A label name
+// may be quoted, as Prometheus 3 writes one that is not [a-zA-Z_]\w*;
+// a quoted string alone among the labels is the metric's name, returned
+// as quoted, when named is false: {"name.with.dots",a="b"}.
+func (p *prom) labels(s *promScanner, named bool) (quoted string, err error) {
 	for {
 		s.blanks()
 		if s.peek() == '}' {
 			s.i++
-			return nil
+			return quoted, nil
 		}
-		k := s.name(false)
+		var k string
+		if s.peek() == '"' {
+			s.i++
+			v, err := p.quoted(s, "")
+			if err != nil {
+				return "", err
+			}
+			k = string(v)
+			s.blanks()
+			if c := s.peek(); c == ',' || c == '}' {
+				if named || quoted != "" {
+					return "", fmt.Errorf("metric %q is named twice", k)
+				}
+				quoted = k
+				if c == ',' {
+					s.i++
+				}
+				continue
+			}
+		} else {
+			k = s.name(false)
+		}
 		if k == "" {
 			if s.i == len(s.line) {
-				return errors.New(`labels have no closing "}"`)
+				return "", errors.New(`labels have no closing "}"`)
 			}
-			return fmt.Errorf("expected a label name at %s", quoteField(s.rest()))
+			return "", fmt.Errorf("expected a label name at %s", quoteField(s.rest()))
 		}
 		s.blanks()
 		if s.peek() != '=' {
-			return fmt.Errorf("label %q has no \"=\"", k)
+			return "", fmt.Errorf("label %q has no \"=\"", k)
 		}
 		s.i++
 		s.blanks()
 		if s.peek() != '"' {
-			return fmt.Errorf("label %q: value is not in double quotes", k)
+			return "", fmt.Errorf("label %q: value is not in double quotes", k)
 		}
 		s.i++
-		p.value = p.value[:0]
-		closed := false
-		for s.i < len(s.line) && !closed {
-			c := s.line[s.i]
-			s.i++
-			switch c {
-			case '"':
-				closed = true
-			case '\\':
-				if s.i == len(s.line) {
-					break
-				}
-				switch e := s.line[s.i]; e {
-				case '\\', '"':
-					p.value = append(p.value, e)
-				case 'n':
-					p.value = append(p.value, '\n')
-				default:
-					// OpenMetrics' reference keeps an unknown escape as
-					// it is; expfmt refuses it.
-					if !p.om {
-						return fmt.Errorf("label %q: unknown escape %s in value", k, quoteField(s.line[s.i-1:s.i+1]))
-					}
-					p.value = append(p.value, '\\', e)
-				}
-				s.i++
-			default:
-				p.value = append(p.value, c)
-			}
+		v, err := p.quoted(s, k)
+		if err != nil {
+			return "", err
 		}
-		if !closed {
-			return fmt.Errorf("label %q: value has no closing quote", k)
-		}
-		if len(p.value) > 0 { // an empty value is no label
+		if len(v) > 0 { // an empty value is no label
 			if err := record.CheckTagKey(k); err != nil {
-				return err
+				return "", err
 			}
-			p.tags = append(p.tags, record.Tag{Key: k, Value: string(p.value)})
+			p.tags = append(p.tags, record.Tag{Key: k, Value: string(v)})
 		}
 		s.blanks()
 		switch s.peek() {
@@ -297,11 +308,52 @@ func (p *prom) labels(s *promScanner) error {
 		case '}':
 		default:
 			if s.i == len(s.line) {
-				return errors.New(`labels have no closing "}"`)
+				return "", errors.New(`labels have no closing "}"`)
 			}
-			return fmt.Errorf("expected \",\" or \"}\" after label %q, found %s", k, quoteField(s.rest()))
+			return "", fmt.Errorf("expected \",\" or \"}\" after label %q, found %s", k, quoteField(s.rest()))
 		}
 	}
+}
+
+// quoted reads a quoted string, after its opening quote, with its
+// escapes undone, into p.value: the value of the label named label, or
+// a quoted name when label is "".
+func (p *prom) quoted(s *promScanner, label string) ([]byte, error) {
+	p.value = p.value[:0]
+	for s.i < len(s.line) {
+		c := s.line[s.i]
+		s.i++
+		switch c {
+		case '"':
+			return p.value, nil
+		case '\\':
+			if s.i == len(s.line) {
+				break
+			}
+			switch e := s.line[s.i]; e {
+			case '\\', '"':
+				p.value = append(p.value, e)
+			case 'n':
+				p.value = append(p.value, '\n')
+			default:
+				// OpenMetrics' reference keeps an unknown escape as
+				// it is; expfmt refuses it.
+				if !p.om && label == "" {
+					return nil, fmt.Errorf("unknown escape %s in a quoted name", quoteField(s.line[s.i-1:s.i+1]))
+				} else if !p.om {
+					return nil, fmt.Errorf("label %q: unknown escape %s in value", label, quoteField(s.line[s.i-1:s.i+1]))
+				}
+				p.value = append(p.value, '\\', e)
+			}
+			s.i++
+		default:
+			p.value = append(p.value, c)
+		}
+	}
+	if label == "" {
+		return nil, errors.New("a quoted name has no closing quote")
+	}
+	return nil, fmt.Errorf("label %q: value has no closing quote", label)
 }
 
 // promValue reads a sample value: a decimal number, as record.ParseValue

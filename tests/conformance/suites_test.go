@@ -39,6 +39,9 @@ type kase struct {
 	// errorRule, for expfmt's cases, tells sm's error messages that
 	// come from a documented rule.
 	errorRule func(msg string) *rule
+	// familiesUnknown says that the reference reads the input but the
+	// suite names none of its families.
+	familiesUnknown bool
 }
 
 // A sample is what sm stores: a series, a value, a time in seconds.
@@ -207,13 +210,16 @@ func loadProm(dir string) ([]kase, error) {
 	}
 	var cases []kase
 	for _, pc := range f.Cases {
+		// A case of expfmt's error tests that the UTF-8 parser reads
+		// names no families.
 		fams := pc.Families
+		unknown := fams == nil && pc.ShouldParse
 		if fams == nil {
 			fams = []string{}
 		}
 		cases = append(cases, kase{
 			id: pc.ID, format: "prom", input: []byte(pc.In), now: now,
-			accept: pc.ShouldParse, refErr: pc.ErrUTF8, families: fams,
+			accept: pc.ShouldParse, refErr: pc.ErrUTF8, families: fams, familiesUnknown: unknown,
 			errorRule: promErrorRule,
 		})
 	}
@@ -231,6 +237,10 @@ func promErrorRule(msg string) *rule {
 		return &ruleBefore
 	case strings.Contains(msg, "after the year 9999"):
 		return &ruleAfter
+	case strings.Contains(msg, "tag name") && strings.Contains(msg, "has byte"):
+		return &ruleTagKey
+	case strings.Contains(msg, "names are printable ASCII"):
+		return &ruleName
 	}
 	return nil
 }
