@@ -60,6 +60,9 @@ func parseJSONLine(line []byte, now func() time.Time) (record.Record, error) {
 	if len(line) == 0 || line[0] != '{' {
 		return r, errors.New("not a JSON object")
 	}
+	if err := checkJSON(line); err != nil {
+		return r, err
+	}
 	var obj map[string]json.RawMessage
 	if err := json.Unmarshal(line, &obj); err != nil {
 		return r, fmt.Errorf("bad JSON: %v", jsonReason(err))

@@ -48,6 +48,7 @@ type prom struct {
 	now   func() time.Time
 	om    bool
 	names map[string]string // metric → sm name, from HELP lines
+	held  int               // bytes of names
 	raw   []byte
 	eof   bool // saw # EOF
 	done  bool
@@ -113,8 +114,7 @@ func (p *prom) parse(line []byte) (record.Record, bool, error) {
 	s := promScanner{line: line}
 	s.blanks()
 	if s.peek() == '#' {
-		p.comment(line[s.i+1:])
-		return record.Record{}, false, nil
+		return record.Record{}, false, p.comment(line[s.i+1:])
 	}
 	metric := s.name(true)
 	if metric == "" {
@@ -171,30 +171,44 @@ func (p *prom) parse(line []byte) (record.Record, bool, error) {
 
 // comment reads what follows the "#" of a comment line: # EOF, or a HELP
 // line that names a metric after an sm name.
-func (p *prom) comment(b []byte) {
+func (p *prom) comment(b []byte) error {
 	s := promScanner{line: b}
 	s.blanks()
 	word := s.token()
 	if p.om && string(word) == "EOF" && s.blanks() == len(b) {
 		p.eof = true
-		return
+		return nil
 	}
 	if string(word) != "HELP" {
-		return
+		return nil
 	}
 	s.blanks()
 	metric := s.name(true)
 	if metric == "" || s.i < len(b) && s.peek() != ' ' && s.peek() != '\t' {
-		return
+		return nil
 	}
 	s.blanks()
 	help := promUnescape(s.rest(), p.om)
-	if help != "" && seriesError(help, nil) == nil && format.PromName(help) == metric {
-		p.names[metric] = help
-	} else {
-		delete(p.names, metric) // a later HELP line replaces an earlier one
+	old, had := p.names[metric]
+	if had {
+		p.held -= len(metric) + len(old)
 	}
+	if help == "" || seriesError(help, nil) != nil || format.PromName(help) != metric {
+		delete(p.names, metric) // a later HELP line replaces an earlier one
+		return nil
+	}
+	if p.held+len(metric)+len(help) > maxPromNames {
+		delete(p.names, metric)
+		return fmt.Errorf("HELP lines name more than %d bytes of sm metrics: %q keeps its Prometheus name", maxPromNames, metric)
+	}
+	p.names[metric] = help
+	p.held += len(metric) + len(help)
+	return nil
 }
+
+// maxPromNames bounds the names that HELP lines give, held for the rest
+// of the input: some ten thousand of sm's.
+const maxPromNames = 1 << 20
 
 // promUnescape undoes the escapes of a HELP text: \\ and \n, and \" in
 // OpenMetrics. Any other backslash stands for itself.
