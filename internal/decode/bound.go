@@ -37,7 +37,9 @@ type jsonScan struct {
 // step takes the next byte and returns the bound it breaks, if any.
 func (s *jsonScan) step(c byte) error {
 	if s.str {
-		s.n++
+		if s.n++; s.n > maxToken {
+			return fmt.Errorf("JSON string longer than %d bytes", maxToken)
+		}
 		switch {
 		case s.esc:
 			s.esc = false
@@ -45,9 +47,6 @@ func (s *jsonScan) step(c byte) error {
 			s.esc = true
 		case c == '"':
 			s.str, s.n = false, 0
-		}
-		if s.n > maxToken {
-			return fmt.Errorf("JSON string longer than %d bytes", maxToken)
 		}
 		return nil
 	}

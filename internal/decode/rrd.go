@@ -351,11 +351,12 @@ const (
 	// maxRRDColumns bounds the data sources of a dump, the columns of
 	// an export, and so the values of a row.
 	maxRRDColumns = 1 << 16
-	// maxRRDValues bounds the values of a dump held at once, 32 MiB of
-	// them: a year of minutes for 8 data sources. An export, read as
-	// it comes, holds one row.
-	maxRRDValues = 1 << 22
 )
+
+// maxRRDValues bounds the values of a dump held at once, 32 MiB of them:
+// a year of minutes for 8 data sources. An export, read as it comes,
+// holds one row. It is a variable for the tests.
+var maxRRDValues = 1 << 22
 
 // value reads one <v>: NaN is unknown; anything else not a finite
 // number is an error, and unknown too, so that the row keeps its place.
