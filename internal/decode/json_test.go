@@ -214,6 +214,7 @@ func FuzzJSON(f *testing.F) {
 	f.Add([]byte(`{"time":"2026-11-25T07:00:00Z","ts":1795590000,"name":"disk.used_pct","tags":{"host":"web1","mount":"/"},"value":18.62}`))
 	f.Add([]byte("{\"name\":\"a\",\"tags\":{\"k\":\"\\u00e9 \\t~\"},\"value\":-0}\n{\"time\":\"2026-11-25T08:00:00+01:00\",\"name\":\"b\",\"value\":1e-300}\n"))
 	f.Add([]byte(`{"name":"a","tags":{"k":"\ud800"},"ts":1e3,"value":1}`))
+	f.Add([]byte(`{"name":"a","value":1,"x":` + strings.Repeat("[", 70) + "\n<?xml version=\"1.0\"?>\n"))
 	f.Fuzz(func(t *testing.T, b []byte) {
 		drain(t, "json", string(b), Options{})
 	})

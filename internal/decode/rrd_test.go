@@ -280,6 +280,10 @@ func FuzzRRD(f *testing.F) {
 	f.Add([]byte(rrdDump(100, 10050, []string{"in", "out"},
 		rrdArchiveXML("AVERAGE", 5, "10 20", "NaN NaN"),
 		rrdArchiveXML("AVERAGE", 1, "1 2", "NaN 4"))), "net")
+	f.Add([]byte("<rrd>"+strings.Repeat("<a>", 70)), "x")
+	f.Add([]byte("<rrd><!-- > --><![CDATA[ > ]]><?x > ?><a b='>'/></rrd>"), "x")
+	f.Add([]byte("hello\n<rrd/>"), "x")
+	f.Add([]byte("<?xml version=\"1.0\"?>\n"), "x")
 	f.Add([]byte("<xport><meta><start>0</start><step>1</step><legend><entry>a</entry></legend></meta><data><row><v0>1</v0></row></data></xport>"), "a b")
 	f.Fuzz(func(t *testing.T, b []byte, name string) {
 		if name == "" {

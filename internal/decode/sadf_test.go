@@ -539,6 +539,10 @@ func FuzzSadf(f *testing.F) {
  "psi": {"psi-cpu": {"some_avg10": 3.55, "some_avg": 1.02}}}
 ], "restarts": [{"boot": {"date": "2026-11-24", "time": "10:00:00", "utc": 1, "cpu_count": 2}}]}]}}
 `))
+	f.Add([]byte(`{"x": ` + strings.Repeat("[", 70)))
+	f.Add([]byte("{\"sysstat\": {\"x\": [\"\\\"[\"]}}\n"))
+	f.Add([]byte(`{"a": 1}`))
+	f.Add([]byte("\n"))
 	f.Add([]byte(sadfHead + "INTR;CPU*\nweb1;600;1795515000;sum;300.00;100.00;200.00\n"))
 	f.Add([]byte(sadfHead + "MOUNTPOINT;MBfsfree;MBfsused;%fsused;%ufsused;Ifree;Iused;%Iused\nweb1;600;2026-11-24 10:10:00 UTC;/;1;2;3;4;5;6;7\n"))
 	f.Fuzz(func(t *testing.T, b []byte) {
