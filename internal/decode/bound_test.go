@@ -244,17 +244,17 @@ func TestHostile(t *testing.T) {
 		{
 			name: "rrd, too many data sources", format: "rrd",
 			in:  &lazyReader{head: "<rrd>\n", body: "<ds><name>a</name></ds>", n: maxRRDColumns + 1, tail: "</rrd>"},
-			err: "in:2: more than 65536 data sources",
+			err: "in:2: more than 4096 data sources",
 		},
 		{
 			name: "rrd, too many legend entries", format: "rrd",
 			in:  &lazyReader{head: "<xport><meta><legend>\n", body: "<entry>a</entry>", n: maxRRDColumns + 1, tail: "</legend></meta></xport>"},
-			err: "in:2: more than 65536 legend entries",
+			err: "in:2: more than 4096 legend entries",
 		},
 		{
 			name: "rrd, an export row too long", format: "rrd",
 			in:  &lazyReader{head: "<xport><meta><columns>1</columns></meta><data><row>\n", body: "<v>1</v>", n: maxRRDColumns + 1, tail: "</row></data></xport>"},
-			err: "in:2: row of more than 65536 values",
+			err: "in:2: row of more than 4096 values",
 		},
 		{
 			name: "rrd, a dump of too many values", format: "rrd",

@@ -43,7 +43,9 @@ func init() {
 // tags, SOURCE being the data source's name or the column's legend
 // entry, with bytes other than letters, digits, '_', '.' and '-' made
 // '_' (v0, v1... for an empty entry). Unknown rows (NaN) are skipped:
-// they are no error.
+// they are no error. An input without a root element, or with text
+// before it, is not rrdtool's XML, and an error, as is one past the
+// bounds below and in bound.go: the reading stops there.
 type rrd struct {
 	o     Options
 	xd    *xml.Decoder
@@ -349,8 +351,8 @@ const (
 	// for any number, a name or a legend entry.
 	maxRRDText = 1024
 	// maxRRDColumns bounds the data sources of a dump, the columns of
-	// an export, and so the values of a row.
-	maxRRDColumns = 1 << 16
+	// an export, and so the values of a row: with their names, 4 MiB.
+	maxRRDColumns = 4096
 )
 
 // maxRRDValues bounds the values of a dump held at once, 32 MiB of them:

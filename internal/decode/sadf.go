@@ -77,6 +77,10 @@ package decode
 // the same records. Lines with interval -1 (LINUX-RESTART, comments)
 // are skipped. sadf -dh, every activity on one line, is read when the
 // header has at most one repeated group ("[...]").
+//
+// An empty input is an error, as is a JSON document without "sysstat"
+// and its "hosts": neither is what sadf writes. sadf -j is read within
+// the bounds of bound.go and of maxSadfElement.
 
 import (
 	"bufio"
