@@ -83,7 +83,7 @@ func drainAll(t *testing.T, format string, r io.Reader, o Options) drained {
 }
 
 // lower sets a bound for the rest of a test, so that it is met without
-// a input of its size.
+// an input of its size.
 func lower(t *testing.T, bound *int, v int) {
 	old := *bound
 	*bound = v

@@ -769,7 +769,7 @@ type sadfJSON struct {
 	file  string
 	state int
 	host  string
-	// seen records the keys that make a document sadf -j's.
+	// Whether the keys that make a document sadf -j's were seen.
 	sysstat, hosts bool
 	// The value being read whole: where it started, how many values
 	// it holds so far.
