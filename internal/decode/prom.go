@@ -160,10 +160,7 @@ func (p *prom) parse(line []byte) (record.Record, bool, error) {
 	if n, ok := p.names[metric]; ok {
 		name = n
 	}
-	if err := record.SortTags(p.tags); err != nil {
-		return record.Record{}, false, err
-	}
-	if err := seriesError(name, p.tags); err != nil {
+	if err := record.CheckSeries(name, p.tags); err != nil {
 		return record.Record{}, false, err
 	}
 	return record.Record{Name: name, Tags: p.tags, Value: v, Time: ts}, true, nil
@@ -193,7 +190,7 @@ func (p *prom) comment(b []byte) error {
 	if had {
 		p.held -= len(metric) + len(old)
 	}
-	if help == "" || seriesError(help, nil) != nil || format.PromName(help) != metric {
+	if help == "" || record.CheckName(help) != nil || format.PromName(help) != metric {
 		delete(p.names, metric) // a later HELP line replaces an earlier one
 		return nil
 	}

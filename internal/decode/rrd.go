@@ -105,10 +105,8 @@ func (d *rrd) Raw() []byte { return nil }
 func (d *rrd) Next() (record.Record, error) {
 	if !d.begun {
 		d.begun = true
+		// ParseSeries holds it to the rule of every record.
 		name, tags, err := record.ParseSeries(d.o.Name)
-		if err == nil {
-			err = checkTags(tags)
-		}
 		if err != nil {
 			d.done = true
 			return record.Record{}, fmt.Errorf("--name %s: %v", quoteInput(d.o.Name), err)

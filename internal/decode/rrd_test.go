@@ -209,8 +209,8 @@ func TestRRDErrors(t *testing.T) {
 			errs: []string{`--name "a b": metric name "a b" has byte 0x20 (names are printable ASCII)`},
 		},
 		{
-			name: "bad tag in --name", in: rrdDump(60, 120, []string{"a"}, good), series: `a;host=\176x`,
-			errs: []string{`--name "a;host=\\176x": tag "host": value "~x" starts with "~"`},
+			name: "bad tag in --name", in: rrdDump(60, 120, []string{"a"}, good), series: `a;host=\000x`,
+			errs: []string{`--name "a;host=\\000x": tag "host": escape \000 (NUL) is not allowed`},
 		},
 		{
 			name: "not rrdtool's", in: "<?xml version=\"1.0\"?>\n<html><body/></html>\n",

@@ -510,7 +510,7 @@ func (r *sadfRow) tag(key string) (string, bool) {
 // then every field they did not replace.
 func (s *sadf) emitRow(r *sadfRow) {
 	own := append([]record.Tag{{Key: "host", Value: r.host}}, r.tags...)
-	if err := checkTags(own); err != nil {
+	if err := record.CheckTags(own); err != nil {
 		s.fail(r.line, err)
 		return
 	}
