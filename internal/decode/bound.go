@@ -25,8 +25,8 @@ const (
 
 // A jsonScan follows the bytes of JSON as far as the bounds need: the
 // nesting, and the length of the token it is in. It does not check the
-// syntax, which encoding/json does; it over-counts where the syntax is
-// wrong, which encoding/json then reports at or before that point.
+// syntax, which encoding/json does: past a byte where the syntax is
+// wrong it may count amiss, but encoding/json stops at that byte.
 type jsonScan struct {
 	depth int
 	n     int // bytes of the current string or other token
