@@ -27,7 +27,9 @@ import (
 //
 // The lines starting "sm-store: " are its standard error, in order; exit
 // is its status; each stored line is a record the database must hold,
-// and it must hold no other. go test -run TestFaultBadInput -update
+// and it must hold no other. A line "args --from FORMAT..." gives
+// sm-store more arguments; for the document formats, rrd and sadf, the
+// lines of the input are not accounted for one by one. go test -run TestFaultBadInput -update
 // rewrites them from what sm-store does, keeping the # lines.
 const badDir = "testdata/bad"
 
@@ -42,6 +44,17 @@ var badGenerated = map[string]func(w io.Writer){
 	"long-10mb": func(w io.Writer) { badLong(w, 10<<20, "\n") },
 	"long-4097": func(w io.Writer) { badLong(w, 4097, "\n") },
 	"long-4096": func(w io.Writer) { badLong(w, 4096, "\r\n") },
+	"json-5mb-brackets": func(w io.Writer) {
+		io.WriteString(w, badJSONBefore+strings.Repeat("[", 5<<20)+"\n"+badJSONAfter)
+	},
+	"sadf-j-5mb-brackets": func(w io.Writer) {
+		io.WriteString(w, `{"sysstat": {"hosts": [{"nodename": "web1", "statistics": [`+"\n"+
+			`{"timestamp": {"date": "2025-11-25", "time": "04:00:00", "utc": 1}, "queue": {"ldavg-1": 1.00}},`+"\n"+
+			`{"x": `+strings.Repeat("[", 5<<20))
+	},
+	"rrd-2mb-text": func(w io.Writer) {
+		io.WriteString(w, "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<rrd>\n\t<version>"+strings.Repeat("0", 2<<20)+"</version>\n</rrd>\n")
+	},
 	"long-many-tags": func(w io.Writer) {
 		io.WriteString(w, badBefore+"x.tags")
 		for i := range 400 {
@@ -55,6 +68,9 @@ var badGenerated = map[string]func(w io.Writer){
 const (
 	badBefore = "good.before;host=web1 1 1764043200\n"
 	badAfter  = "good.after;host=web1 2 1764043260\n"
+
+	badJSONBefore = `{"name":"good.before","tags":{"host":"web1"},"value":1,"ts":1764043200}` + "\n"
+	badJSONAfter  = `{"name":"good.after","tags":{"host":"web1"},"value":2,"ts":1764043260}` + "\n"
 )
 
 // badLong writes a record of n bytes, its name all x, and end between
@@ -72,6 +88,7 @@ func badLong(w io.Writer, n int, end string) {
 // A badWant is a case's NAME.want.
 type badWant struct {
 	comments []string // the # lines, the first saying what the case is
+	args     []string // more arguments of sm-store
 	stderr   []string
 	exit     int
 	stored   []string
@@ -90,6 +107,8 @@ func readBadWant(path string) (badWant, error) {
 			w.comments = append(w.comments, l)
 		case i == 0:
 			return w, errors.New(`the first line must be a "# " comment saying what the case is`)
+		case strings.HasPrefix(l, "args "):
+			w.args = strings.Fields(l[len("args "):])
 		case strings.HasPrefix(l, "sm-store: "):
 			w.stderr = append(w.stderr, l)
 		case strings.HasPrefix(l, "exit "):
@@ -109,6 +128,9 @@ func (w badWant) bytes() []byte {
 	var b bytes.Buffer
 	for _, l := range w.comments {
 		b.WriteString(l + "\n")
+	}
+	if len(w.args) > 0 {
+		b.WriteString("args " + strings.Join(w.args, " ") + "\n")
 	}
 	for _, l := range w.stderr {
 		b.WriteString(l + "\n")
@@ -201,10 +223,10 @@ func TestFaultBadInput(t *testing.T) {
 			} else if err := copyBadInput(filepath.Join(badDir, name+".in"), in); err != nil {
 				t.Fatal(err)
 			}
-			got := runBad(t, bin, dir, name)
-			checkBad(t, dir, name, got)
+			got := runBad(t, bin, dir, name, want.args)
+			checkBad(t, dir, name, got, !slices.ContainsFunc(want.args, isDocumentFormat))
 			if *update {
-				got.comments = want.comments
+				got.comments, got.args = want.comments, want.args
 				if err := os.WriteFile(wantPath, got.bytes(), 0o644); err != nil {
 					t.Fatal(err)
 				}
@@ -241,9 +263,9 @@ func copyBadInput(from, to string) error {
 
 // runBad stores dir/NAME.in into a new database in dir, with --reject
 // dir/rejects, and returns its messages, status and records.
-func runBad(t *testing.T, bin, dir, name string) badWant {
+func runBad(t *testing.T, bin, dir, name string, args []string) badWant {
 	t.Helper()
-	cmd := exec.Command(bin, "--db", "m.db", "--reject", "rejects", name+".in")
+	cmd := exec.Command(bin, append(append([]string{"--db", "m.db", "--reject", "rejects"}, args...), name+".in")...)
 	cmd.Dir = dir
 	cmd.Env = append(os.Environ(), "SM_TEST_NOW="+badNow)
 	var stdout, stderr bytes.Buffer
@@ -270,11 +292,15 @@ func runBad(t *testing.T, bin, dir, name string) badWant {
 	return got
 }
 
+// isDocumentFormat reports the formats whose input is a document rather
+// than lines: a bad part of it is no line to set aside.
+func isDocumentFormat(arg string) bool { return arg == "rrd" || arg == "sadf" }
+
 // checkBad checks what holds for every case, whatever its want: each
 // message names the file and a line, the status follows from the
-// messages, and every line of the input is stored, in the reject file
-// verbatim, or skipped.
-func checkBad(t *testing.T, dir, name string, got badWant) {
+// messages, and, when lines is set, every line of the input is stored,
+// in the reject file verbatim, or skipped.
+func checkBad(t *testing.T, dir, name string, got badWant, byLine bool) {
 	t.Helper()
 	msg := regexp.MustCompile(`^sm-store: ` + regexp.QuoteMeta(name+".in") + `:([1-9][0-9]*): \S`)
 	bad := map[int]bool{}
@@ -293,6 +319,9 @@ func checkBad(t *testing.T, dir, name string, got badWant) {
 	}
 	if want := min(len(got.stderr), 1); got.exit != want {
 		t.Errorf("exit %d with %d messages, want %d", got.exit, len(got.stderr), want)
+	}
+	if !byLine {
+		return
 	}
 
 	in, err := os.Open(filepath.Join(dir, name+".in"))

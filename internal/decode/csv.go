@@ -274,7 +274,7 @@ func (d *delimited) parseRow(line []byte) (record.Record, error) {
 		return r, fmt.Errorf("row has %d cells, the header %d", len(cells), len(d.keys)+3)
 	}
 	r.Name = cells[1]
-	if err := checkName(r.Name); err != nil {
+	if err := record.CheckName(r.Name); err != nil {
 		return r, err
 	}
 	for i, k := range d.keys {
@@ -289,7 +289,7 @@ func (d *delimited) parseRow(line []byte) (record.Record, error) {
 		}
 		r.Tags = append(r.Tags, record.Tag{Key: k, Value: v})
 	}
-	if err := checkTags(r.Tags); err != nil {
+	if err := record.CheckTags(r.Tags); err != nil {
 		return r, err
 	}
 	if r.Value, err = parseNumber(cells[len(cells)-1]); err != nil {

@@ -57,14 +57,14 @@ func TestDelimited(t *testing.T) {
 				"# a comment\n" +
 				"1,z,web1,2\n" +
 				"0,a,\"web1\n",
-			want: []string{"a;host=web1 1 0", "z;host=web1 2 1"},
+			// A leading "~" is carried escaped, as in a record line.
+			want: []string{"a;host=web1 1 0", `a;host=\176web1 1 0`, "z;host=web1 2 1"},
 			errs: []string{
 				"in:3: row has 3 cells, the header 4",
 				"in:4: row has 5 cells, the header 4",
 				"in:5: cell 3: quote in an unquoted cell",
 				`in:6: cell 3: "x" after the closing quote`,
 				`in:7: metric name "a b" has byte 0x20 (names are printable ASCII)`,
-				`in:8: tag "host": value "~web1" starts with "~"`,
 				`in:9: value "abc" is not a number`,
 				`in:10: value "NaN" is not a finite number`,
 				`in:11: value "0x10" is not a decimal number`,
@@ -98,12 +98,13 @@ func TestDelimited(t *testing.T) {
 				"0\ta\t\\377\t1\n" +
 				"0\ta\t~x\t1\n" +
 				"0\ta,b\t\"x\"\t1\n",
-			want: []string{`a,b;k="x" 1 0`},
+			// Bytes that are not UTF-8 are carried escaped; a raw
+			// leading "~" is not an escaped value.
+			want: []string{`a;k=\377 1 0`, `a,b;k="x" 1 0`},
 			errs: []string{
 				`in:2: tag "k": value "x y" has control or space character U+0020`,
 				`in:3: tag "k": value "x;y" has ";" (escaped, it is \073)`,
 				`in:4: tag "k": escape \000 (NUL) is not allowed`,
-				`in:5: tag "k": value "\xff" is not valid UTF-8`,
 				`in:6: tag "k": value "~x" starts with "~"`,
 			},
 		},

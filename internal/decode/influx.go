@@ -7,7 +7,6 @@ import (
 	"math"
 	"math/big"
 	"strconv"
-	"strings"
 	"time"
 
 	"sm/internal/record"
@@ -231,10 +230,7 @@ func (x *influx) parse(line []byte) ([]record.Record, error) {
 			return nil, fmt.Errorf("unexpected text after the timestamp: %s", quoteField(p.rest()))
 		}
 	}
-	if err := record.SortTags(x.tags); err != nil {
-		return nil, err
-	}
-	if err := tagsError(x.tags); err != nil {
+	if err := record.CheckTags(x.tags); err != nil {
 		return nil, err
 	}
 	x.recs = x.recs[:0]
@@ -273,7 +269,7 @@ func (x *influx) record(meas string, f influxField, ts int64) (record.Record, er
 	if f.key != "value" {
 		name = meas + "." + f.key
 	}
-	if err := seriesError(name, x.tags); err != nil {
+	if err := record.CheckName(name); err != nil {
 		return record.Record{}, err
 	}
 	return record.Record{Name: name, Tags: x.tags, Value: v, Time: ts}, nil
@@ -491,58 +487,4 @@ func quoteField(b []byte) string {
 		return strconv.Quote(string(b[:max])) + "..."
 	}
 	return strconv.Quote(string(b))
-}
-
-// seriesError reports why name and tags, sorted, cannot be a record:
-// what another format allows but a record cannot hold, an empty tag value
-// or a ";" in a name. The last check writes the series and reads it back,
-// so that only what sm's own parser takes comes out.
-func seriesError(name string, tags []record.Tag) error {
-	if name == "" {
-		return errors.New("empty metric name")
-	}
-	for i := 0; i < len(name); i++ {
-		switch c := name[i]; {
-		case c <= ' ' || c >= 0x7f:
-			return fmt.Errorf("metric name %s has byte %#02x (names are printable ASCII)", quoteField([]byte(name)), c)
-		case c == ';':
-			return fmt.Errorf("metric name %s has a \";\", which starts the tags of a record", quoteField([]byte(name)))
-		}
-	}
-	if err := tagsError(tags); err != nil {
-		return err
-	}
-	series := record.AppendSeries(nil, name, tags)
-	n, ts, err := record.ParseSeries(string(series))
-	if err != nil {
-		return err
-	}
-	if n != name || len(ts) != len(tags) {
-		return fmt.Errorf("series %s cannot be a record", quoteField(series))
-	}
-	for i := range ts {
-		if ts[i] != tags[i] {
-			return fmt.Errorf("series %s cannot be a record", quoteField(series))
-		}
-	}
-	return nil
-}
-
-// tagsError reports why tags, sorted, cannot be those of a record.
-func tagsError(tags []record.Tag) error {
-	for i, t := range tags {
-		if err := record.CheckTagKey(t.Key); err != nil {
-			return err
-		}
-		if i > 0 && t.Key == tags[i-1].Key {
-			return fmt.Errorf("tag %q given twice", t.Key)
-		}
-		if t.Value == "" {
-			return fmt.Errorf("tag %q has an empty value", t.Key)
-		}
-		if strings.IndexByte(t.Value, 0) >= 0 {
-			return fmt.Errorf("tag %q: value %s has a NUL byte", t.Key, quoteField([]byte(t.Value)))
-		}
-	}
-	return nil
 }

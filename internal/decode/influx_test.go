@@ -54,7 +54,7 @@ func TestInflux(t *testing.T) {
 		}},
 		{"bad names", "mé v=1 0\nm;x v=1\nm\x01 v=1", 0, []string{
 			`in:1: metric name "mé.v" has byte 0xc3 (names are printable ASCII)`,
-			`in:2: metric name "m;x.v" has a ";", which starts the tags of a record`,
+			`in:2: metric name "m;x.v" has ";", which starts the tags`,
 			`in:3: metric name "m\x01.v" has byte 0x01 (names are printable ASCII)`,
 		}},
 		{"seconds", "m v=1 1764045000\n", time.Second, []string{"m.v 1 1764045000"}},

@@ -9,7 +9,6 @@ import (
 	"strconv"
 	"strings"
 	"time"
-	"unicode/utf8"
 
 	"sm/internal/record"
 )
@@ -60,6 +59,9 @@ func parseJSONLine(line []byte, now func() time.Time) (record.Record, error) {
 	if len(line) == 0 || line[0] != '{' {
 		return r, errors.New("not a JSON object")
 	}
+	if err := checkJSON(line); err != nil {
+		return r, err
+	}
 	var obj map[string]json.RawMessage
 	if err := json.Unmarshal(line, &obj); err != nil {
 		return r, fmt.Errorf("bad JSON: %v", jsonReason(err))
@@ -71,7 +73,7 @@ func parseJSONLine(line []byte, now func() time.Time) (record.Record, error) {
 	if err := json.Unmarshal(name, &r.Name); err != nil {
 		return r, errors.New(`"name" is not a string`)
 	}
-	if err := checkName(r.Name); err != nil {
+	if err := record.CheckName(r.Name); err != nil {
 		return r, err
 	}
 	if raw, ok := obj["tags"]; ok && !isNull(raw) {
@@ -86,7 +88,7 @@ func parseJSONLine(line []byte, now func() time.Time) (record.Record, error) {
 			}
 			r.Tags = append(r.Tags, record.Tag{Key: k, Value: v})
 		}
-		if err := checkTags(r.Tags); err != nil {
+		if err := record.CheckTags(r.Tags); err != nil {
 			return r, err
 		}
 	}
@@ -150,61 +152,6 @@ func jsonKind(raw json.RawMessage) string {
 // jsonReason drops the "json: " prefix some of encoding/json's errors
 // carry.
 func jsonReason(err error) string { return strings.TrimPrefix(err.Error(), "json: ") }
-
-// The checks below are shared by the decoders of this package that
-// build records out of parts: the name, the tags and the value each
-// come from somewhere else.
-
-// checkName reports a metric name that a record line could not carry:
-// names are printable ASCII, with no space and no ';'.
-func checkName(name string) error {
-	if name == "" {
-		return errors.New("empty metric name")
-	}
-	for i := 0; i < len(name); i++ {
-		c := name[i]
-		if c <= ' ' || c >= 0x7f {
-			return fmt.Errorf("metric name %s has byte %#02x (names are printable ASCII)", quoteInput(name), c)
-		}
-		if c == ';' {
-			return fmt.Errorf(`metric name %s has ";", which starts the tags`, quoteInput(name))
-		}
-	}
-	return nil
-}
-
-// checkTags sorts tags and reports a key given twice, a key sm does not
-// allow, or a value it does not: empty, starting with '~' (sm-query's
-// negation), not UTF-8, or with a NUL byte, which no escape can carry.
-// Values are sorted first so that the error is the same every time.
-func checkTags(tags []record.Tag) error {
-	if err := record.SortTags(tags); err != nil {
-		return err
-	}
-	for _, t := range tags {
-		if err := record.CheckTagKey(t.Key); err != nil {
-			return err
-		}
-		if err := checkTagValue(t.Key, t.Value); err != nil {
-			return err
-		}
-	}
-	return nil
-}
-
-func checkTagValue(k, v string) error {
-	switch {
-	case v == "":
-		return fmt.Errorf("tag %q has an empty value", k)
-	case v[0] == '~':
-		return fmt.Errorf(`tag %q: value %s starts with "~"`, k, quoteInput(v))
-	case !utf8.ValidString(v):
-		return fmt.Errorf("tag %q: value %s is not valid UTF-8", k, quoteInput(v))
-	case strings.IndexByte(v, 0) >= 0:
-		return fmt.Errorf("tag %q: value %s has a NUL byte", k, quoteInput(v))
-	}
-	return nil
-}
 
 // parseNumber reads a value as record lines have them.
 func parseNumber(s string) (float64, error) { return record.ParseValue([]byte(s)) }

@@ -49,6 +49,7 @@ type prom struct {
 	now   func() time.Time
 	om    bool
 	names map[string]string // metric → sm name, from HELP lines
+	held  int               // bytes of names
 	raw   []byte
 	eof   bool // saw # EOF
 	done  bool
@@ -114,8 +115,7 @@ func (p *prom) parse(line []byte) (record.Record, bool, error) {
 	s := promScanner{line: line}
 	s.blanks()
 	if s.peek() == '#' {
-		p.comment(line[s.i+1:])
-		return record.Record{}, false, nil
+		return record.Record{}, false, p.comment(line[s.i+1:])
 	}
 	metric := s.name(true)
 	if metric == "" && s.peek() != '{' {
@@ -169,10 +169,7 @@ func (p *prom) parse(line []byte) (record.Record, bool, error) {
 	if n, ok := p.names[metric]; ok {
 		name = n
 	}
-	if err := record.SortTags(p.tags); err != nil {
-		return record.Record{}, false, err
-	}
-	if err := seriesError(name, p.tags); err != nil {
+	if err := record.CheckSeries(name, p.tags); err != nil {
 		return record.Record{}, false, err
 	}
 	return record.Record{Name: name, Tags: p.tags, Value: v, Time: ts}, true, nil
@@ -180,16 +177,16 @@ func (p *prom) parse(line []byte) (record.Record, bool, error) {
 
 // comment reads what follows the "#" of a comment line: # EOF, or a HELP
 // line that names a metric after an sm name.
-func (p *prom) comment(b []byte) {
+func (p *prom) comment(b []byte) error {
 	s := promScanner{line: b}
 	s.blanks()
 	word := s.token()
 	if p.om && string(word) == "EOF" && s.blanks() == len(b) {
 		p.eof = true
-		return
+		return nil
 	}
 	if string(word) != "HELP" {
-		return
+		return nil
 	}
 	s.blanks()
 	metric := s.name(true)
@@ -197,21 +194,35 @@ func (p *prom) comment(b []byte) {
 		s.i++
 		q, err := p.quoted(&s, "")
 		if err != nil {
-			return
+			return nil // a HELP line that names nothing is a comment
 		}
 		metric = string(q)
 	}
 	if metric == "" || s.i < len(b) && s.peek() != ' ' && s.peek() != '\t' {
-		return
+		return nil
 	}
 	s.blanks()
 	help := promUnescape(s.rest(), p.om)
-	if help != "" && seriesError(help, nil) == nil && format.PromName(help) == metric {
-		p.names[metric] = help
-	} else {
-		delete(p.names, metric) // a later HELP line replaces an earlier one
+	old, had := p.names[metric]
+	if had {
+		p.held -= len(metric) + len(old)
 	}
+	if help == "" || record.CheckName(help) != nil || format.PromName(help) != metric {
+		delete(p.names, metric) // a later HELP line replaces an earlier one
+		return nil
+	}
+	if p.held+len(metric)+len(help) > maxPromNames {
+		delete(p.names, metric)
+		return fmt.Errorf("HELP lines name more than %d bytes of sm metrics: %q keeps its Prometheus name", maxPromNames, metric)
+	}
+	p.names[metric] = help
+	p.held += len(metric) + len(help)
+	return nil
 }
+
+// maxPromNames bounds the names that HELP lines give, held for the rest
+// of the input: some ten thousand of sm's.
+const maxPromNames = 1 << 20
 
 // promUnescape undoes the escapes of a HELP text: \\ and \n, and \" in
 // OpenMetrics. Any other backslash stands for itself.

@@ -265,6 +265,7 @@ var promSeeds = []string{
 
 func FuzzProm(f *testing.F) {
 	f.Add([]byte("A0" + strings.Repeat("Z", 3900) + "C .0"))
+	f.Add([]byte("# HELP sm_a a\n# HELP sm_a b\n# HELP sm_a a\nsm_a 1\n"))
 	for _, s := range promSeeds {
 		f.Add([]byte(s))
 	}

@@ -43,7 +43,9 @@ func init() {
 // tags, SOURCE being the data source's name or the column's legend
 // entry, with bytes other than letters, digits, '_', '.' and '-' made
 // '_' (v0, v1... for an empty entry). Unknown rows (NaN) are skipped:
-// they are no error.
+// they are no error. An input without a root element, or with text
+// before it, is not rrdtool's XML, and an error, as is one past the
+// bounds below and in bound.go: the reading stops there.
 type rrd struct {
 	o     Options
 	xd    *xml.Decoder
@@ -69,6 +71,7 @@ type rrd struct {
 	row        []float64
 	rowBad     bool
 	emit       *rrdEmitter
+	held       int // values in archives and cur
 
 	// xport
 	start, xstep int64
@@ -92,7 +95,7 @@ type rrdArchive struct {
 }
 
 func newRRD(r io.Reader, o Options) Decoder {
-	d := &rrd{o: o, xd: xml.NewDecoder(r)}
+	d := &rrd{o: o, xd: xml.NewDecoder(newGuard(r, o.File, &xmlScan{}))}
 	d.xd.CharsetReader = charsetReader
 	return d
 }
@@ -102,10 +105,8 @@ func (d *rrd) Raw() []byte { return nil }
 func (d *rrd) Next() (record.Record, error) {
 	if !d.begun {
 		d.begun = true
+		// ParseSeries holds it to the rule of every record.
 		name, tags, err := record.ParseSeries(d.o.Name)
-		if err == nil {
-			err = checkTags(tags)
-		}
 		if err != nil {
 			d.done = true
 			return record.Record{}, fmt.Errorf("--name %s: %v", quoteInput(d.o.Name), err)
@@ -158,10 +159,11 @@ func (d *rrd) fatal(err error) error {
 // read reads tokens until something is queued, or the end.
 func (d *rrd) read() error {
 	for d.head == len(d.queue) && d.emit == nil {
+		before := d.line()
 		tok, err := d.xd.Token()
 		if err == io.EOF {
 			if d.root == "" {
-				return io.EOF // empty input
+				return d.fatal(errors.New("no root element: neither <rrd> (rrdtool dump) nor <xport> (rrdtool xport)"))
 			}
 			return d.fatal(fmt.Errorf("document cut short: no </%s>", d.root))
 		}
@@ -170,6 +172,9 @@ func (d *rrd) read() error {
 		}
 		switch t := tok.(type) {
 		case xml.StartElement:
+			if len(d.path) == maxDepth {
+				return d.fatal(fmt.Errorf("XML nested more than %d deep", maxDepth))
+			}
 			d.path = append(d.path, t.Name.Local)
 			d.text, d.long = d.text[:0], false
 			if err := d.open(); err != nil {
@@ -184,11 +189,24 @@ func (d *rrd) read() error {
 				return io.EOF
 			}
 		case xml.CharData:
-			if len(d.text)+len(t) > maxRRDText {
-				d.long = true
-			} else {
-				d.text = append(d.text, t...)
+			if len(d.path) == 0 {
+				s := strings.TrimLeft(string(t), " \t\r\n")
+				if s == "" {
+					continue
+				}
+				first, _, _ := strings.Cut(s, "\n")
+				d.queue = append(d.queue, sadfOut{err: &record.LineError{
+					File: d.o.File, Line: before + strings.Count(string(t[:len(t)-len(s)]), "\n"),
+					Err: fmt.Errorf("not XML: text %s before the root element", quoteInput(strings.TrimSpace(first))),
+				}})
+				return io.EOF
 			}
+			// What is kept is cut short, never dropped: a long number
+			// is then reported as such.
+			if n := maxRRDText - len(d.text); len(t) > n {
+				t, d.long = t[:n], true
+			}
+			d.text = append(d.text, t...)
 		}
 	}
 	return nil
@@ -233,6 +251,12 @@ func (d *rrd) close() error {
 			return d.fatal(fmt.Errorf("<lastupdate>: %v", err))
 		}
 	case d.at("rrd/ds/name"):
+		if d.long {
+			return d.fatal(fmt.Errorf("data source name is longer than %d bytes", maxRRDText))
+		}
+		if len(d.ds) == maxRRDColumns {
+			return d.fatal(fmt.Errorf("more than %d data sources", maxRRDColumns))
+		}
 		d.ds = append(d.ds, text)
 	case d.at("rrd/rra/cf") && d.cur != nil:
 		d.cur.cf = text
@@ -243,11 +267,20 @@ func (d *rrd) close() error {
 		}
 	case d.at("rrd/rra/database/row/v"):
 		if a := d.cur; a != nil && a.cf == "AVERAGE" && !a.skip && a.span > 0 {
+			if len(d.row) == maxRRDColumns {
+				return d.fatal(fmt.Errorf("row of more than %d values", maxRRDColumns))
+			}
 			d.value(text)
 		}
 	case d.at("xport/data/row/v"), len(d.path) == 4 && d.path[0] == "xport" && d.path[2] == "row" && isEnumDS(d.path[3]):
+		if len(d.row) == maxRRDColumns {
+			return d.fatal(fmt.Errorf("row of more than %d values", maxRRDColumns))
+		}
 		d.value(text)
 	case d.at("rrd/rra/database/row"):
+		if d.held >= maxRRDValues {
+			return d.fatal(fmt.Errorf("dump of more than %d values held at once: rrdtool xport gives them a row at a time", maxRRDValues))
+		}
 		d.dumpRow()
 	case d.at("rrd/rra"):
 		d.finish()
@@ -266,12 +299,18 @@ func (d *rrd) close() error {
 		}
 	case d.at("xport/meta/columns"):
 		n, err := parseRRDInt(text, 1)
-		if err != nil || n > 1<<16 {
+		if err != nil || n > maxRRDColumns {
 			d.fail(fmt.Errorf("<columns> %s is not a number of columns", quoteInput(text)))
 		} else {
 			d.columns = int(n)
 		}
 	case d.at("xport/meta/legend/entry"):
+		if d.long {
+			return d.fatal(fmt.Errorf("legend entry is longer than %d bytes", maxRRDText))
+		}
+		if len(d.legend) == maxRRDColumns {
+			return d.fatal(fmt.Errorf("more than %d legend entries", maxRRDColumns))
+		}
 		d.legend = append(d.legend, text)
 	case d.at("xport/data/row/t"):
 		if d.t, err = parseRRDInt(text, 0); err != nil {
@@ -304,9 +343,20 @@ func parseRRDInt(s string, least int64) (int64, error) {
 	return n, nil
 }
 
-// maxRRDText is the most text of an element that is kept: enough for
-// any number, a name or a legend entry.
-const maxRRDText = 1024
+// The bounds of the rrd reader, besides those of every XML reader.
+const (
+	// maxRRDText is the most text of an element that is kept: enough
+	// for any number, a name or a legend entry.
+	maxRRDText = 1024
+	// maxRRDColumns bounds the data sources of a dump, the columns of
+	// an export, and so the values of a row: with their names, 4 MiB.
+	maxRRDColumns = 4096
+)
+
+// maxRRDValues bounds the values of a dump held at once, 32 MiB of them:
+// a year of minutes for 8 data sources. An export, read as it comes,
+// holds one row. It is a variable for the tests.
+var maxRRDValues = 1 << 22
 
 // value reads one <v>: NaN is unknown; anything else not a finite
 // number is an error, and unknown too, so that the row keeps its place.
@@ -371,6 +421,7 @@ func (d *rrd) dumpRow() {
 		}
 	}
 	a.vals = append(a.vals, d.row...)
+	d.held += len(d.row)
 }
 
 // finish places an archive's rows in time, and drops the rows that a
@@ -404,6 +455,10 @@ func (d *rrd) finish() {
 	}
 	d.archives = append(d.archives, a)
 	d.archives = slices.DeleteFunc(d.archives, func(b *rrdArchive) bool { return b.n == 0 })
+	d.held = 0
+	for _, b := range d.archives {
+		d.held += len(b.vals)
+	}
 }
 
 // keepBefore drops the rows at cut and after.

@@ -209,8 +209,8 @@ func TestRRDErrors(t *testing.T) {
 			errs: []string{`--name "a b": metric name "a b" has byte 0x20 (names are printable ASCII)`},
 		},
 		{
-			name: "bad tag in --name", in: rrdDump(60, 120, []string{"a"}, good), series: `a;host=\176x`,
-			errs: []string{`--name "a;host=\\176x": tag "host": value "~x" starts with "~"`},
+			name: "bad tag in --name", in: rrdDump(60, 120, []string{"a"}, good), series: `a;host=\000x`,
+			errs: []string{`--name "a;host=\\000x": tag "host": escape \000 (NUL) is not allowed`},
 		},
 		{
 			name: "not rrdtool's", in: "<?xml version=\"1.0\"?>\n<html><body/></html>\n",
@@ -280,6 +280,10 @@ func FuzzRRD(f *testing.F) {
 	f.Add([]byte(rrdDump(100, 10050, []string{"in", "out"},
 		rrdArchiveXML("AVERAGE", 5, "10 20", "NaN NaN"),
 		rrdArchiveXML("AVERAGE", 1, "1 2", "NaN 4"))), "net")
+	f.Add([]byte("<rrd>"+strings.Repeat("<a>", 70)), "x")
+	f.Add([]byte("<rrd><!-- > --><![CDATA[ > ]]><?x > ?><a b='>'/></rrd>"), "x")
+	f.Add([]byte("hello\n<rrd/>"), "x")
+	f.Add([]byte("<?xml version=\"1.0\"?>\n"), "x")
 	f.Add([]byte("<xport><meta><start>0</start><step>1</step><legend><entry>a</entry></legend></meta><data><row><v0>1</v0></row></data></xport>"), "a b")
 	f.Fuzz(func(t *testing.T, b []byte, name string) {
 		if name == "" {

@@ -77,6 +77,10 @@ package decode
 // the same records. Lines with interval -1 (LINUX-RESTART, comments)
 // are skipped. sadf -dh, every activity on one line, is read when the
 // header has at most one repeated group ("[...]").
+//
+// An empty input is an error, as is a JSON document without "sysstat"
+// and its "hosts": neither is what sadf writes. sadf -j is read within
+// the bounds of bound.go and of maxSadfElement.
 
 import (
 	"bufio"
@@ -110,7 +114,8 @@ type sadf struct {
 	rd      *record.Reader
 	line    []byte
 	layout  sadfLayout
-	hdrLine int // 0: no header yet
+	hdrLine int  // 0: no header yet
+	some    bool // a line was read
 
 	// sadf -j
 	js *sadfJSON
@@ -169,6 +174,14 @@ func (s *sadf) fill() error {
 	line, err := s.rd.NextLine()
 	s.line = append(s.line[:0], s.rd.Raw()...)
 	s.raw = s.line
+	if err == io.EOF && !s.some {
+		// Nothing at all is what a sadf that failed writes: better
+		// told than stored as no rows.
+		s.raw = nil
+		s.fail(s.rd.Line()+1, errors.New("empty input: no sadf -d header nor sadf -j document"))
+		return io.EOF
+	}
+	s.some = true
 	if err != nil {
 		var le *record.LineError
 		if errors.As(err, &le) {
@@ -497,7 +510,7 @@ func (r *sadfRow) tag(key string) (string, bool) {
 // then every field they did not replace.
 func (s *sadf) emitRow(r *sadfRow) {
 	own := append([]record.Tag{{Key: "host", Value: r.host}}, r.tags...)
-	if err := checkTags(own); err != nil {
+	if err := record.CheckTags(own); err != nil {
 		s.fail(r.line, err)
 		return
 	}
@@ -756,7 +769,21 @@ type sadfJSON struct {
 	file  string
 	state int
 	host  string
+	// Whether the keys that make a document sadf -j's were seen.
+	sysstat, hosts bool
+	// The value being read whole: where it started, how many values
+	// it holds so far.
+	start int64
+	nodes int
 }
+
+// The bounds of a value of sadf -j read whole, as an element of
+// "statistics" is: a day of sar -A on a machine of 256 CPUs has elements
+// of a few hundred kilobytes and tens of thousands of values.
+const (
+	maxSadfElement = 8 << 20
+	maxSadfValues  = 1 << 18
+)
 
 const (
 	jsTop = iota
@@ -769,7 +796,7 @@ const (
 )
 
 func newSadfJSON(r io.Reader, file string) *sadfJSON {
-	lc := &lineCounter{r: r}
+	lc := &lineCounter{r: newGuard(r, file, &jsonScan{})}
 	dec := json.NewDecoder(lc)
 	dec.UseNumber()
 	return &sadfJSON{dec: dec, lc: lc, file: file}
@@ -865,6 +892,12 @@ func (j *sadfJSON) step(s *sadf) error {
 		switch j.state {
 		case jsTopKeys, jsSysstatKeys, jsHostKeys:
 			if t == json.Delim('}') {
+				switch {
+				case j.state == jsTopKeys && !j.sysstat:
+					return j.lineError(j.line(), errors.New(`not sadf -j's JSON: no "sysstat" object`))
+				case j.state == jsSysstatKeys && !j.hosts:
+					return j.lineError(j.line(), errors.New(`not sadf -j's JSON: no "hosts" in "sysstat"`))
+				}
 				j.state = map[int]int{jsTopKeys: jsEnd, jsSysstatKeys: jsTopKeys, jsHostKeys: jsHosts}[j.state]
 				continue
 			}
@@ -887,7 +920,7 @@ func (j *sadfJSON) step(s *sadf) error {
 				j.state = jsHostKeys
 				continue
 			case json.Delim('{'):
-				n, err := j.value(t)
+				n, err := j.whole(t)
 				if err != nil {
 					return err
 				}
@@ -908,13 +941,13 @@ func (j *sadfJSON) key(key string) error {
 		if err := j.expect('{', `"sysstat"`); err != nil {
 			return err
 		}
-		j.state = jsSysstatKeys
+		j.state, j.sysstat = jsSysstatKeys, true
 		return nil
 	case j.state == jsSysstatKeys && key == "hosts":
 		if err := j.expect('[', `"hosts"`); err != nil {
 			return err
 		}
-		j.state = jsHosts
+		j.state, j.hosts = jsHosts, true
 		return nil
 	case j.state == jsHostKeys && key == "statistics":
 		if err := j.expect('[', `"statistics"`); err != nil {
@@ -930,7 +963,7 @@ func (j *sadfJSON) key(key string) error {
 	if err != nil {
 		return err
 	}
-	n, err := j.value(t)
+	n, err := j.whole(t)
 	if err != nil {
 		return err
 	}
@@ -952,8 +985,20 @@ type jnode struct {
 	line int
 }
 
+// whole reads a value whole, within the bounds of one.
+func (j *sadfJSON) whole(t json.Token) (jnode, error) {
+	j.start, j.nodes = j.dec.InputOffset(), 0
+	return j.value(t)
+}
+
 func (j *sadfJSON) value(t json.Token) (jnode, error) {
 	n := jnode{line: j.line()}
+	if j.nodes++; j.nodes > maxSadfValues {
+		return n, j.lineError(n.line, fmt.Errorf("an element of sadf -j holds more than %d values", maxSadfValues))
+	}
+	if j.dec.InputOffset()-j.start > maxSadfElement {
+		return n, j.lineError(n.line, fmt.Errorf("an element of sadf -j is longer than %d bytes", maxSadfElement))
+	}
 	switch t := t.(type) {
 	case json.Delim:
 		n.kind = byte(t)
