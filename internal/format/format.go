@@ -6,9 +6,11 @@ package format
 import (
 	"bufio"
 	"bytes"
+	"errors"
 	"fmt"
 	"io"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 
@@ -39,6 +41,59 @@ type Options struct {
 	// timestamps have no fixed unit (influx): time.Second, Millisecond,
 	// Microsecond or Nanosecond; 0 means the format's default.
 	Precision time.Duration
+	// FoldTags asks the formats with a column per tag (table, csv, tsv)
+	// for one more column, after Columns, holding every other tag of a
+	// row folded into KEY=VALUE;KEY=VALUE (see AppendFolded): the tags
+	// of many series may have more keys than a table can show.
+	FoldTags bool
+	// Terminal says that w is a terminal: the formats that would
+	// otherwise write a tag value as it is, control characters and all
+	// (csv, prom, openmetrics), write them as visible escapes (package
+	// esc) instead, for a person to read.
+	Terminal bool
+}
+
+// A SkipError is what a Writer returns for a series, or a sample, that
+// its format cannot hold: that one is left out, the rest is written, and
+// the writer can go on. Close returns one for each series it left out,
+// joined with errors.Join; Split tells them from real failures.
+type SkipError struct {
+	Format string // "prom"
+	Series string // the series, as NAME;TAG=VALUE...
+	Err    error  // why
+}
+
+func (e *SkipError) Error() string {
+	return fmt.Sprintf("%s: left out %s: %v", e.Format, quoteSeries(e.Series), e.Err)
+}
+
+func (e *SkipError) Unwrap() error { return e.Err }
+
+// quoteSeries quotes a series for a message: strconv.Quote, so that
+// nothing in it acts on a terminal.
+func quoteSeries(s string) string { return strconv.Quote(s) }
+
+// Split separates err, as a Writer returned it, into the series it
+// left out and whatever else went wrong (nil if nothing did).
+func Split(err error) (skips []*SkipError, rest error) {
+	if err == nil {
+		return nil, nil
+	}
+	var errs []error
+	if j, ok := err.(interface{ Unwrap() []error }); ok {
+		errs = j.Unwrap()
+	} else {
+		errs = []error{err}
+	}
+	var others []error
+	for _, e := range errs {
+		if s, ok := e.(*SkipError); ok {
+			skips = append(skips, s)
+		} else {
+			others = append(others, e)
+		}
+	}
+	return skips, errors.Join(others...)
 }
 
 // A Factory makes a Writer that writes to w.
