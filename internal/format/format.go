@@ -10,7 +10,6 @@ import (
 	"fmt"
 	"io"
 	"slices"
-	"strconv"
 	"strings"
 	"time"
 
@@ -59,19 +58,18 @@ type Options struct {
 // joined with errors.Join; Split tells them from real failures.
 type SkipError struct {
 	Format string // "prom"
-	Series string // the series, as NAME;TAG=VALUE...
+	Series string // the series, as NAME;TAG=VALUE... (tag values escaped), or a metric name
 	Err    error  // why
 }
 
+// Error says what was left out. A series, in canonical form, holds no
+// space nor control character; cli.Command.Warn escapes what else could
+// act on a terminal.
 func (e *SkipError) Error() string {
-	return fmt.Sprintf("%s: left out %s: %v", e.Format, quoteSeries(e.Series), e.Err)
+	return fmt.Sprintf("%s: left out %s: %v", e.Format, e.Series, e.Err)
 }
 
 func (e *SkipError) Unwrap() error { return e.Err }
-
-// quoteSeries quotes a series for a message: strconv.Quote, so that
-// nothing in it acts on a terminal.
-func quoteSeries(s string) string { return strconv.Quote(s) }
 
 // Split separates err, as a Writer returned it, into the series it
 // left out and whatever else went wrong (nil if nothing did).

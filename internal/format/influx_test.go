@@ -100,15 +100,15 @@ func TestInfluxErrors(t *testing.T) {
 		want string
 	}{
 		{record.Record{Name: "x", Tags: []record.Tag{{Key: "v", Value: "a\tb"}}}, 0,
-			`influx: left out "x;v=a\\011b": tag "v": "a\tb" has control character 0x09, which line protocol cannot hold`},
+			`influx: left out x;v=a\011b: tag "v": "a\tb" has control character 0x09, which line protocol cannot hold`},
 		{record.Record{Name: "x", Tags: []record.Tag{{Key: "v", Value: "a\nb"}}}, 0,
-			`influx: left out "x;v=a\\012b": tag "v": "a\nb" has control character 0x0a, which line protocol cannot hold`},
+			`influx: left out x;v=a\012b: tag "v": "a\nb" has control character 0x0a, which line protocol cannot hold`},
 		{record.Record{Name: "x", Tags: []record.Tag{{Key: "v", Value: `C:\`}}}, 0,
-			`influx: left out "x;v=C:\\134": tag "v": "C:\\" ends in a backslash, which line protocol cannot hold`},
-		{record.Record{Name: `x.y\`}, 0, `influx: left out "x.y\\": metric name "x.y\\": "y\\" ends in a backslash, which line protocol cannot hold`},
-		{record.Record{Name: `x\`}, 0, `influx: left out "x\\": metric name "x\\": "x\\" ends in a backslash, which line protocol cannot hold`},
-		{record.Record{Name: "#x.y"}, 0, `influx: left out "#x.y": metric name "#x.y" starts with "#", which would make the line a comment`},
-		{record.Record{Name: "x", Time: record.MaxTime}, 0, `influx: left out "x": time 253402300799 does not fit in units of 1ns (--precision)`},
+			`influx: left out x;v=C:\134: tag "v": "C:\\" ends in a backslash, which line protocol cannot hold`},
+		{record.Record{Name: `x.y\`}, 0, `influx: left out x.y\: metric name "x.y\\": "y\\" ends in a backslash, which line protocol cannot hold`},
+		{record.Record{Name: `x\`}, 0, `influx: left out x\: metric name "x\\": "x\\" ends in a backslash, which line protocol cannot hold`},
+		{record.Record{Name: "#x.y"}, 0, `influx: left out #x.y: metric name "#x.y" starts with "#", which would make the line a comment`},
+		{record.Record{Name: "x", Time: record.MaxTime}, 0, `influx: left out x: time 253402300799 does not fit in units of 1ns (--precision)`},
 	}
 	for _, tt := range tests {
 		got, err := influxOutput(tt.prec, record.Record{Name: "ok", Value: 1, Time: 1}, tt.rec)

@@ -219,8 +219,11 @@ func (p *promWriter) format() string {
 
 // families groups the series by metric name and puts everything in
 // order, leaving out, with a SkipError each, what would make an invalid
-// exposition: of two metric names, two tags of a series or two series
-// that become the same, the later in sort order.
+// exposition. Of two metric names that become the same, the one in sm's
+// own style (lower case, digits, "_" and ".") wins, and of two such, the
+// first in sort order: "disk-used_pct" cannot push "disk.used_pct" out.
+// Of two tags of a series or two series that become the same, the later
+// in sort order is left out.
 func (p *promWriter) families() []promFamily {
 	byName := map[string][]*promSeries{}
 	for _, s := range p.series {
@@ -233,14 +236,14 @@ func (p *promWriter) families() []promFamily {
 			}
 		}
 	})
+	slices.SortStableFunc(names, func(a, b string) int { return cmp.Compare(btoi(!smStyle(a)), btoi(!smStyle(b))) })
 	owner := map[string]string{} // Prometheus name → sm name
 	fams := make([]promFamily, 0, len(names))
 	for _, n := range names {
 		pn := PromName(n)
 		if other, dup := owner[pn]; dup {
-			for _, s := range sortedSeries(byName[n]) {
-				p.skip(s, "metric name %q becomes %s, as %q does", n, pn, other)
-			}
+			p.skips = append(p.skips, &SkipError{Format: p.format(), Series: n,
+				Err: fmt.Errorf("metric name becomes %s, as %s does (%s)", pn, other, plural(len(byName[n]), "series"))})
 			continue
 		}
 		owner[pn] = n
@@ -260,7 +263,7 @@ func (p *promWriter) families() []promFamily {
 		for i, o := range f.series {
 			if i > 0 && compareLabels(kept[len(kept)-1].labels, o.labels) == 0 {
 				prev := kept[len(kept)-1]
-				p.skip(o.src, "it becomes %s%s, as %q does", pn, prev.text, seriesText(prev.src))
+				p.skip(o.src, "it becomes %s%s, as %s does", pn, prev.text, seriesText(prev.src))
 				continue
 			}
 			kept = append(kept, o)
@@ -272,6 +275,34 @@ func (p *promWriter) families() []promFamily {
 	}
 	slices.SortFunc(fams, func(a, b promFamily) int { return strings.Compare(a.name, b.name) })
 	return fams
+}
+
+// smStyle reports whether an sm name is made of what sm's own names are:
+// lower-case letters, digits, "_" and ".".
+func smStyle(name string) bool {
+	for i := 0; i < len(name); i++ {
+		if c := name[i]; !('a' <= c && c <= 'z' || '0' <= c && c <= '9' || c == '_' || c == '.') {
+			return false
+		}
+	}
+	return true
+}
+
+func btoi(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
+}
+
+func plural(n int, noun string) string {
+	if n == 1 {
+		return "1 " + noun
+	}
+	if !strings.HasSuffix(noun, "s") {
+		noun += "s"
+	}
+	return strconv.Itoa(n) + " " + noun
 }
 
 // sortedSeries returns ss in the order of their series text.

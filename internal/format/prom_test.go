@@ -117,17 +117,17 @@ func TestPromCollisions(t *testing.T) {
 		skip string // the SkipError, but for the format
 	}{
 		{"names", []record.Record{promRec("disk.used", 1, 1), promRec("disk-used", 2, 1)},
-			"sm_disk_used 2",
-			`left out "disk.used": metric name "disk.used" becomes sm_disk_used, as "disk-used" does`},
+			"sm_disk_used 1",
+			`left out disk-used: metric name becomes sm_disk_used, as disk.used does (1 series)`},
 		{"tags", []record.Record{promRec("x;a.b=1;a_b=2", 1, 1)},
 			"",
-			`left out "x;a.b=1;a_b=2": tags "a.b" and "a_b" both become label a_b`},
+			`left out x;a.b=1;a_b=2: tags "a.b" and "a_b" both become label a_b`},
 		{"series", []record.Record{promRec("x;a_b=1", 1, 1), promRec("x;a.b=1", 1, 1)},
 			`sm_x{a_b="1"} 1`,
-			`left out "x;a_b=1": it becomes sm_x{a_b="1"}, as "x;a.b=1" does`},
+			`left out x;a_b=1: it becomes sm_x{a_b="1"}, as x;a.b=1 does`},
 		{"not UTF-8", []record.Record{promRec(`x;v=\376`, 1, 1), promRec(`x;v=\377`, 1, 1)},
 			`sm_x{v="` + "\uFFFD" + `"} 1`,
-			`left out "x;v=\\377": it becomes sm_x{v="` + "\uFFFD" + `"}, as "x;v=\\376" does`},
+			`left out x;v=\377: it becomes sm_x{v="` + "\uFFFD" + `"}, as x;v=\376 does`},
 	}
 	for _, tt := range tests {
 		for _, f := range []string{"prom", "openmetrics"} {
