@@ -46,9 +46,10 @@ type Options struct {
 	// of many series may have more keys than a table can show.
 	FoldTags bool
 	// Terminal says that w is a terminal: the formats that would
-	// otherwise write a tag value as it is, control characters and all
-	// (csv, prom, openmetrics), write them as visible escapes (package
-	// esc) instead, for a person to read.
+	// otherwise write a tag value as it is, control characters or a
+	// bidirectional override and all (csv, tsv, prom, openmetrics,
+	// influx, graphite), write them as visible escapes (package esc)
+	// instead, for a person to read. The table always does.
 	Terminal bool
 }
 

@@ -49,19 +49,12 @@ func writeAll(t *testing.T, name string, o Options, recs []record.Record) string
 
 // TestTerminalInert: every format sm-query may write on a terminal shows
 // hostile tags as escapes; json always does.
+// (In a pipe, graphite holds a bidi override as it is: records take it
+// as text.)
 func TestTerminalInert(t *testing.T) {
 	for _, name := range []string{"csv", "tsv", "prom", "openmetrics", "influx", "json", "graphite"} {
 		t.Run(name, func(t *testing.T) {
 			o := Options{Terminal: true, Columns: []string{"host", "t"}}
-			if name == "graphite" {
-				// Records escape control characters their own way; a bidi
-				// override is text to them. Only the controls are checked.
-				out := writeAll(t, name, o, hostile[:4])
-				if rawControl.MatchString(out) {
-					t.Errorf("raw control in %q", out)
-				}
-				return
-			}
 			out := writeAll(t, name, o, hostile)
 			if name == "tsv" {
 				out = strings.ReplaceAll(out, "\t", ",")
