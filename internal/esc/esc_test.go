@@ -1,6 +1,9 @@
 package esc
 
-import "testing"
+import (
+	"testing"
+	"unicode/utf8"
+)
 
 func TestText(t *testing.T) {
 	for _, c := range []struct{ name, in, want string }{
@@ -28,4 +31,30 @@ func TestText(t *testing.T) {
 			}
 		})
 	}
+}
+
+// FuzzText: whatever s holds, Text(s) is valid UTF-8 with nothing that
+// acts on a terminal, and leaves s alone when it has nothing such.
+func FuzzText(f *testing.F) {
+	for _, s := range []string{"", "web1", "\x1b[2J", "a\u202eb", "\xff\xfe", "\u0085", "é…"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		got := Text(s)
+		if !utf8.ValidString(got) {
+			t.Fatalf("Text(%q) = %q, not UTF-8", s, got)
+		}
+		clean := utf8.ValidString(s)
+		for _, r := range s {
+			clean = clean && !Hidden(r)
+		}
+		for _, r := range got {
+			if Hidden(r) {
+				t.Fatalf("Text(%q) = %q holds %U", s, got, r)
+			}
+		}
+		if clean && got != s {
+			t.Fatalf("Text(%q) = %q, want it unchanged", s, got)
+		}
+	})
 }
