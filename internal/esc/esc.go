@@ -9,8 +9,8 @@ package esc
 import "unicode/utf8"
 
 // Text returns s with every character that Hidden reports written as a
-// visible escape: \x1b for a control byte, \u202e for a bidirectional
-// control, \xff for a byte that is not UTF-8. Everything else, a
+// visible escape: \x1b for an ASCII control, \u009b or \u202e for a C1
+// or a bidirectional control, \xff for a byte that is not UTF-8. Everything else, a
 // backslash included, is left as it is: the point is that nothing in s
 // acts on the terminal, not that s can be read back.
 func Text(s string) string {

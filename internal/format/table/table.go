@@ -137,12 +137,14 @@ func (t *table) Close() error {
 func Render(w io.Writer, header []string, rows [][]string) error {
 	tbl := tablewriter.NewTable(w, tableOptions(len(header))...)
 	tbl.Header(anys(header)...)
-	for _, r := range rows {
-		for i, c := range r {
-			r[i] = esc.Text(c)
+	shown := make([][]string, len(rows))
+	for i, r := range rows {
+		shown[i] = make([]string, len(r))
+		for j, c := range r {
+			shown[i][j] = esc.Text(c)
 		}
 	}
-	if err := tbl.Bulk(rows); err != nil {
+	if err := tbl.Bulk(shown); err != nil {
 		return err
 	}
 	return tbl.Render()
