@@ -92,6 +92,9 @@ func Split(err error) (skips []*SkipError, rest error) {
 			others = append(others, e)
 		}
 	}
+	if len(others) == 1 {
+		return skips, others[0]
+	}
 	return skips, errors.Join(others...)
 }
 

@@ -2,6 +2,7 @@ package format
 
 import (
 	"encoding/json"
+	"errors"
 	"regexp"
 	"strings"
 	"testing"
@@ -153,6 +154,30 @@ func TestFoldTags(t *testing.T) {
 		t.Run(c.name, func(t *testing.T) {
 			if got := writeAll(t, c.name, o, recs); got != c.want {
 				t.Errorf("got\n%s\nwant\n%s", got, c.want)
+			}
+		})
+	}
+}
+
+func TestSplit(t *testing.T) {
+	skip := &SkipError{Format: "prom", Series: "x", Err: errors.New("why")}
+	fail := errors.New("disk full")
+	for _, c := range []struct {
+		name  string
+		err   error
+		skips int
+		rest  error
+	}{
+		{"nil", nil, 0, nil},
+		{"a failure", fail, 0, fail},
+		{"a skip", skip, 1, nil},
+		{"skips", errors.Join(skip, skip), 2, nil},
+		{"skips and a failure", errors.Join(skip, fail, skip), 2, fail},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			skips, rest := Split(c.err)
+			if len(skips) != c.skips || rest != c.rest {
+				t.Errorf("Split(%v) = %d skips, %v; want %d, %v", c.err, len(skips), rest, c.skips, c.rest)
 			}
 		})
 	}
