@@ -13,6 +13,8 @@ import (
 
 	"github.com/spf13/pflag"
 	"golang.org/x/sys/unix"
+
+	"sm/internal/esc"
 )
 
 // Exit statuses of every command.
@@ -205,14 +207,17 @@ func manSection(name string) string {
 
 // UsageError reports a wrong command line and returns the usage status.
 func (c *Command) UsageError(format string, args ...any) int {
-	fmt.Fprintf(c.Stderr, "%s: %s\n", c.Name, fmt.Sprintf(format, args...))
+	fmt.Fprintf(c.Stderr, "%s: %s\n", c.Name, esc.Text(fmt.Sprintf(format, args...)))
 	fmt.Fprintf(c.Stderr, "Try '%s --help' for more information.\n", c.Name)
 	return Usage
 }
 
-// Warn reports a problem on stderr, prefixed with the command's name.
+// Warn reports a problem on stderr, prefixed with the command's name, on
+// one line: the message often quotes what a record sent, so a control
+// character or a bidirectional override in it is shown as an escape
+// (package esc), never sent to the terminal.
 func (c *Command) Warn(err error) {
-	fmt.Fprintf(c.Stderr, "%s: %v\n", c.Name, err)
+	fmt.Fprintf(c.Stderr, "%s: %s\n", c.Name, esc.Text(err.Error()))
 }
 
 // Warnf is Warn with formatting.

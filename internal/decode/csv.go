@@ -9,6 +9,7 @@ import (
 	"strings"
 	"time"
 
+	"sm/internal/format"
 	"sm/internal/record"
 )
 
@@ -29,6 +30,12 @@ func init() {
 // A csv cell is quoted as encoding/csv quotes it, and a quoted cell may
 // span lines. A tsv cell is never quoted: a tag value there is escaped
 // as in a record line (\011 for a tab), and so cannot span lines.
+//
+// A name, tag key or tag value cell that starts with "'" loses it: the
+// writer puts one in front of a cell a spreadsheet would take for a
+// formula (format.NeutraliseCell). A column headed ";tags"
+// (format.FoldedColumn) holds the tags that have no column of their
+// own, as KEY=VALUE;KEY=VALUE escaped as in a record line.
 type delimited struct {
 	rd     *record.Reader
 	o      Options
@@ -250,6 +257,14 @@ func (d *delimited) parseHeader(line []byte) error {
 	}
 	d.keys = slices.Clone(cells[2 : n-1])
 	for i, k := range d.keys {
+		k = format.RestoreCell(k)
+		d.keys[i] = k
+		if k == format.FoldedColumn {
+			if slices.Contains(d.keys[:i], k) {
+				return fmt.Errorf("bad header: column %q given twice", k)
+			}
+			continue
+		}
 		if err := record.CheckTagKey(k); err != nil {
 			return fmt.Errorf("bad header: column %d: %v", i+3, err)
 		}
@@ -273,13 +288,21 @@ func (d *delimited) parseRow(line []byte) (record.Record, error) {
 		}
 		return r, fmt.Errorf("row has %d cells, the header %d", len(cells), len(d.keys)+3)
 	}
-	r.Name = cells[1]
+	r.Name = format.RestoreCell(cells[1])
 	if err := record.CheckName(r.Name); err != nil {
 		return r, err
 	}
 	for i, k := range d.keys {
-		v := cells[i+2]
+		v := format.RestoreCell(cells[i+2])
 		if v == "" {
+			continue
+		}
+		if k == format.FoldedColumn {
+			_, tags, err := record.ParseSeries("x;" + v)
+			if err != nil {
+				return r, fmt.Errorf("column %q: %v", k, err)
+			}
+			r.Tags = append(r.Tags, tags...)
 			continue
 		}
 		if d.sep == '\t' {

@@ -109,6 +109,37 @@ func TestDelimited(t *testing.T) {
 			},
 		},
 		{
+			name:   "csv: neutralised cells and folded tags",
+			format: "csv",
+			in: "time,name,'-k,host,;tags,value\n" +
+				"0,'=SUM(A1),'+1,'@web,a=1;b=x\\040y,-1\n" +
+				"0,''q,,web1,,2\n" +
+				"0,x,,web1,host=web2,3\n" +
+				"0,x,,,a=1;a=2,4\n" +
+				"0,x,,,a,5\n",
+			want: []string{
+				`=SUM(A1);-k=+1;a=1;b=x\040y;host=@web -1 0`,
+				"'q;host=web1 2 0",
+			},
+			errs: []string{
+				`in:4: tag "host" given twice`,
+				`in:5: column ";tags": tag "a" given twice`,
+				`in:6: column ";tags": tag "a" has no "="`,
+			},
+		},
+		{
+			name:   "tsv: folded tags",
+			format: "tsv",
+			in:     "time\tname\t;tags\tvalue\n0\tx\tmount=/mnt/my\\040disk;host=web1\t1\n",
+			want:   []string{`x;host=web1;mount=/mnt/my\040disk 1 0`},
+		},
+		{
+			name:   "folded column twice in the header",
+			format: "csv",
+			in:     "time,name,;tags,;tags,value\n",
+			errs:   []string{`in:1: bad header: column ";tags" given twice; nothing can be read without it`},
+		},
+		{
 			name:   "no header",
 			format: "csv",
 			in:     "2026-11-25T07:00:00Z,a,1\n2026-11-25T07:00:00Z,b,2\n",

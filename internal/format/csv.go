@@ -4,9 +4,9 @@ import (
 	"bufio"
 	"encoding/csv"
 	"io"
-	"slices"
 	"time"
 
+	"sm/internal/esc"
 	"sm/internal/record"
 )
 
@@ -21,13 +21,18 @@ func init() {
 
 // delimited writes csv and tsv: one row a sample, with a column for each
 // tag key of the selected series (Options.Columns), known before the
-// first row so that the output can stream.
+// first row so that the output can stream; and, with Options.FoldTags,
+// one column more for the other tags.
+//
+// Every text cell goes through NeutraliseCell, so that no spreadsheet
+// runs a name or a tag as a formula. On a terminal (Options.Terminal), a
+// csv tag value shows its control characters as escapes; in a pipe it
+// is written as it is, for the reader to get back.
 type delimited struct {
 	w       *bufio.Writer
 	c       *csv.Writer // for csv; tsv is written by hand
 	sep     byte
-	loc     *time.Location
-	cols    []string
+	o       Options
 	header  bool
 	row     []string
 	scratch []byte
@@ -35,7 +40,7 @@ type delimited struct {
 
 func newDelimited(w io.Writer, o Options, sep byte) *delimited {
 	bw := bufio.NewWriterSize(w, 64<<10)
-	d := &delimited{w: bw, sep: sep, loc: o.Location, cols: o.Columns}
+	d := &delimited{w: bw, sep: sep, o: o}
 	if sep == ',' {
 		d.c = csv.NewWriter(bw)
 	}
@@ -44,7 +49,22 @@ func newDelimited(w io.Writer, o Options, sep byte) *delimited {
 
 func (d *delimited) writeHeader() error {
 	d.header = true
-	return d.writeRow(slices.Concat([]string{"time", "name"}, d.cols, []string{"value"}))
+	d.row = append(d.row[:0], "time", "name")
+	for _, k := range d.o.Columns {
+		d.row = append(d.row, NeutraliseCell(k))
+	}
+	if d.o.FoldTags {
+		d.row = append(d.row, FoldedColumn)
+	}
+	return d.writeRow(append(d.row, "value"))
+}
+
+// text returns a name or tag cell as it is written.
+func (d *delimited) text(s string) string {
+	if d.o.Terminal {
+		s = esc.Text(s)
+	}
+	return NeutraliseCell(s)
 }
 
 func (d *delimited) Write(r *record.Record) error {
@@ -53,13 +73,16 @@ func (d *delimited) Write(r *record.Record) error {
 			return err
 		}
 	}
-	d.row = append(d.row[:0], time.Unix(r.Time, 0).In(d.loc).Format(time.RFC3339), r.Name)
-	for _, k := range d.cols {
+	d.row = append(d.row[:0], time.Unix(r.Time, 0).In(d.o.Location).Format(time.RFC3339), d.text(r.Name))
+	for _, k := range d.o.Columns {
 		v := r.Tag(k)
 		if d.sep == '\t' {
 			v = string(record.AppendTagValue(d.scratch[:0], v))
 		}
-		d.row = append(d.row, v)
+		d.row = append(d.row, d.text(v))
+	}
+	if d.o.FoldTags {
+		d.row = append(d.row, d.text(string(AppendFolded(d.scratch[:0], r.Tags, d.o.Columns))))
 	}
 	d.row = append(d.row, string(record.AppendValue(d.scratch[:0], r.Value)))
 	return d.writeRow(d.row)

@@ -6,6 +6,7 @@ package format
 import (
 	"bufio"
 	"bytes"
+	"errors"
 	"fmt"
 	"io"
 	"slices"
@@ -39,6 +40,62 @@ type Options struct {
 	// timestamps have no fixed unit (influx): time.Second, Millisecond,
 	// Microsecond or Nanosecond; 0 means the format's default.
 	Precision time.Duration
+	// FoldTags asks the formats with a column per tag (table, csv, tsv)
+	// for one more column, after Columns, holding every other tag of a
+	// row folded into KEY=VALUE;KEY=VALUE (see AppendFolded): the tags
+	// of many series may have more keys than a table can show.
+	FoldTags bool
+	// Terminal says that w is a terminal: the formats that would
+	// otherwise write a tag value as it is, control characters or a
+	// bidirectional override and all (csv, tsv, prom, openmetrics,
+	// influx, graphite), write them as visible escapes (package esc)
+	// instead, for a person to read. The table always does.
+	Terminal bool
+}
+
+// A SkipError is what a Writer returns for a series, or a sample, that
+// its format cannot hold: that one is left out, the rest is written, and
+// the writer can go on. Close returns one for each series it left out,
+// joined with errors.Join; Split tells them from real failures.
+type SkipError struct {
+	Format string // "prom"
+	Series string // the series, as NAME;TAG=VALUE... (tag values escaped), or a metric name
+	Err    error  // why
+}
+
+// Error says what was left out. A series, in canonical form, holds no
+// space nor control character; cli.Command.Warn escapes what else could
+// act on a terminal.
+func (e *SkipError) Error() string {
+	return fmt.Sprintf("%s: left out %s: %v", e.Format, e.Series, e.Err)
+}
+
+func (e *SkipError) Unwrap() error { return e.Err }
+
+// Split separates err, as a Writer returned it, into the series it
+// left out and whatever else went wrong (nil if nothing did).
+func Split(err error) (skips []*SkipError, rest error) {
+	if err == nil {
+		return nil, nil
+	}
+	var errs []error
+	if j, ok := err.(interface{ Unwrap() []error }); ok {
+		errs = j.Unwrap()
+	} else {
+		errs = []error{err}
+	}
+	var others []error
+	for _, e := range errs {
+		if s, ok := e.(*SkipError); ok {
+			skips = append(skips, s)
+		} else {
+			others = append(others, e)
+		}
+	}
+	if len(others) == 1 {
+		return skips, others[0]
+	}
+	return skips, errors.Join(others...)
 }
 
 // A Factory makes a Writer that writes to w.

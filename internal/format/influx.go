@@ -10,6 +10,7 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"sm/internal/esc"
 	"sm/internal/record"
 )
 
@@ -25,18 +26,26 @@ func init() {
 // InfluxSplit); values are floats, timestamps in Options.Precision,
 // nanoseconds by default.
 //
-// Line protocol cannot hold everything a record can: Write refuses a
+// Line protocol cannot hold everything a record can: Write leaves out a
 // record with a control character (a line feed, a tab...) in its tag
-// values, a measurement that starts with "#" (a comment) and a
+// values, a measurement that starts with "#" (a comment), a
 // measurement, tag value or field that ends in a backslash (which would
-// escape the separator after it). A byte that is not UTF-8 becomes U+FFFD,
+// escape the separator after it), and a time that does not fit the
+// precision (after 2262-04-11 in nanoseconds): line protocol has no way
+// to escape the first ones, and its precision is one for a whole
+// stream. For the first record it leaves out of each series it returns
+// a SkipError, for the others of that series nil, and it goes on: one
+// bad series never stops the others. On a terminal (Options.Terminal)
+// tag values show what would act on it as escapes (package esc). A byte that is not UTF-8 becomes U+FFFD,
 // as in the json format. A backslash elsewhere is written as it is: by the
 // line protocol's own grammar, a backslash escapes only a character that
 // would otherwise end the part.
 type influx struct {
-	w    flusher
-	prec time.Duration
-	buf  []byte
+	w       flusher
+	prec    time.Duration
+	buf     []byte
+	skipped map[string]bool // series text: a record of it was left out
+	term    bool            // for a terminal: tag values through esc.Text
 }
 
 func newInflux(w io.Writer, o Options) Writer {
@@ -44,7 +53,7 @@ func newInflux(w io.Writer, o Options) Writer {
 	if prec <= 0 {
 		prec = time.Nanosecond
 	}
-	return &influx{w: buffered(w), prec: prec}
+	return &influx{w: buffered(w), prec: prec, skipped: map[string]bool{}, term: o.Terminal}
 }
 
 // InfluxSplit returns the measurement and field of an sm name: the parts
@@ -69,40 +78,57 @@ const (
 )
 
 func (x *influx) Write(r *record.Record) error {
+	b, err := x.line(r)
+	if err != nil {
+		key := string(record.AppendSeries(nil, r.Name, r.Tags))
+		if x.skipped[key] {
+			return nil
+		}
+		x.skipped[key] = true
+		return &SkipError{Format: "influx", Series: key, Err: err}
+	}
+	x.buf = b
+	_, err = x.w.Write(b)
+	return err
+}
+
+// line returns r as a line, in x.buf, or why it cannot be one.
+func (x *influx) line(r *record.Record) ([]byte, error) {
 	m, f := InfluxSplit(r.Name)
 	if strings.HasPrefix(m, "#") {
-		return fmt.Errorf("influx: metric name %q starts with \"#\", which would make the line a comment", r.Name)
+		return nil, fmt.Errorf("metric name %q starts with \"#\", which would make the line a comment", r.Name)
 	}
 	b, err := appendInfluxPart(x.buf[:0], m, influxMeasurementEscapes)
 	if err != nil {
-		return fmt.Errorf("influx: metric name %q: %w", r.Name, err)
+		return nil, fmt.Errorf("metric name %q: %w", r.Name, err)
 	}
 	for _, t := range r.Tags {
 		b = append(b, ',')
+		v := t.Value
+		if x.term {
+			v = esc.Text(v)
+		}
 		if b, err = appendInfluxPart(b, t.Key, influxKeyEscapes); err == nil {
 			b = append(b, '=')
-			b, err = appendInfluxPart(b, t.Value, influxKeyEscapes)
+			b, err = appendInfluxPart(b, v, influxKeyEscapes)
 		}
 		if err != nil {
-			return fmt.Errorf("influx: tag %q of %q: %w", t.Key, r.Name, err)
+			return nil, fmt.Errorf("tag %q: %w", t.Key, err)
 		}
 	}
 	b = append(b, ' ')
 	if b, err = appendInfluxPart(b, f, influxKeyEscapes); err != nil {
-		return fmt.Errorf("influx: metric name %q: %w", r.Name, err)
+		return nil, fmt.Errorf("metric name %q: %w", r.Name, err)
 	}
 	b = append(b, '=')
 	b = record.AppendValue(b, r.Value)
 	b = append(b, ' ')
 	ts, ok := scaleTime(r.Time, int64(time.Second), int64(x.prec))
 	if !ok {
-		return fmt.Errorf("influx: time %d of %q does not fit in units of %v", r.Time, r.Name, x.prec)
+		return nil, fmt.Errorf("time %d does not fit in units of %v (--precision)", r.Time, x.prec)
 	}
 	b = strconv.AppendInt(b, ts, 10)
-	b = append(b, '\n')
-	x.buf = b
-	_, err = x.w.Write(b)
-	return err
+	return append(b, '\n'), nil
 }
 
 func (x *influx) Close() error { return x.w.Flush() }

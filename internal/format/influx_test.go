@@ -1,6 +1,7 @@
 package format
 
 import (
+	"errors"
 	"strings"
 	"testing"
 	"time"
@@ -99,32 +100,55 @@ func TestInfluxErrors(t *testing.T) {
 		want string
 	}{
 		{record.Record{Name: "x", Tags: []record.Tag{{Key: "v", Value: "a\tb"}}}, 0,
-			`influx: tag "v" of "x": "a\tb" has control character 0x09, which line protocol cannot hold`},
+			`influx: left out x;v=a\011b: tag "v": "a\tb" has control character 0x09, which line protocol cannot hold`},
 		{record.Record{Name: "x", Tags: []record.Tag{{Key: "v", Value: "a\nb"}}}, 0,
-			`influx: tag "v" of "x": "a\nb" has control character 0x0a, which line protocol cannot hold`},
+			`influx: left out x;v=a\012b: tag "v": "a\nb" has control character 0x0a, which line protocol cannot hold`},
 		{record.Record{Name: "x", Tags: []record.Tag{{Key: "v", Value: `C:\`}}}, 0,
-			`influx: tag "v" of "x": "C:\\" ends in a backslash, which line protocol cannot hold`},
-		{record.Record{Name: `x.y\`}, 0, `influx: metric name "x.y\\": "y\\" ends in a backslash, which line protocol cannot hold`},
-		{record.Record{Name: `x\`}, 0, `influx: metric name "x\\": "x\\" ends in a backslash, which line protocol cannot hold`},
-		{record.Record{Name: "#x.y"}, 0, `influx: metric name "#x.y" starts with "#", which would make the line a comment`},
-		{record.Record{Name: "x", Time: record.MaxTime}, 0, `influx: time 253402300799 of "x" does not fit in units of 1ns`},
+			`influx: left out x;v=C:\134: tag "v": "C:\\" ends in a backslash, which line protocol cannot hold`},
+		{record.Record{Name: `x.y\`}, 0, `influx: left out x.y\: metric name "x.y\\": "y\\" ends in a backslash, which line protocol cannot hold`},
+		{record.Record{Name: `x\`}, 0, `influx: left out x\: metric name "x\\": "x\\" ends in a backslash, which line protocol cannot hold`},
+		{record.Record{Name: "#x.y"}, 0, `influx: left out #x.y: metric name "#x.y" starts with "#", which would make the line a comment`},
+		{record.Record{Name: "x", Time: record.MaxTime}, 0, `influx: left out x: time 253402300799 does not fit in units of 1ns (--precision)`},
 	}
 	for _, tt := range tests {
 		got, err := influxOutput(tt.prec, record.Record{Name: "ok", Value: 1, Time: 1}, tt.rec)
-		if err == nil || err.Error() != tt.want {
+		var skip *SkipError
+		if !errors.As(err, &skip) || err.Error() != tt.want {
 			t.Errorf("%v: got error %v, want %s", tt.rec, err, tt.want)
 		}
 		if got != "" {
 			t.Errorf("%v: wrote %q before Close", tt.rec, got)
 		}
 	}
-	// A record that could not be written leaves the stream as it was.
+	// A record that could not be written leaves the stream as it was,
+	// and the writer goes on: a SkipError for the first record left out
+	// of a series, nil for the others.
 	var sb strings.Builder
 	w, _ := New("influx", &sb, Options{})
-	w.Write(&record.Record{Name: "x", Tags: []record.Tag{{Key: "v", Value: "a\nb"}}})
-	w.Write(&record.Record{Name: "y", Value: 2, Time: 3})
-	if err := w.Close(); err != nil || sb.String() != "y value=2 3000000000\n" {
-		t.Errorf("got %q, %v", sb.String(), err)
+	bad := record.Record{Name: "x", Tags: []record.Tag{{Key: "v", Value: "a\rb"}}}
+	late := record.Record{Name: "z", Value: 1, Time: record.MaxTime}
+	var skips int
+	for i := range 4000 {
+		recs := []record.Record{{Name: "y", Value: float64(i), Time: 3}, bad, late, {Name: "z", Value: 2, Time: 4}}
+		for _, r := range recs {
+			err := w.Write(&r)
+			var skip *SkipError
+			switch {
+			case errors.As(err, &skip):
+				skips++
+			case err != nil:
+				t.Fatal(err)
+			}
+		}
+	}
+	if err := w.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if skips != 2 {
+		t.Errorf("%d SkipErrors, want 2, one a series", skips)
+	}
+	if n := strings.Count(sb.String(), "\n"); n != 8000 || !strings.HasSuffix(sb.String(), "y value=3999 3000000000\nz value=2 4000000000\n") {
+		t.Errorf("wrote %d lines, want 8000, ending %q", n, sb.String()[max(0, sb.Len()-60):])
 	}
 }
 

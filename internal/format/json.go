@@ -6,6 +6,7 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"sm/internal/esc"
 	"sm/internal/record"
 )
 
@@ -52,7 +53,10 @@ func (j *jsonLines) Write(r *record.Record) error {
 func (j *jsonLines) Close() error { return j.w.Flush() }
 
 // AppendJSONString appends s quoted as a JSON string. Unlike encoding/json it
-// leaves <, > and & alone; bytes that are not UTF-8 become U+FFFD.
+// leaves <, > and & alone; bytes that are not UTF-8 become U+FFFD. What
+// would act on a terminal that shows the JSON (esc.Hidden: DEL, C1
+// controls, bidirectional overrides) is written as \uXXXX too, which
+// any JSON reader takes back.
 func AppendJSONString(b []byte, s string) []byte {
 	const hex = "0123456789abcdef"
 	b = append(b, '"')
@@ -62,7 +66,7 @@ func AppendJSONString(b []byte, s string) []byte {
 			switch {
 			case c == '"' || c == '\\':
 				b = append(b, '\\', c)
-			case c < 0x20:
+			case c < 0x20 || c == 0x7f:
 				b = append(b, '\\', 'u', '0', '0', hex[c>>4], hex[c&0xf])
 			default:
 				b = append(b, c)
@@ -73,6 +77,8 @@ func AppendJSONString(b []byte, s string) []byte {
 		r, n := utf8.DecodeRuneInString(s[i:])
 		if r == utf8.RuneError && n == 1 {
 			b = append(b, `\ufffd`...)
+		} else if esc.Hidden(r) {
+			b = append(b, '\\', 'u', hex[r>>12], hex[r>>8&0xf], hex[r>>4&0xf], hex[r&0xf])
 		} else {
 			b = append(b, s[i:i+n]...)
 		}

@@ -2,6 +2,7 @@ package format
 
 import (
 	"cmp"
+	"errors"
 	"fmt"
 	"io"
 	"slices"
@@ -9,15 +10,16 @@ import (
 	"strings"
 	"unicode/utf8"
 
+	"sm/internal/esc"
 	"sm/internal/record"
 )
 
 func init() {
-	Register("prom", `Prometheus text, the latest sample of each series: sm_NAME{TAG="VALUE",...} VALUE`, func(w io.Writer, _ Options) Writer {
-		return newProm(w, false)
+	Register("prom", `Prometheus text, the latest sample of each series: sm_NAME{TAG="VALUE",...} VALUE`, func(w io.Writer, o Options) Writer {
+		return newProm(w, false, o.Terminal)
 	})
-	Register("openmetrics", `OpenMetrics text, every sample: sm_NAME{TAG="VALUE",...} VALUE SECONDS, then # EOF`, func(w io.Writer, _ Options) Writer {
-		return newProm(w, true)
+	Register("openmetrics", `OpenMetrics text, every sample: sm_NAME{TAG="VALUE",...} VALUE SECONDS, then # EOF`, func(w io.Writer, o Options) Writer {
+		return newProm(w, true, o.Terminal)
 	})
 }
 
@@ -31,7 +33,8 @@ func init() {
 // "per_second") and a last "_total", which promises a counter, as
 // "_all". The # HELP line keeps the sm name, for the way back. Different
 // sm names may give the same Prometheus name ("disk.used" and
-// "disk-used"); the prom and openmetrics writers refuse to write both.
+// "disk-used"); the prom and openmetrics writers write the first in
+// sort order and leave the other out, with a SkipError.
 // Only the last word is a unit: in "a.b.c" "b" is not bytes.
 func PromName(name string) string {
 	b := make([]byte, 0, len("sm_")+len(name)+8)
@@ -149,8 +152,10 @@ func appendPromLabelValue(b []byte, v string) []byte {
 type promWriter struct {
 	w      flusher
 	om     bool
+	term   bool                   // label values for a terminal: control characters escaped
 	series map[string]*promSeries // by canonical series text
 	key    []byte
+	skips  []error // the series left out, as *SkipError
 }
 
 type promSeries struct {
@@ -164,8 +169,13 @@ type promPoint struct {
 	v float64
 }
 
-func newProm(w io.Writer, om bool) *promWriter {
-	return &promWriter{w: buffered(w), om: om, series: map[string]*promSeries{}}
+func newProm(w io.Writer, om, term bool) *promWriter {
+	return &promWriter{w: buffered(w), om: om, term: term, series: map[string]*promSeries{}}
+}
+
+// skip notes that series s is left out, and why.
+func (p *promWriter) skip(s *promSeries, format string, args ...any) {
+	p.skips = append(p.skips, &SkipError{Format: p.format(), Series: seriesText(s), Err: fmt.Errorf(format, args...)})
 }
 
 func (p *promWriter) Write(r *record.Record) error {
@@ -208,9 +218,13 @@ func (p *promWriter) format() string {
 }
 
 // families groups the series by metric name and puts everything in
-// order, refusing what would make an invalid exposition: two metric
-// names, two tags of a series or two series that become the same.
-func (p *promWriter) families() ([]promFamily, error) {
+// order, leaving out, with a SkipError each, what would make an invalid
+// exposition. Of two metric names that become the same, the one in sm's
+// own style (lower case, digits, "_" and ".") wins, and of two such, the
+// first in sort order: "disk-used_pct" cannot push "disk.used_pct" out.
+// Of two tags of a series or two series that become the same, the later
+// in sort order is left out.
+func (p *promWriter) families() []promFamily {
 	byName := map[string][]*promSeries{}
 	for _, s := range p.series {
 		byName[s.name] = append(byName[s.name], s)
@@ -222,42 +236,89 @@ func (p *promWriter) families() ([]promFamily, error) {
 			}
 		}
 	})
+	slices.SortStableFunc(names, func(a, b string) int { return cmp.Compare(btoi(!smStyle(a)), btoi(!smStyle(b))) })
 	owner := map[string]string{} // Prometheus name → sm name
 	fams := make([]promFamily, 0, len(names))
 	for _, n := range names {
 		pn := PromName(n)
 		if other, dup := owner[pn]; dup {
-			return nil, fmt.Errorf("%s: metric names %q and %q both become %s", p.format(), other, n, pn)
+			p.skips = append(p.skips, &SkipError{Format: p.format(), Series: n,
+				Err: fmt.Errorf("metric name becomes %s, as %s does (%s)", pn, other, plural(len(byName[n]), "series"))})
+			continue
 		}
 		owner[pn] = n
 		f := promFamily{name: pn, help: n}
-		for _, s := range byName[n] {
+		for _, s := range sortedSeries(byName[n]) {
 			o, err := p.labels(s)
 			if err != nil {
-				return nil, err
+				p.skip(s, "%v", err)
+				continue
 			}
 			f.series = append(f.series, o)
 		}
-		slices.SortFunc(f.series, func(a, b promOut) int { return compareLabels(a.labels, b.labels) })
-		for i := 1; i < len(f.series); i++ {
-			if a, b := f.series[i-1], f.series[i]; compareLabels(a.labels, b.labels) == 0 {
-				sa, sb := seriesText(a.src), seriesText(b.src)
-				if sa > sb {
-					sa, sb = sb, sa
-				}
-				return nil, fmt.Errorf("%s: series %q and %q both become %s%s", p.format(), sa, sb, pn, a.text)
+		// Of two series with the same labels, the one first in sm's
+		// order stays.
+		slices.SortStableFunc(f.series, func(a, b promOut) int { return compareLabels(a.labels, b.labels) })
+		kept := f.series[:0]
+		for i, o := range f.series {
+			if i > 0 && compareLabels(kept[len(kept)-1].labels, o.labels) == 0 {
+				prev := kept[len(kept)-1]
+				p.skip(o.src, "it becomes %s%s, as %s does", pn, prev.text, seriesText(prev.src))
+				continue
 			}
+			kept = append(kept, o)
 		}
-		fams = append(fams, f)
+		f.series = kept
+		if len(f.series) > 0 {
+			fams = append(fams, f)
+		}
 	}
 	slices.SortFunc(fams, func(a, b promFamily) int { return strings.Compare(a.name, b.name) })
-	return fams, nil
+	return fams
+}
+
+// smStyle reports whether an sm name is made of what sm's own names are:
+// lower-case letters, digits, "_" and ".".
+func smStyle(name string) bool {
+	for i := 0; i < len(name); i++ {
+		if c := name[i]; !('a' <= c && c <= 'z' || '0' <= c && c <= '9' || c == '_' || c == '.') {
+			return false
+		}
+	}
+	return true
+}
+
+func btoi(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
+}
+
+func plural(n int, noun string) string {
+	if n == 1 {
+		return "1 " + noun
+	}
+	if !strings.HasSuffix(noun, "s") {
+		noun += "s"
+	}
+	return strconv.Itoa(n) + " " + noun
+}
+
+// sortedSeries returns ss in the order of their series text.
+func sortedSeries(ss []*promSeries) []*promSeries {
+	slices.SortFunc(ss, func(a, b *promSeries) int { return strings.Compare(seriesText(a), seriesText(b)) })
+	return ss
 }
 
 func (p *promWriter) labels(s *promSeries) (promOut, error) {
 	o := promOut{src: s, labels: make([]promLabelPair, len(s.tags))}
 	for i, t := range s.tags {
-		o.labels[i] = promLabelPair{PromLabel(t.Key), string(appendPromLabelValue(nil, t.Value))}
+		v := t.Value
+		if p.term {
+			v = esc.Text(v)
+		}
+		o.labels[i] = promLabelPair{PromLabel(t.Key), string(appendPromLabelValue(nil, v))}
 	}
 	slices.SortStableFunc(o.labels, func(a, b promLabelPair) int { return strings.Compare(a.name, b.name) })
 	for i := 1; i < len(o.labels); i++ {
@@ -268,7 +329,7 @@ func (p *promWriter) labels(s *promSeries) (promOut, error) {
 					keys = append(keys, t.Key)
 				}
 			}
-			return o, fmt.Errorf("%s: tags %q and %q of series %q both become label %s", p.format(), keys[0], keys[1], seriesText(s), o.labels[i].name)
+			return o, fmt.Errorf("tags %q and %q both become label %s", keys[0], keys[1], o.labels[i].name)
 		}
 	}
 	if len(o.labels) > 0 {
@@ -294,13 +355,10 @@ func compareLabels(a, b []promLabelPair) int {
 
 func seriesText(s *promSeries) string { return string(record.AppendSeries(nil, s.name, s.tags)) }
 
-// Close writes everything, or nothing if the series cannot all be
-// written.
+// Close writes every series it can, and returns a SkipError for each
+// of the others, joined, once the rest is written.
 func (p *promWriter) Close() error {
-	fams, err := p.families()
-	if err != nil {
-		return err
-	}
+	fams := p.families()
 	var b []byte
 	for _, f := range fams {
 		b = append(b[:0], "# HELP "...)
@@ -342,7 +400,10 @@ func (p *promWriter) Close() error {
 			return err
 		}
 	}
-	return p.w.Flush()
+	if err := p.w.Flush(); err != nil {
+		return err
+	}
+	return errors.Join(p.skips...)
 }
 
 // points returns the samples of a series to write: in time order and,

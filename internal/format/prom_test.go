@@ -106,32 +106,71 @@ func TestPromEmpty(t *testing.T) {
 	}
 }
 
+// TestPromCollisions: of what would become the same name, label or
+// series, the first in sm's order is written, the other left out with a
+// SkipError naming it, and every other series is written all the same.
 func TestPromCollisions(t *testing.T) {
 	tests := []struct {
 		name string
 		recs []record.Record
-		want string
+		kept string // the line of the series kept, but for its time
+		skip string // the SkipError, but for the format
 	}{
 		{"names", []record.Record{promRec("disk.used", 1, 1), promRec("disk-used", 2, 1)},
-			`metric names "disk-used" and "disk.used" both become sm_disk_used`},
+			"sm_disk_used 1",
+			`left out disk-used: metric name becomes sm_disk_used, as disk.used does (1 series)`},
 		{"tags", []record.Record{promRec("x;a.b=1;a_b=2", 1, 1)},
-			`tags "a.b" and "a_b" of series "x;a.b=1;a_b=2" both become label a_b`},
+			"",
+			`left out x;a.b=1;a_b=2: tags "a.b" and "a_b" both become label a_b`},
 		{"series", []record.Record{promRec("x;a_b=1", 1, 1), promRec("x;a.b=1", 1, 1)},
-			`series "x;a.b=1" and "x;a_b=1" both become sm_x{a_b="1"}`},
+			`sm_x{a_b="1"} 1`,
+			`left out x;a_b=1: it becomes sm_x{a_b="1"}, as x;a.b=1 does`},
 		{"not UTF-8", []record.Record{promRec(`x;v=\376`, 1, 1), promRec(`x;v=\377`, 1, 1)},
-			`series "x;v=\\376" and "x;v=\\377" both become sm_x{v="` + "\uFFFD" + `"}`},
+			`sm_x{v="` + "\uFFFD" + `"} 1`,
+			`left out x;v=\377: it becomes sm_x{v="` + "\uFFFD" + `"}, as x;v=\376 does`},
 	}
 	for _, tt := range tests {
 		for _, f := range []string{"prom", "openmetrics"} {
 			t.Run(tt.name+"/"+f, func(t *testing.T) {
-				got, err := promOutput(t, f, tt.recs...)
-				if want := f + ": " + tt.want; err == nil || err.Error() != want {
-					t.Errorf("got error %v\nwant %s", err, want)
+				recs := append([]record.Record{promRec("a.good;host=web1", 5, 1)}, tt.recs...)
+				recs = append(recs, promRec("z.good", 6, 1))
+				got, err := promOutput(t, f, recs...)
+				skips, rest := Split(err)
+				if rest != nil || len(skips) != 1 || skips[0].Error() != f+": "+tt.skip {
+					t.Errorf("got error %v\nwant %s: %s", err, f, tt.skip)
 				}
-				if got != "" {
-					t.Errorf("wrote %q", got)
+				for _, line := range []string{`sm_a_good{host="web1"} 5`, "sm_z_good 6", tt.kept} {
+					if line != "" && !strings.Contains(got, "\n"+line) {
+						t.Errorf("no %s in\n%s", line, got)
+					}
+				}
+				if f == "openmetrics" && !strings.HasSuffix(got, "# EOF\n") {
+					t.Errorf("no # EOF at the end of\n%s", got)
 				}
 			})
+		}
+	}
+}
+
+// TestPromTerminal: on a terminal, a label value shows its control
+// characters as escapes; in a pipe it holds them, as the format allows.
+func TestPromTerminal(t *testing.T) {
+	rec := promRec(`x;v=\033]52\073c\073aGk=\007\342\200\256`, 1, 1)
+	for _, term := range []bool{false, true} {
+		var sb strings.Builder
+		w, _ := New("prom", &sb, Options{Terminal: term})
+		if err := w.Write(&rec); err != nil {
+			t.Fatal(err)
+		}
+		if err := w.Close(); err != nil {
+			t.Fatal(err)
+		}
+		raw := strings.ContainsAny(sb.String(), "\x1b\x07\u202e")
+		if raw == term {
+			t.Errorf("terminal %v: output %q", term, sb.String())
+		}
+		if term && !strings.Contains(sb.String(), `v="\\x1b]52;c;aGk=\\x07\\u202e"`) {
+			t.Errorf("terminal: output %q", sb.String())
 		}
 	}
 }

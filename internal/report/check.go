@@ -10,6 +10,7 @@ import (
 	"strings"
 	"time"
 
+	"sm/internal/esc"
 	"sm/internal/query"
 	"sm/internal/record"
 	"sm/internal/store"
@@ -134,14 +135,15 @@ func RunCheck(db *store.DB, o CheckOptions) (*Check, error) {
 
 // perfData writes a series' latest value as Nagios performance data:
 // 'label'=value[unit];warn;crit[;min;max]. A label may not hold "=",
-// so the tags are written KEY:VALUE.
+// so the tags are written KEY:VALUE; nor "'", which would end it; nor a
+// line break, which would end the output's first line (see perfLabel).
 func perfData(s query.Series, v float64, th Thresholds) string {
 	var label strings.Builder
 	label.WriteString(s.Name)
 	for _, t := range s.Tags {
 		fmt.Fprintf(&label, " %s:%s", t.Key, t.Value)
 	}
-	name := strings.NewReplacer("'", "_", "=", "_").Replace(label.String())
+	name := perfLabel(label.String())
 	unit := ""
 	switch u := UnitOf(s.Name); u {
 	case "%", "B", "s":
@@ -152,6 +154,23 @@ func perfData(s query.Series, v float64, th Thresholds) string {
 		out += ";0;100"
 	}
 	return out
+}
+
+// perfLabel makes a label of performance data out of names and tags, as
+// the Nagios plugin guidelines allow: the label is quoted, so it may
+// hold spaces, and "=", "'" and "|" (which would start performance data
+// a parser may take for its own) become "_"; control characters and
+// bidirectional controls show as escapes (package esc), so that no tag
+// can end the line and forge one of its own.
+func perfLabel(s string) string {
+	return strings.NewReplacer("'", "_", "=", "_", "|", "_").Replace(esc.Text(s))
+}
+
+// statusText makes a problem's text fit the output's lines: no tag can
+// break the line, and a "|", which would start performance data, is a
+// broken bar.
+func statusText(s string) string {
+	return strings.ReplaceAll(esc.Text(s), "|", "¦")
 }
 
 // perfRange writes a rule as a Nagios range: 90 alerts above 90, 5e8:
@@ -177,9 +196,9 @@ func (c *Check) Write(w io.Writer) error {
 	case len(c.Problems) == 0:
 		fmt.Fprintf(&b, "%s of %s within thresholds", plural(c.Series, "series"), plural(c.Hosts, "host"))
 	case len(c.Problems) == 1:
-		b.WriteString(c.Problems[0].Text)
+		b.WriteString(statusText(c.Problems[0].Text))
 	default:
-		fmt.Fprintf(&b, "%s, and %d more", c.Problems[0].Text, len(c.Problems)-1)
+		fmt.Fprintf(&b, "%s, and %d more", statusText(c.Problems[0].Text), len(c.Problems)-1)
 	}
 	if len(c.Perf) > 0 {
 		b.WriteString(" | " + strings.Join(c.Perf, " "))
@@ -187,7 +206,7 @@ func (c *Check) Write(w io.Writer) error {
 	b.WriteByte('\n')
 	if len(c.Problems) > 1 {
 		for _, p := range c.Problems {
-			fmt.Fprintf(&b, "%s - %s\n", p.Level, p.Text)
+			fmt.Fprintf(&b, "%s - %s\n", p.Level, statusText(p.Text))
 		}
 	}
 	_, err := io.WriteString(w, b.String())

@@ -11,6 +11,7 @@ import (
 	"github.com/olekukonko/tablewriter/renderer"
 	"github.com/olekukonko/tablewriter/tw"
 
+	"sm/internal/esc"
 	"sm/internal/when"
 )
 
@@ -39,7 +40,7 @@ func writeText(w io.Writer, rep *Report, md bool) error {
 		p.line("Nothing needs attention.")
 	} else if md {
 		for _, h := range rep.Highlights {
-			p.line(fmt.Sprintf("- **%s** %s: %s", h.Level, hostName(h.Host), h.Text(loc)))
+			p.line(fmt.Sprintf("- **%s** %s: %s", h.Level, p.esc(hostName(h.Host)), p.esc(h.Text(loc))))
 		}
 	} else {
 		var rows [][]string
@@ -94,11 +95,51 @@ func (h Host) Heading() string {
 }
 
 // A printer writes headings, lines and tables, in text or Markdown,
-// keeping the first error.
+// keeping the first error. Headings and table cells go through esc;
+// the printer's own lines hold no names nor tags, or go through it
+// first.
 type printer struct {
 	w   io.Writer
 	md  bool
 	err error
+}
+
+// esc returns text that may hold names and tags as it can be shown:
+// what would act on a terminal as visible escapes (package esc), and in
+// Markdown, the characters that would make HTML, an entity, a link,
+// emphasis, code or a new table column escaped too, so that a tag value
+// is only ever text. (A ">" starts a quote only at the start of a line,
+// where no name nor tag ever is.)
+func (p *printer) esc(s string) string {
+	s = esc.Text(s)
+	if !p.md {
+		return s
+	}
+	var b strings.Builder
+	for i := 0; i < len(s); i++ {
+		switch c := s[i]; c {
+		case '&':
+			b.WriteString("&amp;")
+		case '<':
+			b.WriteString("&lt;")
+		case '\\', '`', '*', '[', ']', '|':
+			b.WriteByte('\\')
+			b.WriteByte(c)
+		case '_':
+			// Inside a word, as in disk.used_pct, "_" is no emphasis.
+			if i == 0 || i == len(s)-1 || !isAlnum(s[i-1]) || !isAlnum(s[i+1]) {
+				b.WriteByte('\\')
+			}
+			b.WriteByte(c)
+		default:
+			b.WriteByte(c)
+		}
+	}
+	return b.String()
+}
+
+func isAlnum(c byte) bool {
+	return 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9'
 }
 
 func (p *printer) line(s string) {
@@ -108,6 +149,7 @@ func (p *printer) line(s string) {
 }
 
 func (p *printer) heading(level int, s string) {
+	s = p.esc(s)
 	switch {
 	case p.md:
 		p.line(strings.Repeat("#", level) + " " + s)
@@ -161,9 +203,14 @@ func (p *printer) table(header []string, rows [][]string, align string) {
 	if header != nil {
 		h := make([]any, len(header))
 		for i, s := range header {
-			h[i] = s
+			h[i] = p.esc(s)
 		}
 		t.Header(h...)
+	}
+	for _, r := range rows {
+		for i, c := range r {
+			r[i] = p.esc(c)
+		}
 	}
 	if p.err = t.Bulk(rows); p.err == nil {
 		p.err = t.Render()

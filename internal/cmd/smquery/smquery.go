@@ -17,6 +17,7 @@ import (
 	"time"
 
 	"sm/internal/cli"
+	"sm/internal/esc"
 	"sm/internal/format"
 	"sm/internal/format/table"
 	"sm/internal/query"
@@ -113,6 +114,9 @@ func Main(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 	if errors.Is(err, syscall.EPIPE) {
 		return cli.OK
 	}
+	if errors.Is(err, errSkipped) {
+		return cli.Fail
+	}
 	if err != nil {
 		return c.Fail(err)
 	}
@@ -122,14 +126,21 @@ func Main(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 	return cli.OK
 }
 
-// columns returns the tag keys of the series, and the widest value of
-// each, and of their names.
-func columns(series []query.Series, agg bool) ([]string, map[string]int) {
+// maxTagColumns is how many tag keys, host and agg aside, the formats
+// with a column per tag key (table, csv, tsv) show as columns. With
+// more, the tags but host and agg share one column: 5,000 series with a
+// key each would otherwise make every row 5,000 cells wide.
+const maxTagColumns = 8
+
+// columns returns the tag keys of the series that get a column, whether
+// the others fold into one (format.Options.FoldTags), and the widest
+// value of each column, and of their names.
+func columns(series []query.Series, agg bool) ([]string, bool, map[string]int) {
 	widths := map[string]int{}
 	for _, s := range series {
 		widths["name"] = max(widths["name"], len(s.Name))
 		for _, t := range s.Tags {
-			widths[t.Key] = max(widths[t.Key], len(record.AppendTagValue(nil, t.Value)))
+			widths[t.Key] = max(widths[t.Key], len(esc.Text(string(record.AppendTagValue(nil, t.Value)))))
 		}
 	}
 	if agg {
@@ -142,25 +153,59 @@ func columns(series []query.Series, agg bool) ([]string, map[string]int) {
 		}
 	}
 	slices.Sort(cols)
-	return cols, widths
+	if n := len(cols) - btoi(widths["host"] > 0) - btoi(agg); n <= maxTagColumns {
+		return cols, false, widths
+	}
+	cols = slices.DeleteFunc(cols, func(k string) bool { return k != "host" && k != "agg" })
+	for _, s := range series {
+		folded := format.AppendFolded(nil, s.Tags, cols)
+		widths[format.FoldedColumn] = max(widths[format.FoldedColumn], len(esc.Text(string(folded))))
+	}
+	return cols, true, widths
 }
+
+func btoi(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
+}
+
+// errSkipped says that some series were left out of the output, each
+// with a warning already: the exit status is 1, with nothing more to say.
+var errSkipped = errors.New("series left out")
 
 func printSamples(c *cli.Command, db *store.DB, q query.Query, formatName string, prec time.Duration, loc *time.Location, now time.Time, stdout io.Writer) (int, error) {
 	series, err := q.Find(db)
 	if err != nil {
 		return 0, err
 	}
-	cols, widths := columns(series, len(q.Funcs) > 0)
-	w, err := format.New(formatName, stdout, format.Options{Location: loc, Columns: cols, Widths: widths, Precision: prec})
+	cols, fold, widths := columns(series, len(q.Funcs) > 0)
+	w, err := format.New(formatName, stdout, format.Options{Location: loc, Columns: cols, FoldTags: fold, Widths: widths,
+		Precision: prec, Terminal: cli.IsTerminal(stdout)})
 	if err != nil {
 		return 0, err
 	}
-	st, err := query.Run(db, q, now, w.Write)
-	if cerr := w.Close(); err == nil {
+	// A series the format cannot hold is left out, with a warning, and
+	// the rest written: one bad series never stops an export.
+	skipped := 0
+	warn := func(err error) error {
+		skips, rest := format.Split(err)
+		for _, s := range skips {
+			c.Warn(s)
+			skipped++
+		}
+		return rest
+	}
+	st, err := query.RunSeries(db, q, series, now, func(r *record.Record) error { return warn(w.Write(r)) })
+	if cerr := warn(w.Close()); err == nil {
 		err = cerr
 	}
 	if msg := st.Warning(); msg != "" && err == nil {
 		c.Warnf("%s", msg)
+	}
+	if err == nil && skipped > 0 {
+		err = errSkipped
 	}
 	return st.Records, err
 }
@@ -224,7 +269,17 @@ func listSeries(db *store.DB, q query.Query, formatName string, loc *time.Locati
 			}
 		}
 		return len(rows), nil
-	case "csv":
+	}
+	// Names and tags go to a spreadsheet too, or to a terminal.
+	for _, r := range rows {
+		if formatName == "csv" || formatName == "tsv" {
+			r[0], r[1] = format.NeutraliseCell(r[0]), format.NeutraliseCell(r[1])
+		}
+		if cli.IsTerminal(stdout) {
+			r[0], r[1] = esc.Text(r[0]), esc.Text(r[1])
+		}
+	}
+	if formatName == "csv" {
 		w := csv.NewWriter(stdout)
 		w.Write(header)
 		w.WriteAll(rows)

@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"sm/internal/cli"
+	"sm/internal/esc"
 	"sm/internal/query"
 	"sm/internal/record"
 	"sm/internal/report"
@@ -65,7 +66,7 @@ func Main(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	// reads the first line of standard output.
 	checking := func() bool { return isCheck || *check }
 	unknown := func(err error) int {
-		fmt.Fprintf(stdout, "UNKNOWN - %v\n", err)
+		fmt.Fprintf(stdout, "UNKNOWN - %s\n", esc.Text(err.Error()))
 		return int(report.Unknown)
 	}
 	if code, done := c.Parse(weekArg(args)); done {

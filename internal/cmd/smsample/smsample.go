@@ -174,6 +174,16 @@ func Main(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 	if err != nil {
 		return c.Fail(err)
 	}
+	// A record the format cannot hold is left out, with a warning, and
+	// the others written: one plugin's odd name does not cost the rest.
+	check := func(err error) error {
+		skips, rest := format.Split(err)
+		for _, s := range skips {
+			c.Warn(s)
+			status = cli.Fail
+		}
+		return rest
+	}
 	// Writers are done with a record when Write returns, so one slice of
 	// tags serves them all.
 	var tagBuf []record.Tag
@@ -184,16 +194,16 @@ func Main(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 			// userTags keeps the families' own tags out of --tag.
 			panic(err)
 		}
-		if err := w.Write(&r); err != nil {
+		if err := check(w.Write(&r)); err != nil {
 			return c.Fail(err)
 		}
 	}
 	for i := range more {
-		if err := w.Write(&more[i]); err != nil {
+		if err := check(w.Write(&more[i])); err != nil {
 			return c.Fail(err)
 		}
 	}
-	if err := w.Close(); err != nil {
+	if err := check(w.Close()); err != nil {
 		return c.Fail(err)
 	}
 	for _, err := range res.Warnings {

@@ -12,6 +12,7 @@ import (
 	"github.com/olekukonko/tablewriter/renderer"
 	"github.com/olekukonko/tablewriter/tw"
 
+	"sm/internal/esc"
 	"sm/internal/format"
 	"sm/internal/record"
 )
@@ -36,14 +37,23 @@ type table struct {
 
 func newTable(w io.Writer, o format.Options) format.Writer {
 	header := append([]string{"time", "name"}, o.Columns...)
+	if o.FoldTags {
+		header = append(header, "tags")
+	}
 	return &table{w: w, o: o, header: append(header, "value")}
 }
 
+// Write adds a row. Tag values are escaped as in a record line (a space
+// is \040), and what that leaves that could act on a terminal, a
+// bidirectional override, as esc writes it: a table is for a person.
 func (t *table) Write(r *record.Record) error {
 	row := make([]string, 0, len(t.header))
-	row = append(row, time.Unix(r.Time, 0).In(t.o.Location).Format(time.DateTime), r.Name)
+	row = append(row, time.Unix(r.Time, 0).In(t.o.Location).Format(time.DateTime), esc.Text(r.Name))
 	for _, k := range t.o.Columns {
-		row = append(row, string(record.AppendTagValue(t.buf[:0], r.Tag(k))))
+		row = append(row, esc.Text(string(record.AppendTagValue(t.buf[:0], r.Tag(k)))))
+	}
+	if t.o.FoldTags {
+		row = append(row, esc.Text(string(format.AppendFolded(t.buf[:0], r.Tags, t.o.Columns))))
 	}
 	row = append(row, string(record.AppendValue(t.buf[:0], r.Value)))
 	if t.stream != nil {
@@ -89,6 +99,9 @@ func (t *table) startStream() error {
 			n = max(n, len(r[i]))
 		}
 		if i > 0 && i < len(t.header)-1 {
+			if t.o.FoldTags && i == len(t.header)-2 {
+				h = format.FoldedColumn
+			}
 			n = max(n, t.o.Widths[h])
 		}
 		// Padding: one space each side.
@@ -120,11 +133,18 @@ func (t *table) Close() error {
 }
 
 // Render writes rows under header as a table, the last column
-// aligned right.
+// aligned right. Every cell goes through esc.Text.
 func Render(w io.Writer, header []string, rows [][]string) error {
 	tbl := tablewriter.NewTable(w, tableOptions(len(header))...)
 	tbl.Header(anys(header)...)
-	if err := tbl.Bulk(rows); err != nil {
+	shown := make([][]string, len(rows))
+	for i, r := range rows {
+		shown[i] = make([]string, len(r))
+		for j, c := range r {
+			shown[i][j] = esc.Text(c)
+		}
+	}
+	if err := tbl.Bulk(shown); err != nil {
 		return err
 	}
 	return tbl.Render()
