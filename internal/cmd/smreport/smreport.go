@@ -18,6 +18,7 @@ import (
 	"sm/internal/query"
 	"sm/internal/record"
 	"sm/internal/report"
+	"sm/internal/safefile"
 	"sm/internal/store"
 	"sm/internal/when"
 )
@@ -319,8 +320,16 @@ func write(rep *report.Report, formatName, output string, stdout io.Writer) erro
 	w := stdout
 	var tmp *os.File
 	if output != "" {
+		// The report replaces output by a rename, which never writes
+		// through a link; still, a link, a device or, for root, another
+		// user's file there is refused as every file sm writes is.
+		if err := safefile.Check(output); err != nil {
+			return err
+		}
+		// 0644 less the umask, as a shell's > makes it: a report is for
+		// reading, and a umask of 077 keeps it private.
 		var err error
-		tmp, err = os.CreateTemp(filepath.Dir(output), "."+filepath.Base(output)+".*")
+		tmp, err = safefile.CreateTemp(filepath.Dir(output), "."+filepath.Base(output)+".", 0o644)
 		if err != nil {
 			return err
 		}
@@ -340,9 +349,6 @@ func write(rep *report.Report, formatName, output string, stdout io.Writer) erro
 		err = report.WriteText(w, rep)
 	}
 	if err != nil || tmp == nil {
-		return err
-	}
-	if err := tmp.Chmod(0o644); err != nil {
 		return err
 	}
 	if err := tmp.Close(); err != nil {

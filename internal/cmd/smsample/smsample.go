@@ -4,6 +4,7 @@ package smsample
 
 import (
 	"bytes"
+	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -119,10 +120,13 @@ func Main(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 		}
 	}
 	st := collect.NewState()
+	save := *statePath != ""
 	if *statePath != "" {
 		if st, err = collect.LoadState(*statePath); err != nil {
 			c.Warn(err)
 			status = cli.Fail
+			// Someone else's file: said once, and left alone.
+			save = !errors.Is(err, collect.ErrForeign)
 		}
 	}
 
@@ -214,7 +218,7 @@ func Main(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 	if rep.Failed() {
 		status = cli.Fail
 	}
-	if *statePath != "" {
+	if save {
 		if err := st.Save(*statePath); err != nil {
 			c.Warn(err)
 			status = cli.Fail

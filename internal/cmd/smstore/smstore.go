@@ -16,6 +16,7 @@ import (
 	"sm/internal/decode"
 	"sm/internal/format"
 	"sm/internal/record"
+	"sm/internal/safefile"
 	"sm/internal/store"
 	"sm/internal/when"
 )
@@ -113,7 +114,7 @@ func Main(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	}
 	defer r.close()
 	if *rejectPath != "" {
-		rf, err := os.OpenFile(*rejectPath, os.O_WRONLY|os.O_APPEND|os.O_CREATE, 0o640)
+		rf, err := safefile.OpenFile(*rejectPath, os.O_WRONLY|os.O_APPEND|os.O_CREATE, 0o640)
 		if err != nil {
 			return c.Fail(err)
 		}
