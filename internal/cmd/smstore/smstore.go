@@ -68,6 +68,7 @@ func Main(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	f.Var(&precision, "precision", "read influx timestamps in `UNIT`: s, ms, us or ns")
 	vacuumInto := f.String("vacuum-into", "", "write a consistent, compacted copy of the database to `FILE`, a backup, while it is in use")
 	forward := f.String("forward", "", "pipe the records into the shell `COMMAND` instead of storing them; with --spool, keep them there while it fails")
+	forwardTimeout := f.Duration("forward-timeout", 5*time.Minute, "kill a --forward command still running after `DURATION`")
 	if code, done := c.Parse(args); done {
 		return code
 	}
@@ -107,7 +108,10 @@ func Main(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		files = []string{"-"}
 	}
 
-	r := &run{Command: c, stdin: stdin, wait: *wait, forwardTo: *forward}
+	if *forwardTimeout <= 0 {
+		return c.UsageError("--forward-timeout must be positive")
+	}
+	r := &run{Command: c, stdin: stdin, wait: *wait, forwardTo: *forward, forwardTimeout: *forwardTimeout}
 	if *from != "graphite" {
 		r.from = *from
 		r.decodeOptions = decode.Options{Name: *name, Precision: time.Duration(precision)}
@@ -217,7 +221,8 @@ type run struct {
 	decodeOptions decode.Options
 
 	forwardTo       string // --forward's command
-	tempSpool       bool   // the spool is a temporary file of --forward's
+	forwardTimeout  time.Duration
+	tempSpool       bool // the spool is a temporary file of --forward's
 	forwarded, lost int
 
 	reject     *bufio.Writer
