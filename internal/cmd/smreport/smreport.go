@@ -103,7 +103,15 @@ func Main(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		if *week > 0 {
 			return usage("--week %d: want -1 for the last whole week, -2 for the one before, or 0 for this one", *week)
 		}
+		// Bounded before the arithmetic, which would overflow; CheckRange
+		// then says which weeks there are.
+		if *week < -maxWeeks {
+			return usage("--week %d: at most %d weeks back", *week, maxWeeks)
+		}
 		q.From, q.To = weekRange(now, *week)
+		if err := when.CheckRange(q.From, q.To); err != nil {
+			return usage("--week %d: %v", *week, err)
+		}
 	}
 	rules := report.Rules(report.DefaultRules())
 	if *thresholds != "" {
@@ -202,6 +210,9 @@ func Main(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	}
 	return cli.OK
 }
+
+// maxWeeks bounds --week: 1970 is less far back for a few centuries.
+const maxWeeks = 100 * 53
 
 var weekNumber = regexp.MustCompile(`^-?[0-9]+$`)
 

@@ -86,6 +86,9 @@ func Main(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 			return c.UsageError("--name %q: %v", *name, err)
 		}
 	}
+	if *wait < 0 {
+		return c.UsageError("--wait %s: must not be negative", *wait)
+	}
 	if *forward != "" && (*retention != "" || *compact) {
 		return c.UsageError("--forward stores nothing here: it cannot take --retention or --compact")
 	}
@@ -154,6 +157,10 @@ func Main(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	}
 	if r.db != nil && policy != nil {
 		p := policy.apply(r.db.Policy())
+		if err := checkRetention(p); err != nil {
+			// With the database's other half, as set before.
+			return c.UsageError("--retention %s: %v", *retention, err)
+		}
 		if err := r.db.SetPolicy(p); err != nil {
 			r.failed(err)
 		} else if *verbose {
@@ -432,7 +439,19 @@ func parseRetention(s string) (retentionChange, error) {
 			c.hourly = &d
 		}
 	}
+	if c.raw != nil && c.hourly != nil {
+		return c, checkRetention(c.apply(store.Policy{}))
+	}
 	return c, nil
+}
+
+// checkRetention refuses hourly rollups kept for less time than the raw
+// samples they sum up: a setting that cannot be meant. 0 is forever.
+func checkRetention(p store.Policy) error {
+	if p.Hourly != 0 && (p.Raw == 0 || p.Hourly < p.Raw) {
+		return fmt.Errorf("hourly rollups (hourly=%s) must be kept at least as long as raw samples (raw=%s)", formatRetention(p.Hourly), formatRetention(p.Raw))
+	}
+	return nil
 }
 
 func formatRetention(d time.Duration) string {
