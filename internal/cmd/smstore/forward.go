@@ -114,15 +114,24 @@ func (r *run) pipeTo(command string, f *os.File, size int64) error {
 	// A background child of the killed group may hold our output open:
 	// do not wait for it past a second.
 	cmd.WaitDelay = time.Second
+	// io.Writer alone: os.File's ReadFrom would splice, outside the
+	// deadline set below.
+	w := struct{ io.Writer }{pw}
+	// What the empty pipe holds is written before the command starts: a
+	// batch that fits, as most do, is then all in the pipe whatever the
+	// command does, and what it leaves unread is counted exactly.
+	first, err := prefill(pw, f, size)
+	if err != nil {
+		pw.Close()
+		return err
+	}
 	if err := cmd.Start(); err != nil {
 		pw.Close()
 		return err
 	}
 	written := make(chan error, 1)
 	go func() {
-		// io.Writer alone: os.File's ReadFrom would splice, outside the
-		// deadline set below.
-		_, err := io.Copy(struct{ io.Writer }{pw}, io.NewSectionReader(f, 0, size))
+		_, err := io.Copy(w, io.NewSectionReader(f, first, size-first))
 		if cerr := pw.Close(); err == nil {
 			err = cerr
 		}
@@ -157,6 +166,43 @@ func (r *run) pipeTo(command string, f *os.File, size int64) error {
 		return fmt.Errorf("exit status 0, but the command left %d of %d bytes of its input unread", unread, size)
 	}
 	return nil
+}
+
+// prefill writes as much of the first size bytes of f into the pipe as
+// it takes without waiting, and returns how much that was. No one reads
+// the pipe yet: a write that waited would wait for ever.
+func prefill(pw, f *os.File, size int64) (int64, error) {
+	rc, err := pw.SyscallConn()
+	if err != nil {
+		return 0, err
+	}
+	buf := make([]byte, 32<<10)
+	var off int64
+	for off < size {
+		n, err := f.ReadAt(buf[:min(int64(len(buf)), size-off)], off)
+		if err != nil && err != io.EOF {
+			return off, err
+		}
+		if n == 0 {
+			return off, nil
+		}
+		var wn int
+		var werr error
+		if err := rc.Write(func(fd uintptr) bool {
+			wn, werr = unix.Write(int(fd), buf[:n])
+			return true // once, never waiting
+		}); err != nil {
+			return off, err
+		}
+		off += int64(max(wn, 0))
+		switch {
+		case werr == unix.EAGAIN || werr == nil && wn < n:
+			return off, nil // full
+		case werr != nil:
+			return off, werr
+		}
+	}
+	return off, nil
 }
 
 // cutTorn cuts off a last line without its newline: what a run killed
