@@ -73,6 +73,9 @@ func (c *Command) Parse(args []string) (code int, done bool) {
 	if err := c.Flags.Parse(args); err != nil {
 		return c.UsageError("%v", err), true
 	}
+	if name := emptyFlag(c.Flags); name != "" {
+		return c.UsageError("--%s: empty value", name), true
+	}
 	switch {
 	case c.help:
 		c.PrintUsage(c.Stdout)
@@ -82,6 +85,33 @@ func (c *Command) Parse(args []string) (code int, done bool) {
 		return OK, true
 	}
 	return OK, false
+}
+
+// emptyFlag returns the name of the first flag given an empty value, as
+// --db ” (a variable unset in a script), or "". No flag of sm's takes
+// an empty value: a default is had by leaving the flag out, and an
+// empty --db, --format or --forward taken as the default, or as
+// nothing, hides the mistake.
+func emptyFlag(fs *pflag.FlagSet) string {
+	name := ""
+	fs.Visit(func(f *pflag.Flag) {
+		if name != "" {
+			return
+		}
+		switch v := f.Value.(type) {
+		case pflag.SliceValue:
+			for _, s := range v.GetSlice() {
+				if s == "" {
+					name = f.Name
+				}
+			}
+		default:
+			if f.Value.Type() == "string" && f.Value.String() == "" {
+				name = f.Name
+			}
+		}
+	})
+	return name
 }
 
 // IsTerminal reports whether w is a terminal: the tools print for people

@@ -726,7 +726,7 @@ func TestState(t *testing.T) {
 	}
 	valid := withSum("sm-sample state 1\nboot \"b\"\nfamily cpu 1\n\"cpu\" 1 2\n")
 	for _, bad := range []string{
-		"{", "\x00\x01garbage", "sm-sample state 1\n",
+		"sm-sample state 1\n",
 		valid[:len(valid)-1], // no final newline
 		strings.Replace(valid, "1 2", "1 3", 1),
 		withSum("sm-sample state 1\nfamily cpu x\n"),

@@ -12,10 +12,11 @@ import (
 	"slices"
 	"strconv"
 	"strings"
-	"syscall"
 	"time"
 
 	"golang.org/x/sys/unix"
+
+	"sm/internal/safefile"
 )
 
 // stateHeader starts every state file; its number changes when the
@@ -146,10 +147,20 @@ func unmarshalState(b []byte) (*State, error) {
 	return st, err
 }
 
+// ErrForeign marks a file in the state's place that is not sm-sample's
+// state: a mistyped --state naming some other file. A run neither uses
+// it nor overwrites it.
+var ErrForeign = errors.New("not an sm-sample state file; not overwritten")
+
+// statePrefix starts the state file of every version: what tells sm's
+// own file, damaged or of another version, from someone else's.
+const statePrefix = "sm-sample state "
+
 // LoadState reads the state file at path. A missing file, or an empty
 // one as a crash can leave, is an empty state. A damaged one is an empty
 // state too, with an error saying so: the run can go on, measuring over a
-// window.
+// window. A file that is not a state file at all is an empty state and
+// an error wrapping ErrForeign, and Save will not replace it.
 func LoadState(path string) (*State, error) {
 	b, err := readLocked(path)
 	if errors.Is(err, fs.ErrNotExist) || (err == nil && len(b) == 0) {
@@ -157,6 +168,9 @@ func LoadState(path string) (*State, error) {
 	}
 	if err != nil {
 		return NewState(), fmt.Errorf("reading state file: %w", err)
+	}
+	if !bytes.HasPrefix(b, []byte(statePrefix)) {
+		return NewState(), fmt.Errorf("state file %s: %w", path, ErrForeign)
 	}
 	st, err := unmarshalState(b)
 	if err != nil {
@@ -166,22 +180,17 @@ func LoadState(path string) (*State, error) {
 }
 
 // readLocked reads a file under a shared lock, so that no writer (see
-// save) writes into it meanwhile.
+// save) writes into it meanwhile. Only a regular file is read, never
+// through a symbolic link and, for root, only root's (see safefile): a
+// FIFO or a device in the state's place would hold the run forever, and
+// a link would have root overwrite its target.
 func readLocked(path string) ([]byte, error) {
-	// Non-blocking, and only a regular file: a FIFO or a device in the
-	// state's place would hold the run forever.
-	fd, err := unix.Open(path, unix.O_RDONLY|unix.O_CLOEXEC|unix.O_NONBLOCK, 0)
+	f, err := safefile.OpenFile(path, os.O_RDONLY, 0)
 	if err != nil {
-		return nil, &fs.PathError{Op: "open", Path: path, Err: err}
+		return nil, err
 	}
-	defer unix.Close(fd)
-	var st unix.Stat_t
-	if err := unix.Fstat(fd, &st); err != nil {
-		return nil, &fs.PathError{Op: "stat", Path: path, Err: err}
-	}
-	if st.Mode&unix.S_IFMT != unix.S_IFREG {
-		return nil, fmt.Errorf("%s: not a regular file", path)
-	}
+	defer f.Close()
+	fd := int(f.Fd())
 	if err := flock(fd, unix.LOCK_SH); err != nil {
 		return nil, &fs.PathError{Op: "lock", Path: path, Err: err}
 	}
@@ -205,19 +214,29 @@ func (st *State) Save(path string) error {
 }
 
 func (st *State) save(path string) error {
-	fd, err := unix.Open(path, unix.O_WRONLY|unix.O_CREAT|unix.O_CLOEXEC|unix.O_NONBLOCK, 0o644)
-	if errors.Is(err, syscall.ENOENT) {
+	// 0640: the state is sm's business, not every user's.
+	const flags = os.O_RDWR | os.O_CREATE
+	f, err := safefile.OpenFile(path, flags, 0o640)
+	if errors.Is(err, fs.ErrNotExist) {
 		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
 			return err
 		}
-		fd, err = unix.Open(path, unix.O_WRONLY|unix.O_CREAT|unix.O_CLOEXEC|unix.O_NONBLOCK, 0o644)
+		f, err = safefile.OpenFile(path, flags, 0o640)
 	}
 	if err != nil {
-		return &fs.PathError{Op: "open", Path: path, Err: err}
+		return err
 	}
-	defer unix.Close(fd)
+	defer f.Close()
+	fd := int(f.Fd())
 	if err := flock(fd, unix.LOCK_EX); err != nil {
 		return &fs.PathError{Op: "lock", Path: path, Err: err}
+	}
+	// Checked again under the lock, by what the file holds now: only an
+	// empty file or sm's own is replaced.
+	head := make([]byte, len(statePrefix))
+	n, _ := unix.Pread(fd, head, 0)
+	if n > 0 && string(head[:n]) != statePrefix {
+		return fmt.Errorf("%s: %w", path, ErrForeign)
 	}
 	data := st.marshal()
 	if _, err := unix.Pwrite(fd, data, 0); err != nil {

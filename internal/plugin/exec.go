@@ -23,13 +23,20 @@ func (run *Runner) Exec(dirs []string) Report {
 }
 
 // listExec lists the programs of the folders, in order.
-func listExec(dirs []string, rep *Report) []program {
+func (run *Runner) listExec(dirs []string, rep *Report) []program {
 	var progs []program
 	for _, dir := range dirs {
 		p, err := list(dir, func(string) bool { return true })
 		if err != nil {
 			rep.Errors = append(rep.Errors, fmt.Errorf("plugins: %w", err))
 			continue
+		}
+		if run.root() {
+			var errs []error
+			p, errs = checkPlugins(dir, p)
+			for _, err := range errs {
+				rep.Errors = append(rep.Errors, fmt.Errorf("plugins: %w", err))
+			}
 		}
 		progs = append(progs, p...)
 	}

@@ -17,6 +17,7 @@ import (
 	"time"
 
 	"sm/internal/record"
+	"sm/internal/safefile"
 )
 
 // configMaxAge is how long a plugin's config output is used before the
@@ -311,16 +312,14 @@ func writeConfigCache(file string, config []byte, now time.Time) error {
 // writeFile replaces file with data through a temporary file renamed
 // over it, so that a reader never sees half of it.
 func writeFile(file string, data []byte) error {
-	f, err := os.CreateTemp(filepath.Dir(file), "."+filepath.Base(file)+".*")
+	// 0640 less the umask, never more: the state is sm's business.
+	f, err := safefile.CreateTemp(filepath.Dir(file), "."+filepath.Base(file)+".", 0o640)
 	if err != nil {
 		return err
 	}
 	_, err = f.Write(data)
 	if err1 := f.Close(); err == nil {
 		err = err1
-	}
-	if err == nil {
-		err = os.Chmod(f.Name(), 0o644)
 	}
 	if err == nil {
 		err = os.Rename(f.Name(), file)

@@ -140,7 +140,7 @@ func (run *Runner) root() bool {
 // together. The results come in that order.
 func (run *Runner) Run(execDirs []string, muninDir string, conf *Conf) Report {
 	var rep Report
-	progs := listExec(execDirs, &rep)
+	progs := run.listExec(execDirs, &rep)
 	var munin []program
 	stDir := ""
 	var rates *rateState
@@ -149,6 +149,12 @@ func (run *Runner) Run(execDirs []string, muninDir string, conf *Conf) Report {
 		var err error
 		if munin, err = list(muninDir, muninName); err != nil {
 			rep.Errors = append(rep.Errors, fmt.Errorf("munin plugins: %w", err))
+		} else if run.root() {
+			var errs []error
+			munin, errs = checkPlugins(muninDir, munin)
+			for _, err := range errs {
+				rep.Errors = append(rep.Errors, fmt.Errorf("munin plugins: %w", err))
+			}
 		}
 		if stDir, err = run.stateDir("munin"); err != nil {
 			rep.Errors = append(rep.Errors, fmt.Errorf("munin state folder: %w", err))

@@ -1,7 +1,9 @@
 package query
 
 import (
+	"errors"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/spf13/pflag"
@@ -58,8 +60,13 @@ func (fl *Flags) Query(now time.Time) (Query, error) {
 	if q.To, err = when.ParseTime(*fl.until, now, loc); err != nil {
 		return q, fmt.Errorf("--until: %v", err)
 	}
-	if q.From.After(q.To) {
-		return q, fmt.Errorf("--since %s is after --until %s", q.From.Format(time.RFC3339), q.To.Format(time.RFC3339))
+	if err := when.CheckRange(q.From, q.To); err != nil {
+		return q, fmt.Errorf("--since %s --until %s: %v", *fl.since, *fl.until, err)
+	}
+	for _, m := range *fl.metrics {
+		if err := CheckGlob(m); err != nil {
+			return q, fmt.Errorf("--metric %q: %v", m, err)
+		}
 	}
 	q.Metrics = *fl.metrics
 	tags := *fl.tags
@@ -75,4 +82,33 @@ func (fl *Flags) Query(now time.Time) (Query, error) {
 	}
 	q.Buckets.Loc = loc
 	return q, nil
+}
+
+// CheckGlob checks the syntax of a metric glob as SQLite's GLOB reads
+// it: * and ? and character classes [...], [^...], in which a ] right
+// after the [ or [^ is a member. A class left open, as in "disk.[", is
+// an error: GLOB matches nothing with it, and the user would see an
+// empty answer for a typo.
+func CheckGlob(g string) error {
+	if g == "" {
+		return errors.New("empty pattern")
+	}
+	for i := 0; i < len(g); i++ {
+		if g[i] != '[' {
+			continue
+		}
+		j := i + 1
+		if j < len(g) && g[j] == '^' {
+			j++
+		}
+		if j < len(g) && g[j] == ']' {
+			j++
+		}
+		k := strings.IndexByte(g[j:], ']')
+		if k < 0 {
+			return fmt.Errorf("the [ at byte %d is never closed with ]", i+1)
+		}
+		i = j + k
+	}
+	return nil
 }

@@ -146,3 +146,30 @@ func badTime(s string) error {
 	return fmt.Errorf("bad time %q: want a duration before now (90s, 15m, 36h, 7d, 2w, 1y), a date (2026-11-01), "+
 		"a date and time (2026-11-01T14:30, 2026-11-01 14:30:00), RFC 3339 (2026-11-01T14:30:00Z), or @UNIXSECONDS", s)
 }
+
+// Bounds of the times sm takes: Unix time 0, and the last second of
+// 9999, the last a four-digit year writes.
+var (
+	minTime = time.Unix(0, 0)
+	maxTime = time.Unix(253402300799, 0)
+)
+
+// CheckRange checks a range of time a user asked for: within 1970 to
+// 9999, from before to, and at most a hundred years long, the longest
+// duration sm writes: a report of a longer one would print its length as
+// nothing, and compare it with the range before, which starts before 1970.
+func CheckRange(from, to time.Time) error {
+	const layout = "2006-01-02 15:04:05 MST"
+	for _, t := range []time.Time{from, to} {
+		if t.Before(minTime) || t.After(maxTime) {
+			return fmt.Errorf("%s is outside 1970 to 9999", t.Format(layout))
+		}
+	}
+	if !from.Before(to) {
+		return fmt.Errorf("the range %s to %s is empty: its start must come before its end", from.Format(layout), to.Format(layout))
+	}
+	if to.Sub(from) > maxDuration {
+		return fmt.Errorf("the range %s to %s is longer than %s", from.Format(layout), to.Format(layout), FormatDuration(maxDuration))
+	}
+	return nil
+}

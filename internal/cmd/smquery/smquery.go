@@ -41,7 +41,7 @@ func Main(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 	dbPath := cli.DBFlag(f)
 	sel := query.AddFlags(f, "1h")
 	list := f.Bool("list", false, "print the matching series, with their first and last time and sample count, not the samples")
-	limit := f.Int("limit", 0, "print at most `N` samples")
+	limit := f.Int("limit", 0, "print at most `N` samples, or with --list series")
 	step := f.String("step", "", "aggregate into buckets of `DURATION` (needs --agg)")
 	aggs := f.String("agg", "", "aggregate with `FUNCS`, comma-separated: avg min max sum count first last p50 p90 p95 p99 stddev rate")
 	formatName := f.String("format", "", "print as `FORMAT`: "+strings.Join(format.Names(), ", ")+" (default: table on a terminal, else graphite)")
@@ -239,6 +239,9 @@ func listSeries(db *store.DB, q query.Query, formatName string, loc *time.Locati
 		if count > 0 {
 			rows = append(rows, []string{s.Name, s.Series.Tags, time.Unix(first, 0).In(loc).Format(layout),
 				time.Unix(last, 0).In(loc).Format(layout), fmt.Sprint(count)})
+			if len(rows) == q.Limit {
+				break
+			}
 		}
 	}
 	switch formatName {

@@ -19,6 +19,7 @@ import (
 	"sm/internal/query"
 	"sm/internal/record"
 	"sm/internal/report"
+	"sm/internal/safefile"
 	"sm/internal/store"
 	"sm/internal/when"
 )
@@ -103,7 +104,15 @@ func Main(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		if *week > 0 {
 			return usage("--week %d: want -1 for the last whole week, -2 for the one before, or 0 for this one", *week)
 		}
+		// Bounded before the arithmetic, which would overflow; CheckRange
+		// then says which weeks there are.
+		if *week < -maxWeeks {
+			return usage("--week %d: at most %d weeks back", *week, maxWeeks)
+		}
 		q.From, q.To = weekRange(now, *week)
+		if err := when.CheckRange(q.From, q.To); err != nil {
+			return usage("--week %d: %v", *week, err)
+		}
 	}
 	rules := report.Rules(report.DefaultRules())
 	if *thresholds != "" {
@@ -202,6 +211,9 @@ func Main(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	}
 	return cli.OK
 }
+
+// maxWeeks bounds --week: 1970 is less far back for a few centuries.
+const maxWeeks = 100 * 53
 
 var weekNumber = regexp.MustCompile(`^-?[0-9]+$`)
 
@@ -320,8 +332,16 @@ func write(rep *report.Report, formatName, output string, stdout io.Writer) erro
 	w := stdout
 	var tmp *os.File
 	if output != "" {
+		// The report replaces output by a rename, which never writes
+		// through a link; still, a link, a device or, for root, another
+		// user's file there is refused as every file sm writes is.
+		if err := safefile.Check(output); err != nil {
+			return err
+		}
+		// 0644 less the umask, as a shell's > makes it: a report is for
+		// reading, and a umask of 077 keeps it private.
 		var err error
-		tmp, err = os.CreateTemp(filepath.Dir(output), "."+filepath.Base(output)+".*")
+		tmp, err = safefile.CreateTemp(filepath.Dir(output), "."+filepath.Base(output)+".", 0o644)
 		if err != nil {
 			return err
 		}
@@ -341,9 +361,6 @@ func write(rep *report.Report, formatName, output string, stdout io.Writer) erro
 		err = report.WriteText(w, rep)
 	}
 	if err != nil || tmp == nil {
-		return err
-	}
-	if err := tmp.Chmod(0o644); err != nil {
 		return err
 	}
 	if err := tmp.Close(); err != nil {

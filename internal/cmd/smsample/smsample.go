@@ -4,6 +4,7 @@ package smsample
 
 import (
 	"bytes"
+	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -33,6 +34,11 @@ run, kept in the state file, or a short window when there is none.
 With --exec, the programs in a folder add their own records; with --munin,
 Munin plugins run unchanged add theirs, named munin.PLUGIN.FIELD.`
 
+// maxWindow bounds --window: a run measuring over it sleeps that long,
+// holding up the cron job that runs it, and a longer one is a mistake
+// (1h for 1s), not a wish.
+const maxWindow = time.Minute
+
 // Main runs sm-sample with args and returns its exit status.
 func Main(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 	c := cli.New("sm-sample", "[OPTION]...", doc, stdout, stderr)
@@ -49,7 +55,7 @@ func Main(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 	f.Var(&precision, "precision", "write influx timestamps in `UNIT`: s, ms, us or ns")
 	statePath := f.String("state", "", "keep counters between runs in `FILE` (default: $XDG_STATE_HOME/sm/sample.state, or /var/lib/sm/sample.state for root)")
 	maxInterval := f.Duration("max-interval", time.Hour, "use state no older than `DURATION` for rates")
-	window := f.Duration("window", time.Second, "without usable state, measure rates over `DURATION` (0: skip those rates)")
+	window := f.Duration("window", time.Second, "without usable state, measure rates over `DURATION`, at most 1m (0: skip those rates)")
 	statfsTimeout := f.Duration("statfs-timeout", 5*time.Second, "give up on a filesystem that has not answered within `DURATION`")
 	proc := f.String("proc", "/proc", "read the kernel's figures from procfs mounted at `DIR`")
 	execDirs := f.StringArray("exec", nil, "run the programs in `DIR`, in name order, and print the records they print (repeatable)")
@@ -87,6 +93,9 @@ func Main(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 	if err != nil {
 		return c.UsageError("%v", err)
 	}
+	if *window > maxWindow {
+		return c.UsageError("--window %s: at most %s, for the run waits that long", cli.FormatDuration(*window), cli.FormatDuration(maxWindow))
+	}
 	if *window < 0 || *maxInterval <= 0 || *statfsTimeout <= 0 {
 		return c.UsageError("--window must not be negative, --max-interval and --statfs-timeout must be positive")
 	}
@@ -119,10 +128,13 @@ func Main(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 		}
 	}
 	st := collect.NewState()
+	save := *statePath != ""
 	if *statePath != "" {
 		if st, err = collect.LoadState(*statePath); err != nil {
 			c.Warn(err)
 			status = cli.Fail
+			// Someone else's file: said once, and left alone.
+			save = !errors.Is(err, collect.ErrForeign)
 		}
 	}
 
@@ -224,7 +236,7 @@ func Main(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 	if rep.Failed() {
 		status = cli.Fail
 	}
-	if *statePath != "" {
+	if save {
 		if err := st.Save(*statePath); err != nil {
 			c.Warn(err)
 			status = cli.Fail

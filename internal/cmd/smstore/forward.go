@@ -7,6 +7,11 @@ import (
 	"io"
 	"os"
 	"os/exec"
+	"sync/atomic"
+	"syscall"
+	"time"
+
+	"golang.org/x/sys/unix"
 
 	"sm/internal/cli"
 )
@@ -54,7 +59,7 @@ func (r *run) forward(files []string, command string) {
 		r.failed(err)
 		r.lost = r.read - added
 	}
-	n, err := r.spool.lines()
+	size, n, err := r.spool.lines()
 	if err != nil {
 		r.failed(err)
 		return
@@ -62,19 +67,7 @@ func (r *run) forward(files []string, command string) {
 	if n == 0 {
 		return
 	}
-	in, err := os.Open(r.spool.path)
-	if err != nil {
-		r.failed(err)
-		return
-	}
-	defer in.Close()
-	cmd := exec.Command("/bin/sh", "-c", command)
-	cmd.Stdin, cmd.Stdout, cmd.Stderr = in, r.Stdout, r.Stderr
-	if err := cmd.Run(); err != nil {
-		var ee *exec.ExitError
-		if errors.As(err, &ee) {
-			err = errors.New(ee.ProcessState.String())
-		}
+	if err := r.pipeTo(command, r.spool.f, size); err != nil {
 		r.failed(fmt.Errorf("forwarding to %q: %w", command, err))
 		if r.tempSpool {
 			r.lost += n
@@ -90,6 +83,126 @@ func (r *run) forward(files []string, command string) {
 		r.Warn(fmt.Errorf("emptying the spool %s: %w", r.spool.path, unwrapPath(err)))
 		r.status = cli.Fail
 	}
+}
+
+// pipeTo runs the shell command with the first size bytes of f on its
+// standard input, and returns nil only when the command exited 0 having
+// read them all. An exit status of 0 alone proves nothing: a command
+// that never reads (a wrong path, "true", a remote shell that ignores
+// its input) exits 0 too, and emptying the spool then would lose every
+// record in it.
+//
+// So the pipe is made here and its read end kept open in this process
+// as well as handed to the command. After the command exits, the writer
+// is stopped (a deadline, since no EPIPE comes while the read end is
+// held here) and must have written everything, and FIONREAD on the read
+// end must find the pipe empty: what the command did not read is still
+// in it.
+//
+// The command runs in a process group of its own, killed whole after
+// --forward-timeout: a hung ssh would otherwise hold the spool's lock,
+// and every later run's records with it, for ever.
+func (r *run) pipeTo(command string, f *os.File, size int64) error {
+	pr, pw, err := os.Pipe()
+	if err != nil {
+		return err
+	}
+	defer pr.Close()
+	cmd := exec.Command("/bin/sh", "-c", command)
+	cmd.Stdin, cmd.Stdout, cmd.Stderr = pr, r.Stdout, r.Stderr
+	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
+	// A background child of the killed group may hold our output open:
+	// do not wait for it past a second.
+	cmd.WaitDelay = time.Second
+	// io.Writer alone: os.File's ReadFrom would splice, outside the
+	// deadline set below.
+	w := struct{ io.Writer }{pw}
+	// What the empty pipe holds is written before the command starts: a
+	// batch that fits, as most do, is then all in the pipe whatever the
+	// command does, and what it leaves unread is counted exactly.
+	first, err := prefill(pw, f, size)
+	if err != nil {
+		pw.Close()
+		return err
+	}
+	if err := cmd.Start(); err != nil {
+		pw.Close()
+		return err
+	}
+	written := make(chan error, 1)
+	go func() {
+		_, err := io.Copy(w, io.NewSectionReader(f, first, size-first))
+		if cerr := pw.Close(); err == nil {
+			err = cerr
+		}
+		written <- err
+	}()
+	var timedOut atomic.Bool
+	timer := time.AfterFunc(r.forwardTimeout, func() {
+		timedOut.Store(true)
+		syscall.Kill(-cmd.Process.Pid, syscall.SIGKILL)
+	})
+	waitErr := cmd.Wait()
+	timer.Stop()
+	pw.SetWriteDeadline(time.Now())
+	writeErr := <-written
+	switch {
+	case timedOut.Load():
+		return fmt.Errorf("still running after %s (--forward-timeout), killed", cli.FormatDuration(r.forwardTimeout))
+	case waitErr != nil:
+		var ee *exec.ExitError
+		if errors.As(waitErr, &ee) {
+			return errors.New(ee.ProcessState.String())
+		}
+		return waitErr
+	case writeErr != nil:
+		return errors.New("exit status 0, but the command did not read all its input")
+	}
+	unread, err := unix.IoctlGetInt(int(pr.Fd()), unix.TIOCINQ) // FIONREAD
+	if err != nil {
+		return fmt.Errorf("telling whether the command read all its input: %w", err)
+	}
+	if unread > 0 {
+		return fmt.Errorf("exit status 0, but the command left %d of %d bytes of its input unread", unread, size)
+	}
+	return nil
+}
+
+// prefill writes as much of the first size bytes of f into the pipe as
+// it takes without waiting, and returns how much that was. No one reads
+// the pipe yet: a write that waited would wait for ever.
+func prefill(pw, f *os.File, size int64) (int64, error) {
+	rc, err := pw.SyscallConn()
+	if err != nil {
+		return 0, err
+	}
+	buf := make([]byte, 32<<10)
+	var off int64
+	for off < size {
+		n, err := f.ReadAt(buf[:min(int64(len(buf)), size-off)], off)
+		if err != nil && err != io.EOF {
+			return off, err
+		}
+		if n == 0 {
+			return off, nil
+		}
+		var wn int
+		var werr error
+		if err := rc.Write(func(fd uintptr) bool {
+			wn, werr = unix.Write(int(fd), buf[:n])
+			return true // once, never waiting
+		}); err != nil {
+			return off, err
+		}
+		off += int64(max(wn, 0))
+		switch {
+		case werr == unix.EAGAIN || werr == nil && wn < n:
+			return off, nil // full
+		case werr != nil:
+			return off, werr
+		}
+	}
+	return off, nil
 }
 
 // cutTorn cuts off a last line without its newline: what a run killed
@@ -117,23 +230,19 @@ func (s *spool) cutTorn() error {
 	return fmt.Errorf("%s: cut off a torn last line of %d bytes, left by a run that was stopped while writing it", s.path, size-keep)
 }
 
-// lines counts the records in the spool.
-func (s *spool) lines() (int, error) {
-	f, err := os.Open(s.path)
-	if err != nil {
-		return 0, err
-	}
-	defer f.Close()
-	n := 0
+// lines returns the size of the spool and the records in it, read
+// through the locked file: the path may name another file by now.
+func (s *spool) lines() (size int64, n int, err error) {
 	buf := make([]byte, 64<<10)
 	for {
-		m, err := f.Read(buf)
+		m, err := s.f.ReadAt(buf, size)
 		n += bytes.Count(buf[:m], []byte("\n"))
+		size += int64(m)
 		if err == io.EOF {
-			return n, nil
+			return size, n, nil
 		}
 		if err != nil {
-			return n, err
+			return size, n, err
 		}
 	}
 }

@@ -16,6 +16,7 @@ import (
 	"sm/internal/decode"
 	"sm/internal/format"
 	"sm/internal/record"
+	"sm/internal/safefile"
 	"sm/internal/store"
 	"sm/internal/when"
 )
@@ -67,6 +68,7 @@ func Main(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	f.Var(&precision, "precision", "read influx timestamps in `UNIT`: s, ms, us or ns")
 	vacuumInto := f.String("vacuum-into", "", "write a consistent, compacted copy of the database to `FILE`, a backup, while it is in use")
 	forward := f.String("forward", "", "pipe the records into the shell `COMMAND` instead of storing them; with --spool, keep them there while it fails")
+	forwardTimeout := f.Duration("forward-timeout", 5*time.Minute, "kill a --forward command still running after `DURATION`")
 	if code, done := c.Parse(args); done {
 		return code
 	}
@@ -83,6 +85,9 @@ func Main(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		if _, _, err := record.ParseSeries(*name); err != nil {
 			return c.UsageError("--name %q: %v", *name, err)
 		}
+	}
+	if *wait < 0 {
+		return c.UsageError("--wait %s: must not be negative", *wait)
 	}
 	if *forward != "" && (*retention != "" || *compact) {
 		return c.UsageError("--forward stores nothing here: it cannot take --retention or --compact")
@@ -106,14 +111,17 @@ func Main(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		files = []string{"-"}
 	}
 
-	r := &run{Command: c, stdin: stdin, wait: *wait, forwardTo: *forward}
+	if *forwardTimeout <= 0 {
+		return c.UsageError("--forward-timeout must be positive")
+	}
+	r := &run{Command: c, stdin: stdin, wait: *wait, forwardTo: *forward, forwardTimeout: *forwardTimeout}
 	if *from != "graphite" {
 		r.from = *from
 		r.decodeOptions = decode.Options{Name: *name, Precision: time.Duration(precision)}
 	}
 	defer r.close()
 	if *rejectPath != "" {
-		rf, err := os.OpenFile(*rejectPath, os.O_WRONLY|os.O_APPEND|os.O_CREATE, 0o640)
+		rf, err := safefile.OpenFile(*rejectPath, os.O_WRONLY|os.O_APPEND|os.O_CREATE, 0o640)
 		if err != nil {
 			return c.Fail(err)
 		}
@@ -149,6 +157,10 @@ func Main(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	}
 	if r.db != nil && policy != nil {
 		p := policy.apply(r.db.Policy())
+		if err := checkRetention(p); err != nil {
+			// With the database's other half, as set before.
+			return c.UsageError("--retention %s: %v", *retention, err)
+		}
 		if err := r.db.SetPolicy(p); err != nil {
 			r.failed(err)
 		} else if *verbose {
@@ -216,7 +228,8 @@ type run struct {
 	decodeOptions decode.Options
 
 	forwardTo       string // --forward's command
-	tempSpool       bool   // the spool is a temporary file of --forward's
+	forwardTimeout  time.Duration
+	tempSpool       bool // the spool is a temporary file of --forward's
 	forwarded, lost int
 
 	reject     *bufio.Writer
@@ -426,7 +439,19 @@ func parseRetention(s string) (retentionChange, error) {
 			c.hourly = &d
 		}
 	}
+	if c.raw != nil && c.hourly != nil {
+		return c, checkRetention(c.apply(store.Policy{}))
+	}
 	return c, nil
+}
+
+// checkRetention refuses hourly rollups kept for less time than the raw
+// samples they sum up: a setting that cannot be meant. 0 is forever.
+func checkRetention(p store.Policy) error {
+	if p.Hourly != 0 && (p.Raw == 0 || p.Hourly < p.Raw) {
+		return fmt.Errorf("hourly rollups (hourly=%s) must be kept at least as long as raw samples (raw=%s)", formatRetention(p.Hourly), formatRetention(p.Raw))
+	}
+	return nil
 }
 
 func formatRetention(d time.Duration) string {

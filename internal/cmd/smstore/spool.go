@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"sm/internal/record"
+	"sm/internal/safefile"
 )
 
 // A spool keeps the records a run could not store, for the next run with
@@ -52,7 +53,7 @@ func (r *run) lockSpool(path string) error {
 	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
 		return err
 	}
-	f, err := os.OpenFile(path, os.O_RDWR|os.O_APPEND|os.O_CREATE, 0o640)
+	f, err := safefile.OpenFile(path, os.O_RDWR|os.O_APPEND|os.O_CREATE, 0o640)
 	if err != nil {
 		return err
 	}
