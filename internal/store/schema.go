@@ -146,3 +146,10 @@ func execAll(ctx context.Context, c *sql.Conn, stmts ...string) error {
 	}
 	return nil
 }
+
+// HostOf returns the value of the host tag of a series given by its
+// canonical text, as written there (escaped), or "" for none.
+func HostOf(key string) string {
+	_, tags, _ := strings.Cut(key, ";")
+	return hostOf(tags)
+}
