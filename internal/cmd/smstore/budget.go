@@ -122,8 +122,8 @@ func retire(c *cli.Command, dbPath string, o store.Options, host string, verbose
 		return c.Fail(fmt.Errorf("--retire-host: no series of host %s", strconv.Quote(escaped)))
 	}
 	if verbose {
-		fmt.Fprintf(c.Stdout, "retired host %s: %d series, %d samples, %d hourly rollups removed\n",
-			strconv.Quote(escaped), got.Series, got.Samples, got.Rollups)
+		fmt.Fprintf(c.Stdout, "retired host %s: %d series, %d %s, %d hourly %s removed\n",
+			strconv.Quote(escaped), got.Series, got.Samples, plural(int(got.Samples), "sample"), got.Rollups, plural(int(got.Rollups), "rollup"))
 	}
 	return cli.OK
 }
