@@ -330,3 +330,45 @@ func TestRetireHost(t *testing.T) {
 		t.Errorf("no such host: %+v %v", r, err)
 	}
 }
+
+// TestRangeModes: a Range reads the same samples whether it takes the
+// open period's rows of all series in one query, a query a series (past
+// hotBulkMax series, as after a flood of new ones), or none (a range in
+// the past).
+func TestRangeModes(t *testing.T) {
+	c := &clock{t0 + Period + 600}
+	db := openTest(t, filepath.Join(t.TempDir(), "m.db"), c)
+	write(t, db, "a;host=x 1 1764039600", "b;host=x 2 1764039600", "a;host=x 3 1764039660") // packed
+	write(t, db, fmt.Sprintf("a;host=x 4 %d", t0+Period), fmt.Sprintf("b;host=x 5 %d", t0+Period+60), fmt.Sprintf("c;host=y 6 %d", t0+Period))
+	ss, err := db.FindSeries(nil, nil, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	read := func(from, to int64) []string {
+		rng, err := db.Range(from, to)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var out []string
+		for _, s := range ss {
+			rng.Scan(s.ID, func(ts int64, v float64) error {
+				out = append(out, fmt.Sprintf("%s %v %d", s.Key(), v, ts))
+				return nil
+			})
+		}
+		return out
+	}
+	all := []string{"a;host=x 1 1764039600", "a;host=x 3 1764039660", "a;host=x 4 1764050400", "b;host=x 2 1764039600", "b;host=x 5 1764050460", "c;host=y 6 1764050400"}
+	past := []string{"a;host=x 1 1764039600", "a;host=x 3 1764039660", "b;host=x 2 1764039600"}
+	saved := hotBulkMax
+	t.Cleanup(func() { hotBulkMax = saved })
+	for _, max := range []int{saved, 1} {
+		hotBulkMax = max
+		if got := read(0, 1<<40); !reflect.DeepEqual(got, all) {
+			t.Errorf("hotBulkMax %d: %q, want %q", max, got, all)
+		}
+		if got := read(0, t0+Period); !reflect.DeepEqual(got, past) {
+			t.Errorf("hotBulkMax %d, the past: %q, want %q", max, got, past)
+		}
+	}
+}

@@ -104,21 +104,45 @@ func (db *DB) Scan(series, from, to int64, fn func(ts int64, v float64) error) e
 }
 
 // A Range reads many series over one range: the open period's rows of
-// them all come in one query, rather than one a series.
+// them all come in one query, rather than one a series, while they are
+// few.
 type Range struct {
 	db       *DB
 	from, to int64
-	hot      map[int64][]point
+	hot      map[int64][]point // nil: a query a series
 }
+
+// hotBulkMax is how many series' open periods Range reads in one query
+// at most: past it (a flood of new series, all in the open period),
+// reading them all would cost the few series of one host as much as all
+// of them, in time and memory.
+var hotBulkMax = 1 << 14
 
 // Range prepares to read series from from up to, not including, to.
 func (db *DB) Range(from, to int64) (*Range, error) {
+	// The pending table, in order of period, counts the series with
+	// rows in the sample table at once; the sample table itself is in
+	// order of series.
+	var n int
+	err := db.conn.QueryRowContext(context.Background(), "SELECT count(*) FROM (SELECT 1 FROM pending WHERE t0 > ? AND t0 < ? LIMIT ?)", from-Period, to, hotBulkMax+1).Scan(&n)
+	switch {
+	case err != nil || n > hotBulkMax:
+		return &Range{db: db, from: from, to: to}, db.fail(err)
+	case n == 0:
+		// Every row of the sample table has its period in pending,
+		// written and removed in the same transaction: none is in the
+		// range, and a range of the past reads no table of the present.
+		return &Range{db, from, to, map[int64][]point{}}, nil
+	}
 	hot, err := db.hotRows(from, to, nil)
 	return &Range{db, from, to, hot}, err
 }
 
 // Scan is DB.Scan over the range.
 func (r *Range) Scan(series int64, fn func(ts int64, v float64) error) error {
+	if r.hot == nil {
+		return r.db.Scan(series, r.from, r.to, fn)
+	}
 	return r.db.scan(series, r.from, r.to, r.hot[series], fn)
 }
 
