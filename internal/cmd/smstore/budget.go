@@ -2,6 +2,7 @@ package smstore
 
 import (
 	"fmt"
+	"os"
 	"strconv"
 	"strings"
 
@@ -106,6 +107,10 @@ func (r *run) reportRefusals() {
 func retire(c *cli.Command, dbPath string, o store.Options, host string, verbose bool) int {
 	path, err := store.Resolve(dbPath)
 	if err != nil {
+		return c.Fail(err)
+	}
+	// Retiring from a database that is not there would make one.
+	if _, err := os.Stat(path); err != nil {
 		return c.Fail(err)
 	}
 	db, err := store.Open(path, o)
