@@ -243,6 +243,22 @@ func TestMigrationAddHost(t *testing.T) {
 	}
 }
 
+// TestReadFirstSchema: a reader, which does not upgrade, finds a host's
+// series in a database of the first schema all the same.
+func TestReadFirstSchema(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "m.db")
+	openV1(t, path)
+	db, err := Open(path, Options{ReadOnly: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	ss, err := db.FindSeries(nil, []string{"host=web1"}, nil)
+	if err != nil || len(ss) != 1 || ss[0].Key() != "disk.used_pct;host=web1;mount=/" {
+		t.Errorf("host web1: %v %v", ss, err)
+	}
+}
+
 // TestMigrationAddHostCrash: a step that dies half way, after the new
 // column and before the rest, leaves the first schema whole.
 func TestMigrationAddHostCrash(t *testing.T) {
@@ -275,7 +291,7 @@ func TestMigrationAddHostCrash(t *testing.T) {
 func TestFindSeriesHostIndex(t *testing.T) {
 	db := openTest(t, filepath.Join(t.TempDir(), "m.db"), &clock{t0})
 	for _, with := range [][]string{{"host=web1"}, {"mount=/", "host=web1"}} {
-		q, args := findQuery([]string{"disk.*"}, with, []string{"mount=/x"})
+		q, args := findQuery([]string{"disk.*"}, with, []string{"mount=/x"}, true)
 		rows, err := db.conn.QueryContext(context.Background(), "EXPLAIN QUERY PLAN "+q, args...)
 		if err != nil {
 			t.Fatal(err)

@@ -43,7 +43,9 @@ func (db *DB) SeriesID(key string) (int64, error) {
 // in the index of hosts. The patterns reach SQLite as
 // parameters, never as SQL.
 func (db *DB) FindSeries(globs, with, without []string) ([]Series, error) {
-	q, args := findQuery(globs, with, without)
+	// A database of the first schema, which a reader does not upgrade,
+	// has no host column.
+	q, args := findQuery(globs, with, without, db.version >= 2)
 	rows, err := db.conn.QueryContext(context.Background(), q, args...)
 	if err != nil {
 		return nil, db.fail(err)
@@ -60,8 +62,9 @@ func (db *DB) FindSeries(globs, with, without []string) ([]Series, error) {
 	return out, db.fail(rows.Err())
 }
 
-// findQuery returns FindSeries' query and its parameters.
-func findQuery(globs, with, without []string) (string, []any) {
+// findQuery returns FindSeries' query and its parameters, looking up a
+// host in the host column when there is one.
+func findQuery(globs, with, without []string, hostColumn bool) (string, []any) {
 	var q strings.Builder
 	var args []any
 	q.WriteString("SELECT id, name, tags FROM series WHERE 1")
@@ -76,7 +79,7 @@ func findQuery(globs, with, without []string) (string, []any) {
 	for _, t := range with {
 		// One host's series come through the host index: the other
 		// tests read every series' tags.
-		if h, ok := strings.CutPrefix(t, "host="); ok && !strings.Contains(h, ";") {
+		if h, ok := strings.CutPrefix(t, "host="); ok && hostColumn && !strings.Contains(h, ";") {
 			q.WriteString(" AND host = ?")
 			args = append(args, h)
 			continue

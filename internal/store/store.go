@@ -78,6 +78,7 @@ type DB struct {
 	blocks      blockCache
 	dataVersion int64
 
+	version    int64 // of the schema, as read or upgraded to
 	limits     Limits
 	created    int            // series created, for Limits.NewSeries
 	hostSeries map[string]int // a host's series, once counted
@@ -260,6 +261,7 @@ func (db *DB) check(ctx context.Context, write bool) error {
 	if err != nil {
 		return err
 	}
+	db.version = version
 	empty := tables == 0 && app == 0 && version == 0
 	switch {
 	case empty && write:
@@ -284,6 +286,9 @@ func (db *DB) check(ctx context.Context, write bool) error {
 		}
 	}
 	_, err = db.conn.ExecContext(ctx, fmt.Sprintf("PRAGMA user_version=%d", len(migrations)))
+	if err == nil {
+		db.version = int64(len(migrations))
+	}
 	return err
 }
 
