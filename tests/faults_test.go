@@ -24,6 +24,7 @@ type faultScale struct {
 	writers int // sm-store processes at once, a thousand records each
 	kills   int // SIGKILLs at random moments of an ingest
 	records int // records through one run, under the memory bound
+	series  int // new series in one run, refused past the budget
 }
 
 // run runs a command and returns its combined output and exit status.

@@ -9,4 +9,5 @@ var scale = faultScale{
 	writers: 100,
 	kills:   200,
 	records: 10_000_000,
+	series:  1_000_000,
 }

@@ -8,4 +8,5 @@ var scale = faultScale{
 	writers: 50,
 	kills:   15,
 	records: 300_000,
+	series:  30_000,
 }

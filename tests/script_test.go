@@ -95,6 +95,9 @@ func scriptParams(t *testing.T, dir string) testscript.Params {
 			"records": cmdRecords,
 			"dbdump":  cmdDBDump,
 			"fixture": cmdFixture,
+			// Of the series budget's scripts.
+			"largehost": cmdLargeHost,
+			"bomb":      cmdBomb,
 		},
 		RequireExplicitExec: true,
 		UpdateScripts:       *update,

@@ -2,6 +2,7 @@ package report
 
 import (
 	"cmp"
+	"errors"
 	"fmt"
 	"io"
 	"maps"
@@ -26,6 +27,9 @@ type CheckOptions struct {
 	For time.Duration
 	// Stale is how old a host's latest sample may be.
 	Stale time.Duration
+	// ForgetAfter, when set, is how long a silent host is UNKNOWN:
+	// a host silent longer is left out, as gone.
+	ForgetAfter time.Duration
 }
 
 // A Check is the outcome of checking the latest values: the state and
@@ -47,7 +51,9 @@ type Problem struct {
 // RunCheck checks the latest value of each selected series against its
 // thresholds. A host whose latest sample, of any series, is older than
 // Stale is UNKNOWN; a series that has no sample that recent while its
-// host has is left out, as gone (a disk unmounted).
+// host has is left out, as gone (a disk unmounted). A host silent for
+// longer than ForgetAfter is left out too, as gone; when that leaves no
+// host, the check is UNKNOWN.
 func RunCheck(db *store.DB, o CheckOptions) (*Check, error) {
 	series, err := o.Find(db)
 	if err != nil {
@@ -98,6 +104,25 @@ func RunCheck(db *store.DB, o CheckOptions) (*Check, error) {
 			found = append(found, l)
 		}
 	}
+	if o.ForgetAfter > 0 {
+		n := len(hosts)
+		var one string
+		for h := range hosts {
+			one = h
+		}
+		if err := forget(db, series, hosts, now-int64(o.ForgetAfter/time.Second), fresh); err != nil {
+			return nil, err
+		}
+		if len(hosts) == 0 {
+			what := "no data"
+			if n == 1 && one != "" {
+				what = "no data from host " + one
+			}
+			c.Status = Unknown
+			c.Problems = []Problem{{Unknown, fmt.Sprintf("%s in the last %s (--forget-after)", what, Span(o.ForgetAfter))}}
+			return c, nil
+		}
+	}
 	for _, h := range slices.Sorted(maps.Keys(hosts)) {
 		if !hosts[h] {
 			what := "no data"
@@ -131,6 +156,44 @@ func RunCheck(db *store.DB, o CheckOptions) (*Check, error) {
 		c.Status = c.Status.Worse(p.Level)
 	}
 	return c, nil
+}
+
+// errHeard stops a scan at the first sample.
+var errHeard = errors.New("heard")
+
+// forget drops from hosts, the hosts checked and whether they have
+// fresh data, those with no sample since cut: a host taken out of
+// service, or a stray record of a made-up host, would otherwise keep
+// the check UNKNOWN for as long as samples are kept. Only the series of
+// silent hosts are read, up to their first sample.
+func forget(db *store.DB, series []query.Series, hosts map[string]bool, cut, fresh int64) error {
+	var rng *store.Range
+	heard := map[string]bool{}
+	for _, s := range series {
+		h := record.TagValue(s.Tags, "host")
+		if hosts[h] || heard[h] {
+			continue
+		}
+		if rng == nil {
+			var err error
+			if rng, err = db.Range(cut, fresh); err != nil {
+				return err
+			}
+		}
+		err := rng.Scan(s.ID, func(int64, float64) error {
+			heard[h] = true
+			return errHeard
+		})
+		if err != nil && err != errHeard {
+			return err
+		}
+	}
+	for h, fresh := range hosts {
+		if !fresh && !heard[h] {
+			delete(hosts, h)
+		}
+	}
+	return nil
 }
 
 // perfData writes a series' latest value as Nagios performance data:

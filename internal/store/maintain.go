@@ -157,3 +157,53 @@ func (db *DB) Checkpoint() error {
 	_, err := db.conn.ExecContext(context.Background(), "PRAGMA wal_checkpoint(TRUNCATE)")
 	return db.fail(err)
 }
+
+// Retired counts what RetireHost removed.
+type Retired struct {
+	Series  int64
+	Samples int64 // raw samples
+	Rollups int64 // hourly rollups
+}
+
+// RetireHost removes every series of a host, given as its tag value is
+// written in records (escaped), with all its samples and rollups, in one
+// transaction: a crash leaves all of it or none. The times rows its
+// blocks shared with other series stay.
+func (db *DB) RetireHost(host string) (Retired, error) {
+	var r Retired
+	const of = "series_id IN (SELECT id FROM series WHERE host = ?)"
+	err := db.tx(func() error {
+		ctx := context.Background()
+		var raw, packed int64
+		for _, q := range []struct {
+			query string
+			n     *int64
+		}{
+			{"SELECT count(*) FROM series WHERE host = ?", &r.Series},
+			{"SELECT count(*) FROM sample WHERE " + of, &raw},
+			{"SELECT coalesce(sum(json_array_length(vals)), 0) FROM block WHERE " + of, &packed},
+			{"SELECT count(*) FROM rollup WHERE " + of, &r.Rollups},
+		} {
+			if err := db.conn.QueryRowContext(ctx, q.query, host).Scan(q.n); err != nil {
+				return err
+			}
+		}
+		r.Samples = raw + packed
+		for _, table := range []string{"sample", "pending", "block", "rollup"} {
+			if _, err := db.conn.ExecContext(ctx, "DELETE FROM "+table+" WHERE "+of, host); err != nil {
+				return err
+			}
+		}
+		_, err := db.conn.ExecContext(ctx, "DELETE FROM series WHERE host = ?", host)
+		return err
+	})
+	// The caches may hold the series removed, or their blocks.
+	clear(db.series)
+	clear(db.names)
+	clear(db.hostSeries)
+	db.blocks.clear()
+	if err != nil {
+		return Retired{}, db.fail(err)
+	}
+	return r, nil
+}

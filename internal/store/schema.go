@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"strings"
 )
 
 // applicationID marks a SQLite file as sm's ("smdb"), so that sm never
@@ -18,6 +19,7 @@ type migration func(ctx context.Context, c *sql.Conn) error
 // migrations[i] upgrades version i to i+1.
 var migrations = []migration{
 	createV1,
+	addHost,
 }
 
 // createV1 is the first schema, described for users in sm-store(1).
@@ -102,6 +104,40 @@ func createV1(ctx context.Context, c *sql.Conn) error {
 	)
 }
 
+// hostOfTags is hostOf in SQL, for the rows already there when the host
+// column is added: the value of the host tag as written in tags, or none.
+// Tags are canonical, so a ';' inside a value is escaped and ';host='
+// can only start the host tag.
+const hostOfTags = `CASE WHEN instr(';' || tags, ';host=') = 0 THEN '' ELSE
+	substr(substr(';' || tags || ';', instr(';' || tags, ';host=') + 6), 1,
+		instr(substr(';' || tags || ';', instr(';' || tags, ';host=') + 6), ';') - 1) END`
+
+// addHost keeps each series' host beside its tags, indexed, so that one
+// host's series are found without reading every series' tags: what
+// sm-query --host, sm-report --host and the series budget per host of
+// sm-store(1) do. It runs in the transaction of every migration: a
+// crash leaves the old schema or the new one, whole.
+func addHost(ctx context.Context, c *sql.Conn) error {
+	return execAll(ctx, c,
+		`ALTER TABLE series ADD COLUMN host TEXT NOT NULL DEFAULT ''`,
+		`UPDATE series SET host = `+hostOfTags+` WHERE instr(';' || tags, ';host=') > 0`,
+		`CREATE INDEX series_host ON series (host, name, tags)`,
+	)
+}
+
+// hostOf returns the value of the host tag in canonical tags, as
+// written there (escaped), or "" for none: the series table's host.
+func hostOf(tags string) string {
+	for tags != "" {
+		var t string
+		t, tags, _ = strings.Cut(tags, ";")
+		if v, ok := strings.CutPrefix(t, "host="); ok {
+			return v
+		}
+	}
+	return ""
+}
+
 func execAll(ctx context.Context, c *sql.Conn, stmts ...string) error {
 	for _, s := range stmts {
 		if _, err := c.ExecContext(ctx, s); err != nil {
@@ -109,4 +145,11 @@ func execAll(ctx context.Context, c *sql.Conn, stmts ...string) error {
 		}
 	}
 	return nil
+}
+
+// HostOf returns the value of the host tag of a series given by its
+// canonical text, as written there (escaped), or "" for none.
+func HostOf(key string) string {
+	_, tags, _ := strings.Cut(key, ";")
+	return hostOf(tags)
 }

@@ -58,6 +58,8 @@ type Options struct {
 	// NoSync skips the fsync at each commit: for simulations that write
 	// a year in minutes, never for data anyone wants to keep.
 	NoSync bool
+	// Limits bound the series that writes may create.
+	Limits Limits
 }
 
 // A DB is an open sm database, on one connection.
@@ -75,6 +77,11 @@ type DB struct {
 	times       map[string]int64 // a times row's offsets to its id
 	blocks      blockCache
 	dataVersion int64
+
+	version    int64 // of the schema, as read or upgraded to
+	limits     Limits
+	created    int            // series created, for Limits.NewSeries
+	hostSeries map[string]int // a host's series, once counted
 }
 
 // An Error is a failure of the database file itself, as opposed to the
@@ -156,7 +163,8 @@ func open(path string, o Options) (*DB, error) {
 		sdb.Close()
 		return nil, notSM(err)
 	}
-	db := &DB{path: path, sql: sdb, conn: conn, now: o.Now, series: map[string]int64{}, names: map[int64]string{}, times: map[string]int64{}}
+	db := &DB{path: path, sql: sdb, conn: conn, now: o.Now, series: map[string]int64{}, names: map[int64]string{}, times: map[string]int64{},
+		limits: o.Limits, hostSeries: map[string]int{}}
 	if err := db.init(o.ReadOnly, o.NoSync); err != nil {
 		db.Close()
 		return nil, err
@@ -253,6 +261,7 @@ func (db *DB) check(ctx context.Context, write bool) error {
 	if err != nil {
 		return err
 	}
+	db.version = version
 	empty := tables == 0 && app == 0 && version == 0
 	switch {
 	case empty && write:
@@ -277,6 +286,9 @@ func (db *DB) check(ctx context.Context, write bool) error {
 		}
 	}
 	_, err = db.conn.ExecContext(ctx, fmt.Sprintf("PRAGMA user_version=%d", len(migrations)))
+	if err == nil {
+		db.version = int64(len(migrations))
+	}
 	return err
 }
 
@@ -320,6 +332,7 @@ func (db *DB) tx(f func() error) error {
 		db.dataVersion = v
 		clear(db.times)
 		db.blocks.clear()
+		clear(db.hostSeries)
 	}
 	if err == nil {
 		err = f()

@@ -183,7 +183,7 @@ func TestMigration(t *testing.T) {
 	migrations = append(saved[:len(saved):len(saved)], func(ctx context.Context, c *sql.Conn) error {
 		return errors.New("disk on fire")
 	})
-	if _, err := Open(path, Options{Wait: time.Second}); err == nil || !strings.Contains(err.Error(), "upgrading the schema from version 1: disk on fire") {
+	if _, err := Open(path, Options{Wait: time.Second}); err == nil || !strings.Contains(err.Error(), fmt.Sprintf("upgrading the schema from version %d: disk on fire", len(saved))) {
 		t.Fatalf("failing step: %v", err)
 	}
 	migrations = append(saved[:len(saved):len(saved)], func(ctx context.Context, c *sql.Conn) error {

@@ -5,6 +5,7 @@ import (
 	"context"
 	"database/sql"
 	"errors"
+	"fmt"
 	"hash/fnv"
 	"strings"
 )
@@ -12,9 +13,10 @@ import (
 // A Batch holds samples to store in one transaction: all of them or
 // none.
 type Batch struct {
-	keys   []string         // the distinct series, in order of arrival
-	index  map[string]int32 // and their place in keys
-	points []batchPoint
+	keys    []string         // the distinct series, in order of arrival
+	index   map[string]int32 // and their place in keys
+	points  []batchPoint
+	refused []*LimitError // by key, after Write: the new series not created
 }
 
 type batchPoint struct {
@@ -46,6 +48,7 @@ func (b *Batch) Reset() {
 	b.keys = b.keys[:0]
 	clear(b.index)
 	b.points = b.points[:0]
+	b.refused = b.refused[:0]
 }
 
 // Each calls f with every sample of the batch, in order of arrival, as
@@ -57,11 +60,63 @@ func (b *Batch) Each(f func(key string, ts int64, v float64)) {
 	}
 }
 
+// EachRefused calls f with every sample that the last Write did not
+// store because its series would have been new past a limit, in order of
+// arrival, with the limit.
+func (b *Batch) EachRefused(f func(key string, ts int64, v float64, why *LimitError)) {
+	if len(b.refused) == 0 {
+		return
+	}
+	for _, p := range b.points {
+		if why := b.refused[p.key]; why != nil {
+			f(b.keys[p.key], p.ts, p.v, why)
+		}
+	}
+}
+
 // Stats count what a write did.
 type Stats struct {
 	Stored    int // samples
 	NewSeries int
+	Refused   int // samples of new series past a limit, not stored
 }
+
+// Limits bound the series that senders can create, in the way of
+// carbon's MAX_CREATES_PER_MINUTE and VictoriaMetrics'
+// -storage.maxHourlySeries: a flood of made-up series would otherwise
+// fill the disk and slow every query. 0 is no limit. Samples of series
+// that exist are always stored.
+type Limits struct {
+	// NewSeries is how many series one DB, open for one run, may
+	// create in all its writes.
+	NewSeries int
+	// HostSeries is how many series one host may have: those with the
+	// same host tag, or all those without one.
+	HostSeries int
+}
+
+// A LimitError says why a new series was not created.
+type LimitError struct {
+	Host  string // the host tag's value as in records (escaped), "" for none
+	Limit Limit
+	Max   int
+}
+
+func (e *LimitError) Error() string {
+	if e.Limit == NewSeriesLimit {
+		return fmt.Sprintf("more than %d new series in one run", e.Max)
+	}
+	return fmt.Sprintf("more than %d series of one host", e.Max)
+}
+
+// A Limit is one of Limits.
+type Limit int
+
+// The limits.
+const (
+	NewSeriesLimit Limit = iota + 1
+	HostSeriesLimit
+)
 
 // grace is how long after a period ends its samples are still expected
 // to arrive, before it is packed.
@@ -70,7 +125,10 @@ const grace = 10 * 60
 // Write stores the batch in one transaction. A sample of a series and
 // time already stored replaces it. Samples of a closed period are packed
 // into its block at once; those of the open period go into the sample
-// table until it closes. On error nothing of the batch is stored.
+// table until it closes. A sample of a series that would be new past a
+// limit of Options.Limits is not stored: Stats count them, and
+// Batch.EachRefused lists them. On error nothing of the batch is
+// stored.
 func (db *DB) Write(b *Batch) (Stats, error) {
 	var st Stats
 	w := db.writer()
@@ -87,7 +145,7 @@ func (db *DB) Write(b *Batch) (Stats, error) {
 }
 
 func (db *DB) writer() *writer {
-	return &writer{db: db, c: db.conn, ctx: context.Background()}
+	return &writer{db: db, c: db.conn, ctx: context.Background(), created: db.created}
 }
 
 // A writer is one transaction's work.
@@ -97,6 +155,7 @@ type writer struct {
 	ctx       context.Context
 	newSeries []string // added to the cache, to be dropped on rollback
 	newTimes  []string
+	created   int // db.created before, restored on rollback
 	buf, buf2 []byte
 	vals      []float64
 	tss       []int64
@@ -112,13 +171,16 @@ func (w *writer) forget() {
 	for _, t := range w.newTimes {
 		delete(w.db.times, t)
 	}
+	w.db.created = w.created
+	clear(w.db.hostSeries)
 }
 
 func (w *writer) write(b *Batch) (Stats, error) {
 	var st Stats
 	ids := make([]int64, len(b.keys))
+	b.refused = b.refused[:0]
 	for i, k := range b.keys {
-		id, isNew, err := w.seriesID(k)
+		id, isNew, why, err := w.seriesID(k)
 		if err != nil {
 			return st, err
 		}
@@ -126,11 +188,21 @@ func (w *writer) write(b *Batch) (Stats, error) {
 		if isNew {
 			st.NewSeries++
 		}
+		if why != nil {
+			if len(b.refused) == 0 {
+				b.refused = make([]*LimitError, len(b.keys))
+			}
+			b.refused[i] = why
+		}
 	}
 	// Group by series and period, keeping the order of arrival in each.
 	groups := map[group][]point{}
 	var order []group
 	for _, p := range b.points {
+		if ids[p.key] == 0 {
+			st.Refused++
+			continue
+		}
 		g := group{ids[p.key], periodStart(p.ts)}
 		if _, ok := groups[g]; !ok {
 			order = append(order, g)
@@ -240,25 +312,62 @@ func (w *writer) survey(gs []group) (map[group]presence, error) {
 }
 
 // seriesID returns the id of the series with canonical text key, adding
-// it when new.
-func (w *writer) seriesID(key string) (int64, bool, error) {
+// it when new, or why it was not added: a refused series leaves nothing
+// behind, in the database or the caches.
+func (w *writer) seriesID(key string) (int64, bool, *LimitError, error) {
 	if id, ok := w.db.series[key]; ok {
-		return id, false, nil
+		return id, false, nil, nil
 	}
 	name, tags, _ := strings.Cut(key, ";")
 	var id int64
 	err := w.c.QueryRowContext(w.ctx, "SELECT id FROM series WHERE name = ? AND tags = ?", name, tags).Scan(&id)
 	isNew := errors.Is(err, sql.ErrNoRows)
 	if isNew {
-		err = w.c.QueryRowContext(w.ctx, "INSERT INTO series (name, tags) VALUES (?, ?) RETURNING id", name, tags).Scan(&id)
+		host := hostOf(tags)
+		var why *LimitError
+		if why, err = w.budget(host); why != nil || err != nil {
+			return 0, false, why, err
+		}
+		err = w.c.QueryRowContext(w.ctx, "INSERT INTO series (name, tags, host) VALUES (?, ?, ?) RETURNING id", name, tags, host).Scan(&id)
+		if err == nil {
+			w.db.created++
+			if _, ok := w.db.hostSeries[host]; ok {
+				w.db.hostSeries[host]++
+			}
+		}
 	}
 	if err != nil {
-		return 0, false, err
+		return 0, false, nil, err
 	}
 	w.db.series[key] = id
 	w.db.names[id] = key
 	w.newSeries = append(w.newSeries, key)
-	return id, isNew, nil
+	return id, isNew, nil, nil
+}
+
+// budget says whether one more series of host would go past a limit.
+// The series of a host are counted once a run, through the host index,
+// and then kept count of: a batch of series that exist, the usual one,
+// costs nothing here.
+func (w *writer) budget(host string) (*LimitError, error) {
+	l := w.db.limits
+	if l.NewSeries > 0 && w.db.created >= l.NewSeries {
+		return &LimitError{Host: host, Limit: NewSeriesLimit, Max: l.NewSeries}, nil
+	}
+	if l.HostSeries <= 0 {
+		return nil, nil
+	}
+	n, ok := w.db.hostSeries[host]
+	if !ok {
+		if err := w.c.QueryRowContext(w.ctx, "SELECT count(*) FROM series WHERE host = ?", host).Scan(&n); err != nil {
+			return nil, err
+		}
+		w.db.hostSeries[host] = n
+	}
+	if n >= l.HostSeries {
+		return &LimitError{Host: host, Limit: HostSeriesLimit, Max: l.HostSeries}, nil
+	}
+	return nil, nil
 }
 
 // hot stores samples of an open period one per row, and notes the

@@ -58,6 +58,7 @@ func Main(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	check := f.Bool("check", false, "check the latest values against the thresholds, print one line, and exit 0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN")
 	forDur := f.String("for", "", "with --check, breach only when every sample of the last `DURATION` does")
 	stale := f.String("stale", "15m", "with --check, a host whose latest sample is older than `DURATION` is UNKNOWN")
+	forgetAfter := f.String("forget-after", "7d", "with --check, leave out a host silent for longer than `DURATION`, as gone; 0: never")
 
 	isCheck := false
 	for _, a := range args {
@@ -152,8 +153,18 @@ func Main(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		}
 		return usage("--stale: %v", err)
 	}
+	forgetD, err := when.ParseDuration(*forgetAfter)
+	if err != nil {
+		return usage("--forget-after: %v", err)
+	}
+	if forgetD != 0 && forgetD <= staleD {
+		return usage("--forget-after %s: must be longer than --stale %s, or 0 for never", *forgetAfter, *stale)
+	}
 	if !*check && (f.Changed("for") || f.Changed("stale")) {
 		return usage("--for and --stale go with --check")
+	}
+	if !*check && f.Changed("forget-after") {
+		return usage("--forget-after goes with --check")
 	}
 	if *check && (f.Changed("format") || f.Changed("week") || sel.RangeSet()) {
 		return usage("--check looks at the latest values: --format, --week, --since and --until do not go with it")
@@ -180,7 +191,7 @@ func Main(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	defer db.Close()
 
 	if *check {
-		res, err := report.RunCheck(db, report.CheckOptions{Selector: q.Selector, Now: now, Rules: rules, For: forD, Stale: staleD})
+		res, err := report.RunCheck(db, report.CheckOptions{Selector: q.Selector, Now: now, Rules: rules, For: forD, Stale: staleD, ForgetAfter: forgetD})
 		if err != nil {
 			return failed(err)
 		}

@@ -69,6 +69,10 @@ func Main(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	vacuumInto := f.String("vacuum-into", "", "write a consistent, compacted copy of the database to `FILE`, a backup, while it is in use")
 	forward := f.String("forward", "", "pipe the records into the shell `COMMAND` instead of storing them; with --spool, keep them there while it fails")
 	forwardTimeout := f.Duration("forward-timeout", 5*time.Minute, "kill a --forward command still running after `DURATION`")
+	maxNew := f.Int("max-new-series", defaultMaxNewSeries, "create at most `N` new series in this run, refusing the records of more; 0: no limit")
+	maxHost := f.Int("max-host-series", defaultMaxHostSeries, "let one host have at most `N` series, refusing the records of more; 0: no limit")
+	pin := f.String("pin", "", "store only records of `host=NAME`, refusing the others: for a hub's key of each host")
+	retireHost := f.String("retire-host", "", "remove every series of host `NAME`, and all their samples")
 	if code, done := c.Parse(args); done {
 		return code
 	}
@@ -92,6 +96,29 @@ func Main(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	if *forward != "" && (*retention != "" || *compact) {
 		return c.UsageError("--forward stores nothing here: it cannot take --retention or --compact")
 	}
+	if *forward != "" && (f.Changed("pin") || f.Changed("max-new-series") || f.Changed("max-host-series")) {
+		return c.UsageError("--forward stores nothing here: --pin, --max-new-series and --max-host-series are for the sm-store that stores")
+	}
+	if *maxNew < 0 || *maxHost < 0 {
+		return c.UsageError("--max-new-series and --max-host-series take a number of series, or 0 for no limit")
+	}
+	var pinned *string
+	if f.Changed("pin") {
+		h, err := parsePin(*pin)
+		if err != nil {
+			return c.UsageError("--pin: %v", err)
+		}
+		pinned = &h
+	}
+	limits := store.Limits{NewSeries: *maxNew, HostSeries: *maxHost}
+	if f.Changed("retire-host") {
+		// An empty NAME is refused with every empty flag value, by Parse.
+		switch {
+		case f.NArg() > 0 || *retention != "" || *compact || *forward != "" || *vacuumInto != "" || pinned != nil:
+			return c.UsageError("--retire-host takes no files, --retention, --compact, --forward, --vacuum-into or --pin")
+		}
+		return retire(c, *dbPath, store.Options{Wait: *wait, Now: cli.Now}, *retireHost, *verbose)
+	}
 	if *vacuumInto != "" {
 		if f.NArg() > 0 || *retention != "" || *compact || *forward != "" {
 			return c.UsageError("--vacuum-into copies the database: it takes no files, --retention, --compact or --forward")
@@ -114,7 +141,7 @@ func Main(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	if *forwardTimeout <= 0 {
 		return c.UsageError("--forward-timeout must be positive")
 	}
-	r := &run{Command: c, stdin: stdin, wait: *wait, forwardTo: *forward, forwardTimeout: *forwardTimeout}
+	r := &run{Command: c, stdin: stdin, wait: *wait, forwardTo: *forward, forwardTimeout: *forwardTimeout, pin: pinned}
 	if *from != "graphite" {
 		r.from = *from
 		r.decodeOptions = decode.Options{Name: *name, Precision: time.Duration(precision)}
@@ -151,7 +178,7 @@ func Main(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	if err != nil {
 		return c.Fail(err)
 	}
-	r.db, r.dbErr = store.Open(path, store.Options{Wait: *wait, Now: cli.Now})
+	r.db, r.dbErr = store.Open(path, store.Options{Wait: *wait, Now: cli.Now, Limits: limits})
 	if r.dbErr != nil {
 		r.failed(r.dbErr)
 	}
@@ -181,7 +208,7 @@ func Main(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	}
 	r.finish()
 	if *verbose && r.read+r.bad > 0 {
-		fmt.Fprintf(stdout, "stored %d %s, %d rejected, %d series new\n", r.stored, plural(r.stored, "record"), r.bad, r.newSeries)
+		fmt.Fprintf(stdout, "stored %d %s, %d rejected, %d series new\n", r.stored, plural(r.stored, "record"), r.bad+r.refused, r.newSeries)
 	}
 	return r.status
 }
@@ -223,6 +250,12 @@ type run struct {
 	status int
 
 	read, stored, newSeries, bad, unstored int
+
+	pin          *string // --pin's host, as written in records
+	refused      int     // records of --pin's or the series budget's
+	refusals     map[refusal]int
+	refusalOrder []refusal
+	refusedMore  int // of hosts past the first few
 
 	from          string // --from, unless graphite, which has a path of its own
 	decodeOptions decode.Options
@@ -289,6 +322,7 @@ func (r *run) ingest(files []string) {
 			if err == nil {
 				r.stored += st.Stored
 				r.newSeries += st.NewSeries
+				b.EachRefused(r.refuseLimit)
 				fromSpool = 0
 				b.Reset()
 				drain()
@@ -328,6 +362,10 @@ func (r *run) ingest(files []string) {
 		}
 		for i := range c.recs {
 			rec := &c.recs[i]
+			if !r.pinned(c.keys[rec.keyFrom:rec.keyTo], rec.ts, rec.v) {
+				r.read++
+				continue
+			}
 			if b.Len() == 0 {
 				started = time.Now()
 				timer.Reset(batchAge)
@@ -375,6 +413,7 @@ func (r *run) finish() {
 	if r.bad > maxShown {
 		r.Warnf("%d more bad lines not shown", r.bad-maxShown)
 	}
+	r.reportRefusals()
 	if r.reject != nil {
 		if err := r.reject.Flush(); err != nil {
 			r.Warn(err)
