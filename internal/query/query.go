@@ -3,6 +3,7 @@ package query
 import (
 	"errors"
 	"fmt"
+	"math"
 	"slices"
 	"strings"
 	"time"
@@ -40,6 +41,11 @@ type Stats struct {
 	// OnlyRollups is set when samples were asked for a time before the
 	// raw retention, for which only hourly rollups are left.
 	OnlyRollups bool
+	// Beyond counts the buckets left out because their sum or rate
+	// lies beyond ±MaxFloat64, which no output can write; BeyondFirst
+	// names the first: the series with its agg tag, and the bucket.
+	Beyond      int
+	BeyondFirst string
 }
 
 // Run runs q on db and gives each record to out, series by series, each
@@ -200,6 +206,13 @@ func aggregate(db *store.DB, s Series, q Query, from, to int64, st *Stats, emit 
 		}
 		r := record.Record{Name: s.Name, Tags: tags}
 		for _, b := range out {
+			if b.has[i] && math.IsInf(b.vals[i], 0) {
+				if st.Beyond++; st.Beyond == 1 {
+					st.BeyondFirst = fmt.Sprintf("%s at %s", record.AppendSeries(nil, s.Name, tags),
+						time.Unix(b.start, 0).UTC().Format(time.RFC3339))
+				}
+				continue
+			}
 			if b.has[i] {
 				r.Time, r.Value = b.start, b.vals[i]
 				if err := emit(&r); err != nil {
@@ -246,6 +259,9 @@ func fromRollups(db *store.DB, series int64, q Query, from, to int64, start func
 			if start(r.Hour) != start(r.Hour+3599) {
 				continue // split between buckets: samples
 			}
+			if math.IsInf(r.Sum, 0) || math.IsNaN(r.Sum) {
+				continue // a sum that overflowed when it was rolled up: samples
+			}
 			if rawFrom < r.Hour {
 				if err := db.Scan(series, rawFrom, r.Hour, sample); err != nil {
 					return err
@@ -259,6 +275,18 @@ func fromRollups(db *store.DB, series int64, q Query, from, to int64, start func
 		return db.Scan(series, rawFrom, to, sample)
 	}
 	return nil
+}
+
+// BeyondWarning says which buckets were left out for a sum or rate
+// beyond ±MaxFloat64, or "".
+func (st Stats) BeyondWarning() string {
+	switch st.Beyond {
+	case 0:
+		return ""
+	case 1:
+		return st.BeyondFirst + ": left out, its value is beyond ±1.8e308"
+	}
+	return fmt.Sprintf("%s: left out, its value is beyond ±1.8e308, and %d more like it", st.BeyondFirst, st.Beyond-1)
 }
 
 // Warning says what the query could not answer, or "".

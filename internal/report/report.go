@@ -164,7 +164,7 @@ type Bucket struct {
 	Min   float64   `json:"min"`
 	Avg   float64   `json:"avg"`
 	Max   float64   `json:"max"`
-	sum   float64
+	sum   query.Total
 }
 
 // MarshalJSON writes a bucket without samples as null.
@@ -480,7 +480,11 @@ func (sc *seriesScan) add(ts int64, v float64) error {
 	return nil
 }
 
-func (b *Bucket) add(v float64) { b.merge(Bucket{N: 1, Min: v, Max: v, sum: v}) }
+func (b *Bucket) add(v float64) {
+	c := Bucket{N: 1, Min: v, Max: v}
+	c.sum.Add(v)
+	b.merge(c)
+}
 
 // merge adds bucket c to b.
 func (b *Bucket) merge(c Bucket) {
@@ -494,8 +498,8 @@ func (b *Bucket) merge(c Bucket) {
 		b.Max = c.Max
 	}
 	b.N += c.N
-	b.sum += c.sum
-	b.Avg = b.sum / float64(b.N)
+	b.sum.Merge(c.sum)
+	b.Avg, _ = b.sum.Div(float64(b.N)) // an average of finite values is finite
 }
 
 func (s *spell) add(ts int64, v float64, breached bool) {
@@ -601,7 +605,12 @@ func change(a, b float64) (float64, bool) {
 	case a == 0:
 		return 0, false
 	}
-	return (b - a) / math.Abs(a), true
+	c := (b - a) / math.Abs(a)
+	if math.IsInf(c, 0) {
+		// b − a beyond ±MaxFloat64, or a tiny: apart, or none.
+		c = b/math.Abs(a) - a/math.Abs(a)
+	}
+	return c, !math.IsInf(c, 0) && !math.IsNaN(c)
 }
 
 // highlights returns the series' highlights: the worst level of
@@ -650,11 +659,17 @@ func Forecast(n int64, st, sv, stt, stv float64) (at float64, slope float64, ok 
 		return 0, 0, false
 	}
 	slope = (fn*stv - st*sv) / d
-	if slope <= 0 {
+	if !(slope > 0) || math.IsInf(slope, 0) {
+		// Falling, flat, or values so large that the sums overflowed
+		// (NaN or ±Inf): no forecast.
 		return 0, 0, false
 	}
 	icept := (sv - slope*st) / fn
-	return (100 - icept) / slope, slope, true
+	at = (100 - icept) / slope
+	if math.IsInf(at, 0) || math.IsNaN(at) {
+		return 0, 0, false
+	}
+	return at, slope, true
 }
 
 // forecast returns the highlight of a disk that a linear fit of the
@@ -667,6 +682,9 @@ func (sc *seriesScan) forecast(r Row, host string) (Highlight, bool) {
 	at, slope, ok := Forecast(sc.n, sc.st, sc.sv, sc.stt, sc.stv)
 	if !ok {
 		return Highlight{}, false
+	}
+	if at > float64(sc.end-sc.from)+forecastHorizon.Seconds() || at < -1e15 || math.IsInf(slope*86400, 0) {
+		return Highlight{}, false // beyond the horizon, or beyond int64 seconds
 	}
 	full := sc.from + int64(math.Round(at))
 	left := time.Duration(max(0, full-sc.end)) * time.Second

@@ -105,10 +105,11 @@ func Main(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 	// A reader that goes away, as head does, ends the output: quietly.
 	signal.Ignore(syscall.SIGPIPE)
 	var n int
+	beyond := false
 	if *list {
 		n, err = listSeries(db, q, *formatName, loc, stdout)
 	} else {
-		n, err = printSamples(c, db, q, *formatName, time.Duration(precision), loc, now, stdout)
+		n, beyond, err = printSamples(c, db, q, *formatName, time.Duration(precision), loc, now, stdout)
 	}
 	if errors.Is(err, syscall.EPIPE) {
 		return cli.OK
@@ -116,7 +117,7 @@ func Main(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 	if err != nil {
 		return c.Fail(err)
 	}
-	if n == 0 && *exitStatus {
+	if beyond || n == 0 && *exitStatus {
 		return cli.Fail
 	}
 	return cli.OK
@@ -145,15 +146,17 @@ func columns(series []query.Series, agg bool) ([]string, map[string]int) {
 	return cols, widths
 }
 
-func printSamples(c *cli.Command, db *store.DB, q query.Query, formatName string, prec time.Duration, loc *time.Location, now time.Time, stdout io.Writer) (int, error) {
+// printSamples prints the samples or aggregates of q, and says whether
+// some were left out for values beyond ±MaxFloat64.
+func printSamples(c *cli.Command, db *store.DB, q query.Query, formatName string, prec time.Duration, loc *time.Location, now time.Time, stdout io.Writer) (int, bool, error) {
 	series, err := q.Find(db)
 	if err != nil {
-		return 0, err
+		return 0, false, err
 	}
 	cols, widths := columns(series, len(q.Funcs) > 0)
 	w, err := format.New(formatName, stdout, format.Options{Location: loc, Columns: cols, Widths: widths, Precision: prec})
 	if err != nil {
-		return 0, err
+		return 0, false, err
 	}
 	st, err := query.Run(db, q, now, w.Write)
 	if cerr := w.Close(); err == nil {
@@ -162,7 +165,10 @@ func printSamples(c *cli.Command, db *store.DB, q query.Query, formatName string
 	if msg := st.Warning(); msg != "" && err == nil {
 		c.Warnf("%s", msg)
 	}
-	return st.Records, err
+	if msg := st.BeyondWarning(); msg != "" && err == nil {
+		c.Warnf("%s", msg)
+	}
+	return st.Records, st.Beyond > 0, err
 }
 
 // listSeries prints the series that have samples in the range: name,
