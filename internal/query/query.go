@@ -50,17 +50,44 @@ type Stats struct {
 
 // Run runs q on db and gives each record to out, series by series, each
 // in time order.
+// It reads the series a batch at a time: memory holds one batch.
 func Run(db *store.DB, q Query, now time.Time, out func(*record.Record) error) (Stats, error) {
-	series, err := q.Find(db)
-	if err != nil {
-		return Stats{}, err
+	st := newStats(db, now)
+	err := q.Each(db, func(series []Series) error {
+		return runSeries(db, q, series, &st, out)
+	})
+	if errors.Is(err, errLimit) {
+		err = nil
 	}
-	return RunSeries(db, q, series, now, out)
+	return st, err
 }
 
 // RunSeries is Run on series found before, by q.Find or otherwise.
 func RunSeries(db *store.DB, q Query, series []Series, now time.Time, out func(*record.Record) error) (Stats, error) {
+	st := newStats(db, now)
+	for len(series) > 0 {
+		batch := series[:min(len(series), Batch)]
+		series = series[len(batch):]
+		if err := runSeries(db, q, batch, &st, out); errors.Is(err, errLimit) {
+			return st, nil
+		} else if err != nil {
+			return st, err
+		}
+	}
+	return st, nil
+}
+
+func newStats(db *store.DB, now time.Time) Stats {
 	var st Stats
+	if raw := db.Policy().Raw; raw > 0 {
+		st.RawSince = now.Add(-raw)
+	}
+	return st
+}
+
+// runSeries runs q on a batch of series, adding to st; it returns
+// errLimit once st holds q.Limit records.
+func runSeries(db *store.DB, q Query, series []Series, st *Stats, out func(*record.Record) error) error {
 	from, to := q.From.Unix(), q.To.Unix()+1
 	emit := func(r *record.Record) error {
 		if q.Limit > 0 && st.Records >= q.Limit {
@@ -69,32 +96,34 @@ func RunSeries(db *store.DB, q Query, series []Series, now time.Time, out func(*
 		st.Records++
 		return out(r)
 	}
-	if raw := db.Policy().Raw; raw > 0 {
-		st.RawSince = now.Add(-raw)
+	var rng *store.Range
+	if len(q.Funcs) == 0 {
+		ids := make([]int64, len(series))
+		for i, s := range series {
+			ids[i] = s.ID
+		}
+		var err error
+		if rng, err = db.RangeOf(from, to, ids); err != nil {
+			return err
+		}
 	}
-	rng, err := db.Range(from, to)
-	if err != nil {
-		return st, err
-	}
+	var err error
 	for _, s := range series {
 		if len(q.Funcs) == 0 && !st.RawSince.IsZero() && from < st.RawSince.Unix() && !st.OnlyRollups {
 			if st.OnlyRollups, err = db.RollupsBefore(s.ID, st.RawSince.Unix()); err != nil {
-				return st, err
+				return err
 			}
 		}
 		if len(q.Funcs) == 0 {
 			err = samples(rng, s, emit)
 		} else {
-			err = aggregate(db, s, q, from, to, &st, emit)
-		}
-		if errors.Is(err, errLimit) {
-			return st, nil
+			err = aggregate(db, s, q, from, to, st, emit)
 		}
 		if err != nil {
-			return st, err
+			return err
 		}
 	}
-	return st, nil
+	return nil
 }
 
 // samples gives a series' samples as they are.

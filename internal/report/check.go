@@ -47,24 +47,14 @@ type Problem struct {
 // thresholds. A host whose latest sample, of any series, is older than
 // Stale is UNKNOWN; a series that has no sample that recent while its
 // host has is left out, as gone (a disk unmounted).
+//
+// It reads the series a batch at a time, and keeps only those that a
+// rule matches: memory does not grow with the series that none does.
 func RunCheck(db *store.DB, o CheckOptions) (*Check, error) {
-	series, err := o.Find(db)
-	if err != nil {
-		return nil, err
-	}
 	c := &Check{}
-	if len(series) == 0 {
-		c.Status = Unknown
-		c.Problems = []Problem{{Unknown, "no series match"}}
-		return c, nil
-	}
 	now := o.Now.Unix()
 	fresh := now - int64(o.Stale/time.Second)
 	since := now - int64(o.For/time.Second)
-	rng, err := db.Range(min(fresh, since), now+1)
-	if err != nil {
-		return nil, err
-	}
 	type latest struct {
 		s      query.Series
 		th     Thresholds
@@ -75,27 +65,53 @@ func RunCheck(db *store.DB, o CheckOptions) (*Check, error) {
 	}
 	var found []latest
 	hosts := map[string]bool{} // host: has fresh data
-	for _, s := range series {
-		l := latest{s: s, th: o.Rules.For(s.Name, s.Tags), level: Critical}
-		err := rng.Scan(s.ID, func(ts int64, v float64) error {
-			l.ts, l.v = ts, v
-			if o.For > 0 && ts >= since {
-				l.level = min(l.level, l.th.Level(v))
-				l.sample = true
-			}
-			return nil
-		})
+	matched, freshSeries := 0, 0
+	ids := make([]int64, 0, query.Batch)
+	err := o.Each(db, func(series []query.Series) error {
+		matched += len(series)
+		ids = ids[:0]
+		for _, s := range series {
+			ids = append(ids, s.ID)
+		}
+		rng, err := db.RangeOf(min(fresh, since), now+1, ids)
 		if err != nil {
-			return nil, err
+			return err
 		}
-		host := record.TagValue(s.Tags, "host")
-		hosts[host] = hosts[host] || l.ts >= fresh
-		if l.ts >= fresh {
-			if o.For == 0 || !l.sample {
-				l.level = l.th.Level(l.v)
+		for _, s := range series {
+			l := latest{s: s, th: o.Rules.For(s.Name, s.Tags), level: Critical}
+			err := rng.Scan(s.ID, func(ts int64, v float64) error {
+				l.ts, l.v = ts, v
+				if o.For > 0 && ts >= since {
+					l.level = min(l.level, l.th.Level(v))
+					l.sample = true
+				}
+				return nil
+			})
+			if err != nil {
+				return err
 			}
-			found = append(found, l)
+			host := record.TagValue(s.Tags, "host")
+			hosts[host] = hosts[host] || l.ts >= fresh
+			if l.ts >= fresh {
+				freshSeries++
+				if !l.th.Any() {
+					continue // within thresholds, none being set
+				}
+				if o.For == 0 || !l.sample {
+					l.level = l.th.Level(l.v)
+				}
+				found = append(found, l)
+			}
 		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	if matched == 0 {
+		c.Status = Unknown
+		c.Problems = []Problem{{Unknown, "no series match"}}
+		return c, nil
 	}
 	for _, h := range slices.Sorted(maps.Keys(hosts)) {
 		if !hosts[h] {
@@ -107,11 +123,9 @@ func RunCheck(db *store.DB, o CheckOptions) (*Check, error) {
 		}
 	}
 	c.Hosts = len(hosts)
+	c.Series = freshSeries
 	for _, l := range found {
-		c.Series++
-		if l.th.Any() {
-			c.Perf = append(c.Perf, perfData(l.s, l.v, l.th))
-		}
+		c.Perf = append(c.Perf, perfData(l.s, l.v, l.th))
 		if l.level == OK {
 			continue
 		}

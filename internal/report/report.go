@@ -8,6 +8,7 @@ package report
 
 import (
 	"cmp"
+	"fmt"
 	"maps"
 	"math"
 	"slices"
@@ -35,6 +36,17 @@ const (
 	forecastCritical = 7 * 24 * time.Hour
 )
 
+// What a report holds is bounded, whatever the database holds: at most
+// MaxRows series in the table of each family of each host, the first by
+// name, then a count of the rest and the sm-query command that lists
+// them; at most MaxHighlights highlights, the worst, of every series;
+// at most MaxBusiest busiest hours.
+const (
+	MaxRows       = 20
+	MaxHighlights = 50
+	MaxBusiest    = 20
+)
+
 // silentIntervals is how many of its usual intervals a host may miss
 // before it counts as having stopped reporting.
 const silentIntervals = 3
@@ -55,8 +67,13 @@ type Report struct {
 	// Coverage and silence are measured up to it.
 	End        time.Time   `json:"end"`
 	Highlights []Highlight `json:"highlights"`
-	Busiest    []Busiest   `json:"busiest"`
-	Hosts      []Host      `json:"hosts"`
+	// HighlightsMore counts the highlights past MaxHighlights, left
+	// out: less bad than those given.
+	HighlightsMore int       `json:"highlights_more,omitempty"`
+	Busiest        []Busiest `json:"busiest"`
+	// BusiestMore counts the busiest hours past MaxBusiest, left out.
+	BusiestMore int    `json:"busiest_more,omitempty"`
+	Hosts       []Host `json:"hosts"`
 	// Warnings say what the report could not cover.
 	Warnings []string `json:"warnings,omitempty"`
 }
@@ -122,6 +139,10 @@ type Host struct {
 type Family struct {
 	Name string `json:"name"`
 	Rows []Row  `json:"series"`
+	// More counts the family's series past MaxRows, left out of Rows;
+	// List is the sm-query command that lists them all.
+	More int    `json:"more,omitempty"`
+	List string `json:"list,omitempty"`
 }
 
 // A Row sums up one series over the period.
@@ -184,72 +205,84 @@ func (d Duration) MarshalJSON() ([]byte, error) {
 	return marshal(time.Duration(d).Seconds())
 }
 
-// Build sums up the period of o on db.
+// Build sums up the period of o on db. It reads the series a batch at
+// a time and keeps what the report shows, bounded: memory does not grow
+// with the number of series.
 func Build(db *store.DB, o Options) (*Report, error) {
-	series, err := o.Find(db)
-	if err != nil {
-		return nil, err
-	}
 	from, to := o.From.Unix(), o.To.Unix()+1 // [from, to)
 	end := min(to, o.Now.Unix()+1)
 	rep := &Report{From: o.From, To: o.To, End: time.Unix(end, 0).In(o.From.Location())}
-	rng, err := db.Range(from, to)
-	if err != nil {
-		return nil, err
-	}
 	if raw := db.Policy().Raw; raw > 0 && o.From.Before(o.Now.Add(-raw)) {
 		rep.Warnings = append(rep.Warnings, "samples before "+o.Now.Add(-raw).Format(time.RFC3339)+
 			" are kept only as hourly rollups, which the report leaves out")
 	}
 	prev := query.Query{From: o.From.Add(-o.To.Sub(o.From) - time.Second), To: o.From.Add(-time.Second), Funcs: []query.Func{query.Avg}}
-	prevAvg, err := averages(db, prev, series, o.Now)
+	hosts := map[string]*hostScan{}
+	ids := make([]int64, 0, query.Batch)
+	err := o.Each(db, func(series []query.Series) error {
+		prevAvg, err := averages(db, prev, series, o.Now)
+		if err != nil {
+			return err
+		}
+		ids = ids[:0]
+		for _, s := range series {
+			ids = append(ids, s.ID)
+		}
+		rng, err := db.RangeOf(from, to, ids)
+		if err != nil {
+			return err
+		}
+		for i, s := range series {
+			host := record.TagValue(s.Tags, "host")
+			h := hosts[host]
+			if h == nil {
+				h = &hostScan{Host: Host{Name: host}}
+				hosts[host] = h
+			}
+			sc := newSeriesScan(s, o.Rules.For(s.Name, s.Tags), from, to, end, o.From.Location())
+			if err := rng.Scan(s.ID, sc.add); err != nil {
+				return err
+			}
+			h.prevData = h.prevData || prevAvg[i] != nil
+			if sc.n == 0 {
+				continue
+			}
+			sc.interval = sc.usualInterval()
+			row := sc.row(prevAvg[i])
+			h.add(row)
+			rep.addHighlights(sc.highlights(row, host)...)
+			if sc.interval > 0 && (h.interval == 0 || sc.interval < h.interval) {
+				h.interval = sc.interval
+			}
+			if b, ok := sc.busiest(host); ok {
+				if len(rep.Busiest) < MaxBusiest {
+					rep.Busiest = append(rep.Busiest, b)
+				} else {
+					rep.BusiestMore++
+				}
+			}
+		}
+		return nil
+	})
 	if err != nil {
 		return nil, err
-	}
-	hosts := map[string]*hostScan{}
-	for i, s := range series {
-		host := record.TagValue(s.Tags, "host")
-		h := hosts[host]
-		if h == nil {
-			h = &hostScan{Host: Host{Name: host}}
-			hosts[host] = h
-		}
-		sc := newSeriesScan(s, o.Rules.For(s.Name, s.Tags), from, to, end, o.From.Location())
-		if err := rng.Scan(s.ID, sc.add); err != nil {
-			return nil, err
-		}
-		h.prevData = h.prevData || prevAvg[i] != nil
-		if sc.n == 0 {
-			continue
-		}
-		sc.interval = sc.usualInterval()
-		row := sc.row(prevAvg[i])
-		h.add(row)
-		rep.Highlights = append(rep.Highlights, sc.highlights(row, host)...)
-		if sc.interval > 0 && (h.interval == 0 || sc.interval < h.interval) {
-			h.interval = sc.interval
-		}
-		if b, ok := sc.busiest(host); ok {
-			rep.Busiest = append(rep.Busiest, b)
-		}
 	}
 	for _, name := range slices.Sorted(maps.Keys(hosts)) {
 		h := hosts[name]
 		if len(h.Families) > 0 {
 			h.sortFamilies()
+			for i := range h.Families {
+				if f := &h.Families[i]; f.More > 0 {
+					f.List = listCommand(name, f.Name, o.From, o.To)
+				}
+			}
 			rep.Hosts = append(rep.Hosts, h.Host)
 		}
 		if hl, ok := h.silent(end); ok {
-			rep.Highlights = append(rep.Highlights, hl)
+			rep.addHighlights(hl)
 		}
 	}
-	slices.SortStableFunc(rep.Highlights, func(a, b Highlight) int {
-		return cmp.Or(
-			cmp.Compare(b.Level.rank(), a.Level.rank()),
-			cmp.Compare(urgency(a), urgency(b)),
-			cmp.Compare(a.Host, b.Host),
-			cmp.Compare(a.Series, b.Series))
-	})
+	rep.cutHighlights()
 	if rep.Highlights == nil {
 		rep.Highlights = []Highlight{}
 	}
@@ -260,6 +293,69 @@ func Build(db *store.DB, o Options) (*Report, error) {
 		rep.Hosts = []Host{}
 	}
 	return rep, nil
+}
+
+// addHighlights adds highlights, keeping the worst when there are many.
+func (rep *Report) addHighlights(hs ...Highlight) {
+	rep.Highlights = append(rep.Highlights, hs...)
+	if len(rep.Highlights) >= 2*MaxHighlights {
+		rep.cutHighlights()
+	}
+}
+
+// cutHighlights sorts the highlights, worst first, and keeps
+// MaxHighlights of them, counting the rest.
+func (rep *Report) cutHighlights() {
+	slices.SortStableFunc(rep.Highlights, func(a, b Highlight) int {
+		return cmp.Or(
+			cmp.Compare(b.Level.rank(), a.Level.rank()),
+			cmp.Compare(urgency(a), urgency(b)),
+			cmp.Compare(a.Host, b.Host),
+			cmp.Compare(a.Series, b.Series))
+	})
+	if n := len(rep.Highlights); n > MaxHighlights {
+		rep.HighlightsMore += n - MaxHighlights
+		clear(rep.Highlights[MaxHighlights:])
+		rep.Highlights = rep.Highlights[:MaxHighlights]
+	}
+}
+
+// familyGlobs are the metric patterns of each family, for sm-query.
+var familyGlobs = map[string][]string{
+	"load": {"load.*"}, "memory": {"mem.*", "swap.*"}, "disk": {"disk.*"}, "cpu": {"cpu.*"},
+	"net": {"net.*"}, "diskio": {"diskio.*"}, "pressure": {"pressure.*"},
+}
+
+// listCommand is the sm-query command that lists the series of a
+// host's family over a period; the other family lists the host's all.
+func listCommand(host, family string, from, to time.Time) string {
+	var b strings.Builder
+	b.WriteString("sm-query")
+	if host != "" {
+		b.WriteString(" --host " + shellQuote(host))
+	}
+	for _, g := range familyGlobs[family] {
+		b.WriteString(" --metric '" + g + "'")
+	}
+	fmt.Fprintf(&b, " --since @%d --until @%d --list", from.Unix(), to.Unix())
+	return b.String()
+}
+
+// shellQuote quotes s for a POSIX shell when it needs it. A host name
+// comes from records: it is written escaped as in records, so that
+// what reaches a terminal is printable.
+func shellQuote(s string) string {
+	s = string(record.AppendTagValue(nil, s))
+	plain := s != ""
+	for _, r := range s {
+		if !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || strings.ContainsRune("._-:/@%+=,", r)) {
+			plain = false
+		}
+	}
+	if plain {
+		return s
+	}
+	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
 }
 
 // averages returns the average of each series over q's range, nil for
@@ -318,8 +414,12 @@ func (h *hostScan) add(r Row) {
 	}
 	name := FamilyOf(r.Name)
 	for i := range h.Families {
-		if h.Families[i].Name == name {
-			h.Families[i].Rows = append(h.Families[i].Rows, r)
+		if f := &h.Families[i]; f.Name == name {
+			if len(f.Rows) < MaxRows {
+				f.Rows = append(f.Rows, r)
+			} else {
+				f.More++
+			}
 			return
 		}
 	}
