@@ -11,9 +11,12 @@ import (
 	"fmt"
 	"maps"
 	"math"
+	"regexp"
 	"slices"
 	"strings"
 	"time"
+	"unicode"
+	"unicode/utf8"
 
 	"sm/internal/query"
 	"sm/internal/record"
@@ -331,8 +334,23 @@ var familyGlobs = map[string][]string{
 func listCommand(host, family string, from, to time.Time) string {
 	var b strings.Builder
 	b.WriteString("sm-query")
-	if host != "" {
+	switch {
+	case host == "":
+		b.WriteString(" --tag 'host=~^$'")
+	case printable(host):
 		b.WriteString(" --host " + shellQuote(host))
+	default:
+		// What a terminal must not be sent: as a regular expression
+		// of the value, its odd characters written \x{…}.
+		var re strings.Builder
+		for _, r := range host {
+			if unicode.IsPrint(r) {
+				re.WriteString(regexp.QuoteMeta(string(r)))
+			} else {
+				fmt.Fprintf(&re, `\x{%x}`, r)
+			}
+		}
+		b.WriteString(" --tag " + shellQuote("host=~"+re.String()))
 	}
 	for _, g := range familyGlobs[family] {
 		b.WriteString(" --metric '" + g + "'")
@@ -341,11 +359,17 @@ func listCommand(host, family string, from, to time.Time) string {
 	return b.String()
 }
 
-// shellQuote quotes s for a POSIX shell when it needs it. A host name
-// comes from records: it is written escaped as in records, so that
-// what reaches a terminal is printable.
+func printable(s string) bool {
+	for _, r := range s {
+		if !unicode.IsPrint(r) {
+			return false
+		}
+	}
+	return utf8.ValidString(s)
+}
+
+// shellQuote quotes s for a POSIX shell when it needs it.
 func shellQuote(s string) string {
-	s = string(record.AppendTagValue(nil, s))
 	plain := s != ""
 	for _, r := range s {
 		if !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || strings.ContainsRune("._-:/@%+=,", r)) {

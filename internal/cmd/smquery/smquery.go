@@ -123,15 +123,22 @@ func Main(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 	return cli.OK
 }
 
-// columns returns the tag keys of the series, and the widest value of
-// each, and of their names.
-func columns(series []query.Series, agg bool) ([]string, map[string]int) {
+// columns returns the tag keys of the selected series, and the widest
+// value of each, and of their names. It reads the series a batch at a
+// time, keeping only the widths.
+func columns(db *store.DB, sel query.Selector, agg bool) ([]string, map[string]int, error) {
 	widths := map[string]int{}
-	for _, s := range series {
-		widths["name"] = max(widths["name"], len(s.Name))
-		for _, t := range s.Tags {
-			widths[t.Key] = max(widths[t.Key], len(record.AppendTagValue(nil, t.Value)))
+	err := sel.Each(db, func(series []query.Series) error {
+		for _, s := range series {
+			widths["name"] = max(widths["name"], len(s.Name))
+			for _, t := range s.Tags {
+				widths[t.Key] = max(widths[t.Key], len(record.AppendTagValue(nil, t.Value)))
+			}
 		}
+		return nil
+	})
+	if err != nil {
+		return nil, nil, err
 	}
 	if agg {
 		widths["agg"] = len("stddev")
@@ -143,17 +150,16 @@ func columns(series []query.Series, agg bool) ([]string, map[string]int) {
 		}
 	}
 	slices.Sort(cols)
-	return cols, widths
+	return cols, widths, nil
 }
 
 // printSamples prints the samples or aggregates of q, and says whether
 // some were left out for values beyond ±MaxFloat64.
 func printSamples(c *cli.Command, db *store.DB, q query.Query, formatName string, prec time.Duration, loc *time.Location, now time.Time, stdout io.Writer) (int, bool, error) {
-	series, err := q.Find(db)
+	cols, widths, err := columns(db, q.Selector, len(q.Funcs) > 0)
 	if err != nil {
 		return 0, false, err
 	}
-	cols, widths := columns(series, len(q.Funcs) > 0)
 	w, err := format.New(formatName, stdout, format.Options{Location: loc, Columns: cols, Widths: widths, Precision: prec})
 	if err != nil {
 		return 0, false, err
@@ -173,11 +179,10 @@ func printSamples(c *cli.Command, db *store.DB, q query.Query, formatName string
 
 // listSeries prints the series that have samples in the range: name,
 // tags, first and last time, and how many samples.
+//
+// The series are read a batch at a time; a table, which needs the
+// widths of its columns, holds its rows, the other formats none.
 func listSeries(db *store.DB, q query.Query, formatName string, loc *time.Location, stdout io.Writer) (int, error) {
-	series, err := q.Find(db)
-	if err != nil {
-		return 0, err
-	}
 	header := []string{"name", "tags", "first", "last", "samples"}
 	layout := time.RFC3339
 	if formatName == "table" {
@@ -185,22 +190,46 @@ func listSeries(db *store.DB, q query.Query, formatName string, loc *time.Locati
 	}
 	var rows [][]string
 	from, to := q.From.Unix(), q.To.Unix()+1
-	for _, s := range series {
-		var first, last, count int64
-		err := db.Scan(s.ID, from, to, func(ts int64, v float64) error {
-			if count == 0 {
-				first = ts
+	n := 0
+	var w *csv.Writer
+	bw := bufio.NewWriter(stdout)
+	switch formatName {
+	case "csv":
+		w = csv.NewWriter(stdout)
+		w.Write(header)
+	case "json", "table":
+	default:
+		bw.WriteString(strings.Join(header, "\t") + "\n")
+	}
+	err := q.Each(db, func(series []query.Series) error {
+		for _, s := range series {
+			var first, last, count int64
+			err := db.Scan(s.ID, from, to, func(ts int64, v float64) error {
+				if count == 0 {
+					first = ts
+				}
+				last, count = ts, count+1
+				return nil
+			})
+			if err != nil {
+				return err
 			}
-			last, count = ts, count+1
-			return nil
-		})
-		if err != nil {
-			return 0, err
+			if count == 0 {
+				continue
+			}
+			n++
+			row := []string{s.Name, s.Series.Tags, time.Unix(first, 0).In(loc).Format(layout),
+				time.Unix(last, 0).In(loc).Format(layout), fmt.Sprint(count)}
+			if formatName == "table" {
+				rows = append(rows, row)
+			} else if err := writeListRow(formatName, row, header, w, bw); err != nil {
+				return err
+			}
 		}
-		if count > 0 {
-			rows = append(rows, []string{s.Name, s.Series.Tags, time.Unix(first, 0).In(loc).Format(layout),
-				time.Unix(last, 0).In(loc).Format(layout), fmt.Sprint(count)})
-		}
+		return nil
+	})
+	if err != nil {
+		return 0, err
 	}
 	switch formatName {
 	case "table":
@@ -208,38 +237,38 @@ func listSeries(db *store.DB, q query.Query, formatName string, loc *time.Locati
 			return 0, nil
 		}
 		return len(rows), table.Render(stdout, header, rows)
+	case "csv":
+		w.Flush()
+		return n, w.Error()
+	}
+	return n, bw.Flush()
+}
+
+// writeListRow writes a row of --list in JSON, CSV or tab-separated.
+func writeListRow(formatName string, r, header []string, w *csv.Writer, bw *bufio.Writer) error {
+	switch formatName {
 	case "json":
-		var b []byte
-		for _, r := range rows {
-			b = append(b[:0], '{')
-			for i, h := range header {
-				if i > 0 {
-					b = append(b, ',')
-				}
-				b = format.AppendJSONString(b, h)
-				b = append(b, ':')
-				if h == "samples" {
-					b = append(b, r[i]...)
-				} else {
-					b = format.AppendJSONString(b, r[i])
-				}
+		b := []byte{'{'}
+		for i, h := range header {
+			if i > 0 {
+				b = append(b, ',')
 			}
-			b = append(b, "}\n"...)
-			if _, err := stdout.Write(b); err != nil {
-				return 0, err
+			b = format.AppendJSONString(b, h)
+			b = append(b, ':')
+			if h == "samples" {
+				b = append(b, r[i]...)
+			} else {
+				b = format.AppendJSONString(b, r[i])
 			}
 		}
-		return len(rows), nil
+		b = append(b, "}\n"...)
+		_, err := bw.Write(b)
+		return err
 	case "csv":
-		w := csv.NewWriter(stdout)
-		w.Write(header)
-		w.WriteAll(rows)
-		return len(rows), w.Error()
+		w.Write(r)
+		return w.Error()
 	}
 	// Tab-separated: names and escaped tags hold no tabs.
-	bw := bufio.NewWriter(stdout)
-	for _, r := range append([][]string{header}, rows...) {
-		bw.WriteString(strings.Join(r, "\t") + "\n")
-	}
-	return len(rows), bw.Flush()
+	_, err := bw.WriteString(strings.Join(r, "\t") + "\n")
+	return err
 }
