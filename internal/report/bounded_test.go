@@ -125,3 +125,41 @@ func TestListCommand(t *testing.T) {
 		}
 	}
 }
+
+// TestBoundedHosts: of many hosts, the tables of the first MaxHosts
+// by name are kept, the rest counted; the title counts them all.
+func TestBoundedHosts(t *testing.T) {
+	const n = MaxHosts + 50
+	var b bytes.Buffer
+	end := fixture.Now.Unix()
+	// In an order that is not the hosts': the series' names lead.
+	for i := range n {
+		fmt.Fprintf(&b, "m%03d;host=h%03d 1 %d\n", n-i, i, end-600)
+	}
+	db := recordsDB(t, b.Bytes())
+	rep, err := Build(db, Options{
+		Query: query.Query{From: fixture.Now.Add(-24 * time.Hour), To: fixture.Now},
+		Now:   fixture.Now,
+		Rules: DefaultRules(),
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(rep.Hosts) != MaxHosts || rep.HostsMore != n-MaxHosts {
+		t.Fatalf("%d hosts and %d more, want %d and %d", len(rep.Hosts), rep.HostsMore, MaxHosts, n-MaxHosts)
+	}
+	for i, h := range rep.Hosts {
+		if want := fmt.Sprintf("h%03d", i); h.Name != want || len(h.Families) != 1 {
+			t.Errorf("host %d is %s with %d families, want %s with 1", i, h.Name, len(h.Families), want)
+		}
+	}
+	var text bytes.Buffer
+	if err := WriteText(&text, rep); err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{fmt.Sprintf("%d hosts\n", n), fmt.Sprintf("and %d more hosts, left out", n-MaxHosts)} {
+		if !strings.Contains(text.String(), want) {
+			t.Errorf("the text report does not say %q", want)
+		}
+	}
+}

@@ -26,6 +26,7 @@ type htmlPage struct {
 	Busiest        []Busiest
 	BusiestMore    string
 	Hosts          []htmlHost
+	HostsMore      string
 }
 
 type htmlHighlight struct {
@@ -63,6 +64,7 @@ func newHTMLPage(rep *Report) htmlPage {
 		Warnings:       rep.Warnings,
 		HighlightsMore: rep.highlightsMore(),
 		BusiestMore:    rep.busiestMore(),
+		HostsMore:      rep.hostsMore(),
 	}
 	for _, h := range rep.Highlights {
 		p.Highlights = append(p.Highlights, htmlHighlight{Level: h.Level.String(), Class: levelClass(h.Level),
@@ -221,6 +223,9 @@ table{break-inside:avoid;page-break-inside:avoid}
 </svg>
 </div>
 {{- end}}
+{{- end}}
+{{- if .HostsMore}}
+<p class="note">{{.HostsMore}}</p>
 {{- end}}
 </body>
 </html>

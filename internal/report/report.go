@@ -43,11 +43,13 @@ const (
 // MaxRows series in the table of each family of each host, the first by
 // name, then a count of the rest and the sm-query command that lists
 // them; at most MaxHighlights highlights, the worst, of every series;
-// at most MaxBusiest busiest hours.
+// at most MaxBusiest busiest hours; the tables of at most MaxHosts
+// hosts, the first by name.
 const (
 	MaxRows       = 20
 	MaxHighlights = 50
 	MaxBusiest    = 20
+	MaxHosts      = 100
 )
 
 // silentIntervals is how many of its usual intervals a host may miss
@@ -77,6 +79,9 @@ type Report struct {
 	// BusiestMore counts the busiest hours past MaxBusiest, left out.
 	BusiestMore int    `json:"busiest_more,omitempty"`
 	Hosts       []Host `json:"hosts"`
+	// HostsMore counts the hosts with samples past MaxHosts, whose
+	// tables are left out.
+	HostsMore int `json:"hosts_more,omitempty"`
 	// Warnings say what the report could not cover.
 	Warnings []string `json:"warnings,omitempty"`
 }
@@ -221,6 +226,7 @@ func Build(db *store.DB, o Options) (*Report, error) {
 	}
 	prev := query.Query{From: o.From.Add(-o.To.Sub(o.From) - time.Second), To: o.From.Add(-time.Second), Funcs: []query.Func{query.Avg}}
 	hosts := map[string]*hostScan{}
+	var shown []*hostScan // at most MaxHosts, the first by name
 	ids := make([]int64, 0, query.Batch)
 	err := o.Each(db, func(series []query.Series) error {
 		prevAvg, err := averages(db, prev, series, o.Now)
@@ -252,6 +258,10 @@ func Build(db *store.DB, o Options) (*Report, error) {
 			}
 			sc.interval = sc.usualInterval()
 			row := sc.row(prevAvg[i])
+			if !h.hasData {
+				h.hasData = true
+				shown = show(shown, h)
+			}
 			h.add(row)
 			rep.addHighlights(sc.highlights(row, host)...)
 			if sc.interval > 0 && (h.interval == 0 || sc.interval < h.interval) {
@@ -272,7 +282,10 @@ func Build(db *store.DB, o Options) (*Report, error) {
 	}
 	for _, name := range slices.Sorted(maps.Keys(hosts)) {
 		h := hosts[name]
-		if len(h.Families) > 0 {
+		if h.hasData && !h.shown {
+			rep.HostsMore++
+		}
+		if h.shown {
 			h.sortFamilies()
 			for i := range h.Families {
 				if f := &h.Families[i]; f.More > 0 {
@@ -430,11 +443,37 @@ type hostScan struct {
 	Host
 	interval time.Duration // the shortest usual interval of its series
 	prevData bool          // it had samples in the previous period
+	hasData  bool          // it has samples in the period
+	shown    bool          // its tables are kept
+}
+
+// show keeps the tables of h if it is among the first MaxHosts hosts
+// by name of those in shown, dropping the last one's when it takes its
+// place; it returns shown with h in it, or not.
+func show(shown []*hostScan, h *hostScan) []*hostScan {
+	if len(shown) < MaxHosts {
+		h.shown = true
+		return append(shown, h)
+	}
+	last := 0
+	for i, s := range shown {
+		if s.Name > shown[last].Name {
+			last = i
+		}
+	}
+	if h.Name < shown[last].Name {
+		shown[last].shown, shown[last].Families = false, nil
+		h.shown, shown[last] = true, h
+	}
+	return shown
 }
 
 func (h *hostScan) add(r Row) {
 	if r.LastTime.After(h.LastSeen) {
 		h.LastSeen = r.LastTime
+	}
+	if !h.shown {
+		return
 	}
 	name := FamilyOf(r.Name)
 	for i := range h.Families {
@@ -461,7 +500,7 @@ func (h *hostScan) sortFamilies() {
 // period after some in the one before.
 func (h *hostScan) silent(end int64) (Highlight, bool) {
 	hl := Highlight{Level: Critical, Kind: KindSilent, Host: h.Name, LastSeen: h.LastSeen}
-	if len(h.Families) == 0 {
+	if !h.hasData {
 		return hl, h.prevData
 	}
 	if h.interval == 0 {

@@ -96,6 +96,10 @@ func writeText(w io.Writer, rep *Report, md bool) error {
 			}
 		}
 	}
+	if s := rep.hostsMore(); s != "" {
+		p.line("")
+		p.line(s)
+	}
 	return p.err
 }
 
@@ -115,6 +119,14 @@ func (rep *Report) highlightsMore() string {
 	return fmt.Sprintf("and %d more highlights, less bad, left out (at most %d are shown)", rep.HighlightsMore, MaxHighlights)
 }
 
+// hostsMore says how many hosts' tables were left out, or "".
+func (rep *Report) hostsMore() string {
+	if rep.HostsMore == 0 {
+		return ""
+	}
+	return fmt.Sprintf("and %d more hosts, left out (at most %d are shown, the first by name)", rep.HostsMore, MaxHosts)
+}
+
 // busiestMore says how many busiest hours were left out, or "".
 func (rep *Report) busiestMore() string {
 	if rep.BusiestMore == 0 {
@@ -126,7 +138,7 @@ func (rep *Report) busiestMore() string {
 // Title says what the report covers: the period and how many hosts.
 func (rep *Report) Title() string {
 	return fmt.Sprintf("sm report, %s to %s (%s), %s", rep.From.Format(stampLayout), rep.To.Format(stampLayout),
-		when.FormatDuration((rep.To.Sub(rep.From) + time.Second).Round(time.Minute)), plural(len(rep.Hosts), "host"))
+		when.FormatDuration((rep.To.Sub(rep.From) + time.Second).Round(time.Minute)), plural(len(rep.Hosts)+rep.HostsMore, "host"))
 }
 
 // Heading names a host's part of the report.
