@@ -163,3 +163,46 @@ func TestBoundedHosts(t *testing.T) {
 		}
 	}
 }
+
+// TestBoundedCheck: a check of many series past a threshold keeps the
+// worst MaxProblems problems and the performance data of MaxPerf
+// series, and counts the rest.
+func TestBoundedCheck(t *testing.T) {
+	const n = 300
+	var b bytes.Buffer
+	end := fixture.Now.Unix()
+	for i := range n {
+		v := 92 // warning
+		if i%100 == 99 {
+			v = 99 // critical, the last of each hundred
+		}
+		fmt.Fprintf(&b, "disk.used_pct;host=web1;mount=/m%04d %d %d\n", i, v, end-60)
+	}
+	db := recordsDB(t, b.Bytes())
+	c, err := RunCheck(db, CheckOptions{Now: fixture.Now, Rules: DefaultRules(), Stale: 15 * time.Minute})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.Status != Critical || len(c.Problems) != MaxProblems || c.More != n-MaxProblems || len(c.Perf) != MaxPerf || c.Series != n {
+		t.Fatalf("status %s, %d problems and %d more, %d perf, %d series", c.Status, len(c.Problems), c.More, len(c.Perf), c.Series)
+	}
+	for i, p := range c.Problems {
+		if want := map[bool]Level{true: Critical, false: Warning}[i < 3]; p.Level != want {
+			t.Errorf("problem %d is %s, want %s: %s", i, p.Level, want, p.Text)
+		}
+	}
+	var out bytes.Buffer
+	if err := c.Write(&out); err != nil {
+		t.Fatal(err)
+	}
+	first, _, _ := strings.Cut(out.String(), "\n")
+	if !strings.HasPrefix(first, fmt.Sprintf("CRITICAL - disk.used_pct;host=web1;mount=/m0099 99 > 95, and %d more | ", n-1)) {
+		t.Errorf("first line %.120q", first)
+	}
+	if want := fmt.Sprintf("\nand %d more, less bad (at most %d are listed)\n", n-MaxProblems, MaxProblems); !strings.HasSuffix(out.String(), want) {
+		t.Errorf("the check does not end with %q", want)
+	}
+	if got := strings.Count(out.String(), "\nWARNING - "); got != MaxProblems-3 {
+		t.Errorf("%d warnings listed, want %d", got, MaxProblems-3)
+	}
+}

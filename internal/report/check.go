@@ -31,11 +31,20 @@ type CheckOptions struct {
 // what made it so, in the way of a Nagios plugin.
 type Check struct {
 	Status   Level
-	Problems []Problem // worst first
-	Perf     []string  // performance data, one item a series with a threshold
+	Problems []Problem // worst first, at most MaxProblems
+	More     int       // the problems left out, less bad than those kept
+	Perf     []string  // performance data, one item a series with a threshold, at most MaxPerf
 	Series   int       // the series checked
 	Hosts    int
 }
+
+// A check holds at most MaxProblems problems, the worst, and the
+// performance data of at most MaxPerf series, the first by name,
+// however many series breach a threshold.
+const (
+	MaxProblems = 50
+	MaxPerf     = 100
+)
 
 // A Problem is a series past a threshold, or a host without recent data.
 type Problem struct {
@@ -63,7 +72,6 @@ func RunCheck(db *store.DB, o CheckOptions) (*Check, error) {
 		level  Level // the least bad level of the samples since
 		sample bool  // a sample since
 	}
-	var found []latest
 	hosts := map[string]bool{} // host: has fresh data
 	matched, freshSeries := 0, 0
 	ids := make([]int64, 0, query.Batch)
@@ -100,7 +108,21 @@ func RunCheck(db *store.DB, o CheckOptions) (*Check, error) {
 				if o.For == 0 || !l.sample {
 					l.level = l.th.Level(l.v)
 				}
-				found = append(found, l)
+				if len(c.Perf) < MaxPerf {
+					c.Perf = append(c.Perf, perfData(l.s, l.v, l.th))
+				}
+				if l.level == OK {
+					continue
+				}
+				r := l.th.Warn
+				if l.level == Critical {
+					r = l.th.Crit
+				}
+				text := fmt.Sprintf("%s %s %s %s", l.s.Key(), strconv.FormatFloat(l.v, 'f', -1, 64), r.Op, strconv.FormatFloat(r.Value, 'f', -1, 64))
+				if o.For > 0 && l.sample {
+					text += " for " + Span(o.For)
+				}
+				c.add(Problem{l.level, text})
 			}
 		}
 		return nil
@@ -113,37 +135,43 @@ func RunCheck(db *store.DB, o CheckOptions) (*Check, error) {
 		c.Problems = []Problem{{Unknown, "no series match"}}
 		return c, nil
 	}
+	// A host's problems go before its series' of the same level: none
+	// are UNKNOWN, so they go first as they are.
+	var series []Problem
+	series, c.Problems = c.Problems, nil
 	for _, h := range slices.Sorted(maps.Keys(hosts)) {
 		if !hosts[h] {
 			what := "no data"
 			if h != "" {
 				what = "no data from host " + h
 			}
-			c.Problems = append(c.Problems, Problem{Unknown, fmt.Sprintf("%s in the last %s (--stale)", what, Span(o.Stale))})
+			c.add(Problem{Unknown, fmt.Sprintf("%s in the last %s (--stale)", what, Span(o.Stale))})
 		}
 	}
+	c.Problems = append(c.Problems, series...)
+	c.cut()
 	c.Hosts = len(hosts)
 	c.Series = freshSeries
-	for _, l := range found {
-		c.Perf = append(c.Perf, perfData(l.s, l.v, l.th))
-		if l.level == OK {
-			continue
-		}
-		r := l.th.Warn
-		if l.level == Critical {
-			r = l.th.Crit
-		}
-		text := fmt.Sprintf("%s %s %s %s", l.s.Key(), strconv.FormatFloat(l.v, 'f', -1, 64), r.Op, strconv.FormatFloat(r.Value, 'f', -1, 64))
-		if o.For > 0 && l.sample {
-			text += " for " + Span(o.For)
-		}
-		c.Problems = append(c.Problems, Problem{l.level, text})
-	}
-	slices.SortStableFunc(c.Problems, func(a, b Problem) int { return cmp.Compare(b.Level.rank(), a.Level.rank()) })
-	for _, p := range c.Problems {
-		c.Status = c.Status.Worse(p.Level)
-	}
 	return c, nil
+}
+
+// add adds a problem, keeping the worst MaxProblems when there are many.
+func (c *Check) add(p Problem) {
+	c.Status = c.Status.Worse(p.Level)
+	c.Problems = append(c.Problems, p)
+	if len(c.Problems) >= 2*MaxProblems {
+		c.cut()
+	}
+}
+
+// cut sorts the problems, worst first and otherwise in the order they
+// came, and keeps MaxProblems of them, counting the rest.
+func (c *Check) cut() {
+	slices.SortStableFunc(c.Problems, func(a, b Problem) int { return cmp.Compare(b.Level.rank(), a.Level.rank()) })
+	if n := len(c.Problems); n > MaxProblems {
+		c.More += n - MaxProblems
+		c.Problems = c.Problems[:MaxProblems:MaxProblems]
+	}
 }
 
 // perfData writes a series' latest value as Nagios performance data:
@@ -190,19 +218,22 @@ func (c *Check) Write(w io.Writer) error {
 	switch {
 	case len(c.Problems) == 0:
 		fmt.Fprintf(&b, "%s of %s within thresholds", plural(c.Series, "series"), plural(c.Hosts, "host"))
-	case len(c.Problems) == 1:
+	case len(c.Problems) == 1 && c.More == 0:
 		b.WriteString(c.Problems[0].Text)
 	default:
-		fmt.Fprintf(&b, "%s, and %d more", c.Problems[0].Text, len(c.Problems)-1)
+		fmt.Fprintf(&b, "%s, and %d more", c.Problems[0].Text, len(c.Problems)-1+c.More)
 	}
 	if len(c.Perf) > 0 {
 		b.WriteString(" | " + strings.Join(c.Perf, " "))
 	}
 	b.WriteByte('\n')
-	if len(c.Problems) > 1 {
+	if len(c.Problems)+c.More > 1 {
 		for _, p := range c.Problems {
 			fmt.Fprintf(&b, "%s - %s\n", p.Level, p.Text)
 		}
+	}
+	if c.More > 0 {
+		fmt.Fprintf(&b, "and %d more, less bad (at most %d are listed)\n", c.More, MaxProblems)
 	}
 	_, err := io.WriteString(w, b.String())
 	return err
