@@ -27,7 +27,7 @@ var (
 	runs    = flag.Int("runs", 101, "timed runs of each side")
 	bin     = flag.String("bin", "bin", "folder of the sm binaries")
 	results = flag.String("o", "bench/RESULTS.md", "write the table here too")
-	only    = flag.String("only", "", "run only these comparisons, comma-separated (sample, seed, bulk, cron, disk, storerss, query; query includes the report)")
+	only    = flag.String("only", "", "run only these comparisons, comma-separated (sample, seed, bulk, cron, disk, storerss, query, hub; query includes the report)")
 	keep    = flag.Bool("keep", false, "keep the scratch folder (its databases) for a closer look")
 )
 
@@ -64,7 +64,7 @@ func main() {
 	}{
 		{"sample", benchSample}, {"seed", benchSeed},
 		{"bulk", benchBulk}, {"cron", benchCron}, {"disk", benchDisk}, {"storerss", benchStoreRSS},
-		{"query", benchQuery},
+		{"query", benchQuery}, {"hub", benchHub},
 	} {
 		if *only != "" && !strings.Contains(","+*only+",", ","+b.name+",") {
 			continue

@@ -85,10 +85,10 @@ type acc struct {
 	first, last      float64
 	firstTs, lastTs  int64
 	hour             int64 // of hourSum, -1 before any
-	hourSum, total   float64
+	hourSum, total   Total
 	values           []float64 // kept only when a function needs them
 	keep             bool
-	incr             float64 // for rate
+	incr             Total // for rate
 	span             int64
 	prevTs           int64
 	prevV            float64
@@ -104,18 +104,19 @@ func (a *acc) reset() {
 func (a *acc) sumHour(h int64, s float64) {
 	if a.hour != h {
 		if a.hour >= 0 {
-			a.total += a.hourSum
+			a.total.Merge(a.hourSum)
 		}
-		a.hour, a.hourSum = h, 0
+		a.hour, a.hourSum = h, Total{}
 	}
-	a.hourSum += s
+	a.hourSum.Add(s)
 }
 
-func (a *acc) sum() float64 {
-	if a.hour < 0 {
-		return 0
+func (a *acc) sum() Total {
+	t := a.total
+	if a.hour >= 0 {
+		t.Merge(a.hourSum)
 	}
-	return a.total + a.hourSum
+	return t
 }
 
 // add adds a sample; samples come in time order.
@@ -154,28 +155,30 @@ func (a *acc) addRollup(hour int64, min, max, sum, last float64, count int64) {
 // value is all increase.
 func (a *acc) counter(prevTs int64, prevV float64, ts int64, v float64) {
 	if v >= prevV {
-		a.incr += v - prevV
+		a.incr.AddDiff(v, prevV)
 	} else {
-		a.incr += v
+		a.incr.Add(v)
 	}
 	a.span += ts - prevTs
 	a.hasRate = true
 }
 
-// value returns f of the bucket, and whether it has one.
+// value returns f of the bucket, and whether it has one. A sum, or a
+// rate, beyond ±MaxFloat64 is ±Inf: the caller says it cannot be
+// written.
 func (a *acc) value(f Func) (float64, bool) {
 	if a.count == 0 {
 		return 0, false
 	}
 	switch f {
 	case Avg:
-		return a.sum() / float64(a.count), true
+		return beyond(a.sum().Div(float64(a.count))), true
 	case Min:
 		return a.min, true
 	case Max:
 		return a.max, true
 	case Sum:
-		return a.sum(), true
+		return beyond(a.sum().Value()), true
 	case Count:
 		return float64(a.count), true
 	case First:
@@ -188,7 +191,7 @@ func (a *acc) value(f Func) (float64, bool) {
 		if !a.hasRate || a.span <= 0 {
 			return 0, false
 		}
-		return a.incr / float64(a.span), true
+		return beyond(a.incr.Div(float64(a.span))), true
 	}
 	if q := f.quantile(); q > 0 && len(a.values) > 0 {
 		slices.Sort(a.values)
@@ -232,6 +235,15 @@ func (a *Acc) Count() int64 { return a.a.count }
 // percentile sorts the kept values: add no more after asking for one.
 func (a *Acc) Value(f Func) (float64, bool) { return a.a.value(f) }
 
+// beyond returns v when it is finite, and the infinity of its sign
+// when it is not.
+func beyond(v float64, ok bool) float64 {
+	if !ok {
+		return math.Copysign(math.Inf(1), v)
+	}
+	return v
+}
+
 // quantile interpolates linearly between the closest ranks of sorted
 // values (the method of Excel's PERCENTILE.INC and Prometheus).
 func quantile(sorted []float64, q float64) float64 {
@@ -240,21 +252,41 @@ func quantile(sorted []float64, q float64) float64 {
 	if lo+1 >= len(sorted) {
 		return sorted[len(sorted)-1]
 	}
-	return sorted[lo] + (r-float64(lo))*(sorted[lo+1]-sorted[lo])
+	f, a, b := r-float64(lo), sorted[lo], sorted[lo+1]
+	if d := b - a; finite(d) {
+		return a + f*d
+	}
+	// Values far apart either side of 0: weighted, which cannot
+	// overflow.
+	return a*(1-f) + b*f
 }
 
 // stddev is the population standard deviation, computed in two passes.
+// Values so large that their sums or squares could overflow are scaled
+// down first by a power of two, which changes no digit of the result;
+// ordinary values are not scaled at all.
 func stddev(vs []float64) float64 {
+	var big float64
+	for _, v := range vs {
+		big = math.Max(big, math.Abs(v))
+	}
+	scale := 1.0
+	if big > 0x1p400 {
+		// A whole power of two that brings the largest under 1.
+		_, exp := math.Frexp(big)
+		scale = math.Ldexp(1, -exp)
+	}
 	var mean float64
 	for _, v := range vs {
-		mean += v
+		mean += v * scale
 	}
 	mean /= float64(len(vs))
 	var ss float64
 	for _, v := range vs {
-		ss += (v - mean) * (v - mean)
+		d := v*scale - mean
+		ss += d * d
 	}
-	return math.Sqrt(ss / float64(len(vs)))
+	return math.Sqrt(ss/float64(len(vs))) / scale
 }
 
 // Buckets cut time into steps: multiples of the step in UTC for steps

@@ -3,6 +3,7 @@ package query
 import (
 	"errors"
 	"fmt"
+	"math"
 	"slices"
 	"strings"
 	"time"
@@ -40,21 +41,53 @@ type Stats struct {
 	// OnlyRollups is set when samples were asked for a time before the
 	// raw retention, for which only hourly rollups are left.
 	OnlyRollups bool
+	// Beyond counts the buckets left out because their sum or rate
+	// lies beyond ±MaxFloat64, which no output can write; BeyondFirst
+	// names the first: the series with its agg tag, and the bucket.
+	Beyond      int
+	BeyondFirst string
 }
 
 // Run runs q on db and gives each record to out, series by series, each
 // in time order.
+// It reads the series a batch at a time: memory holds one batch.
 func Run(db *store.DB, q Query, now time.Time, out func(*record.Record) error) (Stats, error) {
-	series, err := q.Find(db)
-	if err != nil {
-		return Stats{}, err
+	st := newStats(db, now)
+	err := q.Each(db, func(series []Series) error {
+		return runSeries(db, q, series, &st, out)
+	})
+	if errors.Is(err, errLimit) {
+		err = nil
 	}
-	return RunSeries(db, q, series, now, out)
+	return st, err
 }
 
 // RunSeries is Run on series found before, by q.Find or otherwise.
 func RunSeries(db *store.DB, q Query, series []Series, now time.Time, out func(*record.Record) error) (Stats, error) {
+	st := newStats(db, now)
+	for len(series) > 0 {
+		batch := series[:min(len(series), Batch)]
+		series = series[len(batch):]
+		if err := runSeries(db, q, batch, &st, out); errors.Is(err, errLimit) {
+			return st, nil
+		} else if err != nil {
+			return st, err
+		}
+	}
+	return st, nil
+}
+
+func newStats(db *store.DB, now time.Time) Stats {
 	var st Stats
+	if raw := db.Policy().Raw; raw > 0 {
+		st.RawSince = now.Add(-raw)
+	}
+	return st
+}
+
+// runSeries runs q on a batch of series, adding to st; it returns
+// errLimit once st holds q.Limit records.
+func runSeries(db *store.DB, q Query, series []Series, st *Stats, out func(*record.Record) error) error {
 	from, to := q.From.Unix(), q.To.Unix()+1
 	emit := func(r *record.Record) error {
 		if q.Limit > 0 && st.Records >= q.Limit {
@@ -63,32 +96,34 @@ func RunSeries(db *store.DB, q Query, series []Series, now time.Time, out func(*
 		st.Records++
 		return out(r)
 	}
-	if raw := db.Policy().Raw; raw > 0 {
-		st.RawSince = now.Add(-raw)
+	var rng *store.Range
+	if len(q.Funcs) == 0 {
+		ids := make([]int64, len(series))
+		for i, s := range series {
+			ids[i] = s.ID
+		}
+		var err error
+		if rng, err = db.RangeOf(from, to, ids); err != nil {
+			return err
+		}
 	}
-	rng, err := db.Range(from, to)
-	if err != nil {
-		return st, err
-	}
+	var err error
 	for _, s := range series {
 		if len(q.Funcs) == 0 && !st.RawSince.IsZero() && from < st.RawSince.Unix() && !st.OnlyRollups {
 			if st.OnlyRollups, err = db.RollupsBefore(s.ID, st.RawSince.Unix()); err != nil {
-				return st, err
+				return err
 			}
 		}
 		if len(q.Funcs) == 0 {
 			err = samples(rng, s, emit)
 		} else {
-			err = aggregate(db, s, q, from, to, &st, emit)
-		}
-		if errors.Is(err, errLimit) {
-			return st, nil
+			err = aggregate(db, s, q, from, to, st, emit)
 		}
 		if err != nil {
-			return st, err
+			return err
 		}
 	}
-	return st, nil
+	return nil
 }
 
 // samples gives a series' samples as they are.
@@ -200,6 +235,13 @@ func aggregate(db *store.DB, s Series, q Query, from, to int64, st *Stats, emit 
 		}
 		r := record.Record{Name: s.Name, Tags: tags}
 		for _, b := range out {
+			if b.has[i] && math.IsInf(b.vals[i], 0) {
+				if st.Beyond++; st.Beyond == 1 {
+					st.BeyondFirst = fmt.Sprintf("%s at %s", record.AppendSeries(nil, s.Name, tags),
+						time.Unix(b.start, 0).UTC().Format(time.RFC3339))
+				}
+				continue
+			}
 			if b.has[i] {
 				r.Time, r.Value = b.start, b.vals[i]
 				if err := emit(&r); err != nil {
@@ -246,6 +288,9 @@ func fromRollups(db *store.DB, series int64, q Query, from, to int64, start func
 			if start(r.Hour) != start(r.Hour+3599) {
 				continue // split between buckets: samples
 			}
+			if math.IsInf(r.Sum, 0) || math.IsNaN(r.Sum) {
+				continue // a sum that overflowed when it was rolled up: samples
+			}
 			if rawFrom < r.Hour {
 				if err := db.Scan(series, rawFrom, r.Hour, sample); err != nil {
 					return err
@@ -259,6 +304,18 @@ func fromRollups(db *store.DB, series int64, q Query, from, to int64, start func
 		return db.Scan(series, rawFrom, to, sample)
 	}
 	return nil
+}
+
+// BeyondWarning says which buckets were left out for a sum or rate
+// beyond ±MaxFloat64, or "".
+func (st Stats) BeyondWarning() string {
+	switch st.Beyond {
+	case 0:
+		return ""
+	case 1:
+		return st.BeyondFirst + ": left out, its value is beyond ±1.8e308"
+	}
+	return fmt.Sprintf("%s: left out, its value is beyond ±1.8e308, and %d more like it", st.BeyondFirst, st.Beyond-1)
 }
 
 // Warning says what the query could not answer, or "".

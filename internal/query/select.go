@@ -72,9 +72,25 @@ type Series struct {
 	Tags []record.Tag
 }
 
+// Batch is how many series Each gives at a time.
+const Batch = 500
+
 // Find returns the series of db that the selector picks, ordered by name
 // and tags.
 func (sel Selector) Find(db *store.DB) ([]Series, error) {
+	var out []Series
+	err := sel.Each(db, func(ss []Series) error {
+		out = append(out, ss...)
+		return nil
+	})
+	return out, err
+}
+
+// Each calls fn with the series that Find returns, in the same order,
+// at most Batch at a time: memory holds a batch, however many series
+// the database and the selector have. fn may use db; the batch's slice
+// is reused after fn returns.
+func (sel Selector) Each(db *store.DB, fn func([]Series) error) error {
 	var with, without []string
 	for _, f := range sel.Tags {
 		switch f.Op {
@@ -84,21 +100,23 @@ func (sel Selector) Find(db *store.DB) ([]Series, error) {
 			without = append(without, f.canonical())
 		}
 	}
-	found, err := db.FindSeries(sel.Metrics, with, without)
-	if err != nil {
-		return nil, err
-	}
 	var out []Series
-	for _, s := range found {
-		_, tags, err := record.ParseSeries(s.Key())
-		if err != nil {
-			return nil, fmt.Errorf("%s: stored series %q: %v", db.Path(), s.Key(), err)
+	return db.EachSeries(sel.Metrics, with, without, Batch, func(found []store.Series) error {
+		out = out[:0]
+		for _, s := range found {
+			_, tags, err := record.ParseSeries(s.Key())
+			if err != nil {
+				return fmt.Errorf("%s: stored series %q: %v", db.Path(), s.Key(), err)
+			}
+			if sel.matchRegexps(tags) {
+				out = append(out, Series{s, tags})
+			}
 		}
-		if sel.matchRegexps(tags) {
-			out = append(out, Series{s, tags})
+		if len(out) == 0 {
+			return nil
 		}
-	}
-	return out, nil
+		return fn(out)
+	})
 }
 
 func (sel Selector) matchRegexps(tags []record.Tag) bool {

@@ -112,7 +112,7 @@ func newChart(title, unit string, rows []Row, from, to time.Time) chart {
 	}
 	ys := niceTicks(lo, hi, unit)
 	lo, hi = ys[0], ys[len(ys)-1]
-	y := func(v float64) float64 { return plotB - (v-lo)/(hi-lo)*(plotB-plotT) }
+	y := func(v float64) float64 { return plotB - fraction(v, lo, hi)*(plotB-plotT) }
 	for _, v := range ys {
 		c.YTicks = append(c.YTicks, tick{At: num1(y(v)), LabelAt: num1(y(v) + 4), Label: Num(v, unit)})
 	}
@@ -227,6 +227,9 @@ func niceTicks(lo, hi float64, unit string) []float64 {
 			scale *= 1024
 		}
 	}
+	if math.IsInf(hi-lo, 0) {
+		return evenTicks(lo, hi)
+	}
 	// A tenth of a step is well within the error of the divisions.
 	const eps = 1e-9
 	var best []float64
@@ -235,6 +238,9 @@ func niceTicks(lo, hi float64, unit string) []float64 {
 		for _, m := range []float64{1, 2, 5} {
 			step := m * p * scale
 			first, last := math.Floor(lo/step+eps), math.Ceil(hi/step-eps)
+			if !(last-first < 1000) {
+				continue // a step of 0, among the smallest numbers
+			}
 			n := int(last-first) + 1
 			if best != nil {
 				d, bd := abs(n-yTicks), abs(len(best)-yTicks)
@@ -249,7 +255,39 @@ func niceTicks(lo, hi float64, unit string) []float64 {
 		}
 		p *= 10
 	}
+	if len(best) < 2 || math.IsInf(best[0], 0) || math.IsInf(best[len(best)-1], 0) {
+		// Round ticks would lie past ±MaxFloat64, or a step among the
+		// smallest numbers is 0.
+		return evenTicks(lo, hi)
+	}
 	return best
+}
+
+// evenTicks returns yTicks values evenly spaced from lo to hi, for a
+// range so wide that round ticks would lie beyond ±MaxFloat64.
+func evenTicks(lo, hi float64) []float64 {
+	lo = math.Max(lo, -math.MaxFloat64)
+	hi = math.Min(hi, math.MaxFloat64)
+	ticks := make([]float64, yTicks)
+	for i := range ticks {
+		t := float64(i) / (yTicks - 1)
+		ticks[i] = lo*(1-t) + hi*t // apart, as hi − lo may overflow
+	}
+	return ticks
+}
+
+// fraction returns where v lies from lo (0) to hi (1), and the middle
+// when lo is hi. When hi − lo overflows, the values are halved first,
+// which keeps it finite for any finite lo and hi.
+func fraction(v, lo, hi float64) float64 {
+	f := (v - lo) / (hi - lo)
+	if math.IsInf(hi-lo, 0) {
+		f = (v/2 - lo/2) / (hi/2 - lo/2)
+	}
+	if math.IsNaN(f) || math.IsInf(f, 0) {
+		return 0.5
+	}
+	return f
 }
 
 func abs(n int) int {

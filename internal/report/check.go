@@ -36,11 +36,20 @@ type CheckOptions struct {
 // what made it so, in the way of a Nagios plugin.
 type Check struct {
 	Status   Level
-	Problems []Problem // worst first
-	Perf     []string  // performance data, one item a series with a threshold
+	Problems []Problem // worst first, at most MaxProblems
+	More     int       // the problems left out, less bad than those kept
+	Perf     []string  // performance data, one item a series with a threshold, at most MaxPerf
 	Series   int       // the series checked
 	Hosts    int
 }
+
+// A check holds at most MaxProblems problems, the worst, and the
+// performance data of at most MaxPerf series, the first by name,
+// however many series breach a threshold.
+const (
+	MaxProblems = 50
+	MaxPerf     = 100
+)
 
 // A Problem is a series past a threshold, or a host without recent data.
 type Problem struct {
@@ -54,24 +63,14 @@ type Problem struct {
 // host has is left out, as gone (a disk unmounted). A host silent for
 // longer than ForgetAfter is left out too, as gone; when that leaves no
 // host, the check is UNKNOWN.
+//
+// It reads the series a batch at a time, and keeps only those that a
+// rule matches: memory does not grow with the series that none does.
 func RunCheck(db *store.DB, o CheckOptions) (*Check, error) {
-	series, err := o.Find(db)
-	if err != nil {
-		return nil, err
-	}
 	c := &Check{}
-	if len(series) == 0 {
-		c.Status = Unknown
-		c.Problems = []Problem{{Unknown, "no series match"}}
-		return c, nil
-	}
 	now := o.Now.Unix()
 	fresh := now - int64(o.Stale/time.Second)
 	since := now - int64(o.For/time.Second)
-	rng, err := db.Range(min(fresh, since), now+1)
-	if err != nil {
-		return nil, err
-	}
 	type latest struct {
 		s      query.Series
 		th     Thresholds
@@ -80,29 +79,68 @@ func RunCheck(db *store.DB, o CheckOptions) (*Check, error) {
 		level  Level // the least bad level of the samples since
 		sample bool  // a sample since
 	}
-	var found []latest
 	hosts := map[string]bool{} // host: has fresh data
-	for _, s := range series {
-		l := latest{s: s, th: o.Rules.For(s.Name, s.Tags), level: Critical}
-		err := rng.Scan(s.ID, func(ts int64, v float64) error {
-			l.ts, l.v = ts, v
-			if o.For > 0 && ts >= since {
-				l.level = min(l.level, l.th.Level(v))
-				l.sample = true
-			}
-			return nil
-		})
+	matched, freshSeries := 0, 0
+	ids := make([]int64, 0, query.Batch)
+	err := o.Each(db, func(series []query.Series) error {
+		matched += len(series)
+		ids = ids[:0]
+		for _, s := range series {
+			ids = append(ids, s.ID)
+		}
+		rng, err := db.RangeOf(min(fresh, since), now+1, ids)
 		if err != nil {
-			return nil, err
+			return err
 		}
-		host := record.TagValue(s.Tags, "host")
-		hosts[host] = hosts[host] || l.ts >= fresh
-		if l.ts >= fresh {
-			if o.For == 0 || !l.sample {
-				l.level = l.th.Level(l.v)
+		for _, s := range series {
+			l := latest{s: s, th: o.Rules.For(s.Name, s.Tags), level: Critical}
+			err := rng.Scan(s.ID, func(ts int64, v float64) error {
+				l.ts, l.v = ts, v
+				if o.For > 0 && ts >= since {
+					l.level = min(l.level, l.th.Level(v))
+					l.sample = true
+				}
+				return nil
+			})
+			if err != nil {
+				return err
 			}
-			found = append(found, l)
+			host := record.TagValue(s.Tags, "host")
+			hosts[host] = hosts[host] || l.ts >= fresh
+			if l.ts >= fresh {
+				freshSeries++
+				if !l.th.Any() {
+					continue // within thresholds, none being set
+				}
+				if o.For == 0 || !l.sample {
+					l.level = l.th.Level(l.v)
+				}
+				if len(c.Perf) < MaxPerf {
+					c.Perf = append(c.Perf, perfData(l.s, l.v, l.th))
+				}
+				if l.level == OK {
+					continue
+				}
+				r := l.th.Warn
+				if l.level == Critical {
+					r = l.th.Crit
+				}
+				text := fmt.Sprintf("%s %s %s %s", l.s.Key(), strconv.FormatFloat(l.v, 'f', -1, 64), r.Op, strconv.FormatFloat(r.Value, 'f', -1, 64))
+				if o.For > 0 && l.sample {
+					text += " for " + Span(o.For)
+				}
+				c.add(Problem{l.level, text})
+			}
 		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	if matched == 0 {
+		c.Status = Unknown
+		c.Problems = []Problem{{Unknown, "no series match"}}
+		return c, nil
 	}
 	if o.ForgetAfter > 0 {
 		n := len(hosts)
@@ -110,7 +148,7 @@ func RunCheck(db *store.DB, o CheckOptions) (*Check, error) {
 		for h := range hosts {
 			one = h
 		}
-		if err := forget(db, series, hosts, now-int64(o.ForgetAfter/time.Second), fresh); err != nil {
+		if err := forget(db, hosts, now-int64(o.ForgetAfter/time.Second), fresh); err != nil {
 			return nil, err
 		}
 		if len(hosts) == 0 {
@@ -123,38 +161,23 @@ func RunCheck(db *store.DB, o CheckOptions) (*Check, error) {
 			return c, nil
 		}
 	}
+	// A host's problems go before its series' of the same level: none
+	// are UNKNOWN, so they go first as they are.
+	var series []Problem
+	series, c.Problems = c.Problems, nil
 	for _, h := range slices.Sorted(maps.Keys(hosts)) {
 		if !hosts[h] {
 			what := "no data"
 			if h != "" {
 				what = "no data from host " + h
 			}
-			c.Problems = append(c.Problems, Problem{Unknown, fmt.Sprintf("%s in the last %s (--stale)", what, Span(o.Stale))})
+			c.add(Problem{Unknown, fmt.Sprintf("%s in the last %s (--stale)", what, Span(o.Stale))})
 		}
 	}
+	c.Problems = append(c.Problems, series...)
+	c.cut()
 	c.Hosts = len(hosts)
-	for _, l := range found {
-		c.Series++
-		if l.th.Any() {
-			c.Perf = append(c.Perf, perfData(l.s, l.v, l.th))
-		}
-		if l.level == OK {
-			continue
-		}
-		r := l.th.Warn
-		if l.level == Critical {
-			r = l.th.Crit
-		}
-		text := fmt.Sprintf("%s %s %s %s", l.s.Key(), strconv.FormatFloat(l.v, 'f', -1, 64), r.Op, strconv.FormatFloat(r.Value, 'f', -1, 64))
-		if o.For > 0 && l.sample {
-			text += " for " + Span(o.For)
-		}
-		c.Problems = append(c.Problems, Problem{l.level, text})
-	}
-	slices.SortStableFunc(c.Problems, func(a, b Problem) int { return cmp.Compare(b.Level.rank(), a.Level.rank()) })
-	for _, p := range c.Problems {
-		c.Status = c.Status.Worse(p.Level)
-	}
+	c.Series = freshSeries
 	return c, nil
 }
 
@@ -165,35 +188,57 @@ var errHeard = errors.New("heard")
 // fresh data, those with no sample since cut: a host taken out of
 // service, or a stray record of a made-up host, would otherwise keep
 // the check UNKNOWN for as long as samples are kept. Only the series of
-// silent hosts are read, up to their first sample.
-func forget(db *store.DB, series []query.Series, hosts map[string]bool, cut, fresh int64) error {
-	var rng *store.Range
-	heard := map[string]bool{}
-	for _, s := range series {
-		h := record.TagValue(s.Tags, "host")
-		if hosts[h] || heard[h] {
+// silent hosts are read, found through the host index, each up to its
+// first sample. Series without a host are not forgotten.
+func forget(db *store.DB, hosts map[string]bool, cut, fresh int64) error {
+	for h, isFresh := range hosts {
+		if isFresh || h == "" {
 			continue
 		}
-		if rng == nil {
-			var err error
-			if rng, err = db.Range(cut, fresh); err != nil {
-				return err
+		heard := false
+		with := []string{"host=" + string(record.AppendTagValue(nil, h))}
+		err := db.EachSeries(nil, with, nil, query.Batch, func(ss []store.Series) error {
+			for _, s := range ss {
+				err := db.Scan(s.ID, cut, fresh, func(int64, float64) error {
+					heard = true
+					return errHeard
+				})
+				if err != nil && err != errHeard {
+					return err
+				}
+				if heard {
+					return errHeard
+				}
 			}
-		}
-		err := rng.Scan(s.ID, func(int64, float64) error {
-			heard[h] = true
-			return errHeard
+			return nil
 		})
 		if err != nil && err != errHeard {
 			return err
 		}
-	}
-	for h, fresh := range hosts {
-		if !fresh && !heard[h] {
+		if !heard {
 			delete(hosts, h)
 		}
 	}
 	return nil
+}
+
+// add adds a problem, keeping the worst MaxProblems when there are many.
+func (c *Check) add(p Problem) {
+	c.Status = c.Status.Worse(p.Level)
+	c.Problems = append(c.Problems, p)
+	if len(c.Problems) >= 2*MaxProblems {
+		c.cut()
+	}
+}
+
+// cut sorts the problems, worst first and otherwise in the order they
+// came, and keeps MaxProblems of them, counting the rest.
+func (c *Check) cut() {
+	slices.SortStableFunc(c.Problems, func(a, b Problem) int { return cmp.Compare(b.Level.rank(), a.Level.rank()) })
+	if n := len(c.Problems); n > MaxProblems {
+		c.More += n - MaxProblems
+		c.Problems = c.Problems[:MaxProblems:MaxProblems]
+	}
 }
 
 // perfData writes a series' latest value as Nagios performance data:
@@ -258,19 +303,22 @@ func (c *Check) Write(w io.Writer) error {
 	switch {
 	case len(c.Problems) == 0:
 		fmt.Fprintf(&b, "%s of %s within thresholds", plural(c.Series, "series"), plural(c.Hosts, "host"))
-	case len(c.Problems) == 1:
+	case len(c.Problems) == 1 && c.More == 0:
 		b.WriteString(statusText(c.Problems[0].Text))
 	default:
-		fmt.Fprintf(&b, "%s, and %d more", statusText(c.Problems[0].Text), len(c.Problems)-1)
+		fmt.Fprintf(&b, "%s, and %d more", statusText(c.Problems[0].Text), len(c.Problems)-1+c.More)
 	}
 	if len(c.Perf) > 0 {
 		b.WriteString(" | " + strings.Join(c.Perf, " "))
 	}
 	b.WriteByte('\n')
-	if len(c.Problems) > 1 {
+	if len(c.Problems)+c.More > 1 {
 		for _, p := range c.Problems {
 			fmt.Fprintf(&b, "%s - %s\n", p.Level, statusText(p.Text))
 		}
+	}
+	if c.More > 0 {
+		fmt.Fprintf(&b, "and %d more, less bad (at most %d are listed)\n", c.More, MaxProblems)
 	}
 	_, err := io.WriteString(w, b.String())
 	return err

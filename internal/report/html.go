@@ -19,11 +19,14 @@ func WriteHTML(w io.Writer, rep *Report) error {
 // An htmlPage is the report as the template shows it: every value
 // already written as text.
 type htmlPage struct {
-	Title      string
-	Warnings   []string
-	Highlights []htmlHighlight
-	Busiest    []Busiest
-	Hosts      []htmlHost
+	Title          string
+	Warnings       []string
+	Highlights     []htmlHighlight
+	HighlightsMore string
+	Busiest        []Busiest
+	BusiestMore    string
+	Hosts          []htmlHost
+	HostsMore      string
 }
 
 type htmlHighlight struct {
@@ -42,6 +45,7 @@ type htmlHost struct {
 type htmlTable struct {
 	Family string
 	Rows   []htmlRow
+	More   string
 }
 
 // An htmlRow is a row of a family table: the label, classed by the
@@ -56,8 +60,11 @@ type htmlRow struct {
 func newHTMLPage(rep *Report) htmlPage {
 	loc := rep.From.Location()
 	p := htmlPage{
-		Title:    rep.Title(),
-		Warnings: rep.Warnings,
+		Title:          rep.Title(),
+		Warnings:       rep.Warnings,
+		HighlightsMore: rep.highlightsMore(),
+		BusiestMore:    rep.busiestMore(),
+		HostsMore:      rep.hostsMore(),
 	}
 	for _, h := range rep.Highlights {
 		p.Highlights = append(p.Highlights, htmlHighlight{Level: h.Level.String(), Class: levelClass(h.Level),
@@ -73,7 +80,10 @@ func newHTMLPage(rep *Report) htmlPage {
 			Charts:  hostCharts(h, rep.From, rep.To),
 		}
 		for _, f := range h.Families {
-			t := htmlTable{Family: f.Name}
+			t := htmlTable{Family: f.Name, More: f.moreText()}
+			if t.More != "" {
+				t.More += " " + f.List
+			}
 			for _, r := range f.Rows {
 				t.Rows = append(t.Rows, htmlRow{Label: r.Label, Class: levelClass(r.Level),
 					Cells: []string{Num(r.Min, r.Unit), Num(r.Avg, r.Unit), Num(r.P95, r.Unit), Num(r.Max, r.Unit),
@@ -153,6 +163,9 @@ table{break-inside:avoid;page-break-inside:avoid}
 {{- else}}
 <p>Nothing needs attention.</p>
 {{- end}}
+{{- if .HighlightsMore}}
+<p class="note">{{.HighlightsMore}}</p>
+{{- end}}
 {{- if .Busiest}}
 <table>
 <tr><th>host</th><th>busiest hour of</th><th>from</th><th class="n">avg</th></tr>
@@ -160,6 +173,9 @@ table{break-inside:avoid;page-break-inside:avoid}
 <tr><td>{{.Host}}</td><td>{{.Series}}</td><td>{{dayLayout .Hour}}</td><td class="n">{{numUnit .Avg .Unit}}</td></tr>
 {{- end}}
 </table>
+{{- end}}
+{{- if .BusiestMore}}
+<p class="note">{{.BusiestMore}}</p>
 {{- end}}
 {{- range .Hosts}}
 <h2>{{.Heading}}</h2>
@@ -170,6 +186,9 @@ table{break-inside:avoid;page-break-inside:avoid}
 <tr><td{{if .Class}} class="{{.Class}}"{{end}}>{{.Label}}</td>{{range .Cells}}<td class="n">{{.}}</td>{{end}}<td class="spark">{{.Spark}}</td></tr>
 {{- end}}
 </table>
+{{- if .More}}
+<p class="note">{{.More}}</p>
+{{- end}}
 {{- end}}
 {{- range $c := .Charts}}
 <div class="chart">
@@ -204,6 +223,9 @@ table{break-inside:avoid;page-break-inside:avoid}
 </svg>
 </div>
 {{- end}}
+{{- end}}
+{{- if .HostsMore}}
+<p class="note">{{.HostsMore}}</p>
 {{- end}}
 </body>
 </html>

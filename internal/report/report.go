@@ -8,11 +8,15 @@ package report
 
 import (
 	"cmp"
+	"fmt"
 	"maps"
 	"math"
+	"regexp"
 	"slices"
 	"strings"
 	"time"
+	"unicode"
+	"unicode/utf8"
 
 	"sm/internal/query"
 	"sm/internal/record"
@@ -35,6 +39,19 @@ const (
 	forecastCritical = 7 * 24 * time.Hour
 )
 
+// What a report holds is bounded, whatever the database holds: at most
+// MaxRows series in the table of each family of each host, the first by
+// name, then a count of the rest and the sm-query command that lists
+// them; at most MaxHighlights highlights, the worst, of every series;
+// at most MaxBusiest busiest hours; the tables of at most MaxHosts
+// hosts, the first by name.
+const (
+	MaxRows       = 20
+	MaxHighlights = 50
+	MaxBusiest    = 20
+	MaxHosts      = 100
+)
+
 // silentIntervals is how many of its usual intervals a host may miss
 // before it counts as having stopped reporting.
 const silentIntervals = 3
@@ -55,8 +72,16 @@ type Report struct {
 	// Coverage and silence are measured up to it.
 	End        time.Time   `json:"end"`
 	Highlights []Highlight `json:"highlights"`
-	Busiest    []Busiest   `json:"busiest"`
-	Hosts      []Host      `json:"hosts"`
+	// HighlightsMore counts the highlights past MaxHighlights, left
+	// out: less bad than those given.
+	HighlightsMore int       `json:"highlights_more,omitempty"`
+	Busiest        []Busiest `json:"busiest"`
+	// BusiestMore counts the busiest hours past MaxBusiest, left out.
+	BusiestMore int    `json:"busiest_more,omitempty"`
+	Hosts       []Host `json:"hosts"`
+	// HostsMore counts the hosts with samples past MaxHosts, whose
+	// tables are left out.
+	HostsMore int `json:"hosts_more,omitempty"`
 	// Warnings say what the report could not cover.
 	Warnings []string `json:"warnings,omitempty"`
 }
@@ -122,6 +147,10 @@ type Host struct {
 type Family struct {
 	Name string `json:"name"`
 	Rows []Row  `json:"series"`
+	// More counts the family's series past MaxRows, left out of Rows;
+	// List is the sm-query command that lists them all.
+	More int    `json:"more,omitempty"`
+	List string `json:"list,omitempty"`
 }
 
 // A Row sums up one series over the period.
@@ -164,7 +193,7 @@ type Bucket struct {
 	Min   float64   `json:"min"`
 	Avg   float64   `json:"avg"`
 	Max   float64   `json:"max"`
-	sum   float64
+	sum   query.Total
 }
 
 // MarshalJSON writes a bucket without samples as null.
@@ -184,72 +213,92 @@ func (d Duration) MarshalJSON() ([]byte, error) {
 	return marshal(time.Duration(d).Seconds())
 }
 
-// Build sums up the period of o on db.
+// Build sums up the period of o on db. It reads the series a batch at
+// a time and keeps what the report shows, bounded: memory does not grow
+// with the number of series.
 func Build(db *store.DB, o Options) (*Report, error) {
-	series, err := o.Find(db)
-	if err != nil {
-		return nil, err
-	}
 	from, to := o.From.Unix(), o.To.Unix()+1 // [from, to)
 	end := min(to, o.Now.Unix()+1)
 	rep := &Report{From: o.From, To: o.To, End: time.Unix(end, 0).In(o.From.Location())}
-	rng, err := db.Range(from, to)
-	if err != nil {
-		return nil, err
-	}
 	if raw := db.Policy().Raw; raw > 0 && o.From.Before(o.Now.Add(-raw)) {
 		rep.Warnings = append(rep.Warnings, "samples before "+o.Now.Add(-raw).Format(time.RFC3339)+
 			" are kept only as hourly rollups, which the report leaves out")
 	}
 	prev := query.Query{From: o.From.Add(-o.To.Sub(o.From) - time.Second), To: o.From.Add(-time.Second), Funcs: []query.Func{query.Avg}}
-	prevAvg, err := averages(db, prev, series, o.Now)
+	hosts := map[string]*hostScan{}
+	var shown []*hostScan // at most MaxHosts, the first by name
+	ids := make([]int64, 0, query.Batch)
+	err := o.Each(db, func(series []query.Series) error {
+		prevAvg, err := averages(db, prev, series, o.Now)
+		if err != nil {
+			return err
+		}
+		ids = ids[:0]
+		for _, s := range series {
+			ids = append(ids, s.ID)
+		}
+		rng, err := db.RangeOf(from, to, ids)
+		if err != nil {
+			return err
+		}
+		for i, s := range series {
+			host := record.TagValue(s.Tags, "host")
+			h := hosts[host]
+			if h == nil {
+				h = &hostScan{Host: Host{Name: host}}
+				hosts[host] = h
+			}
+			sc := newSeriesScan(s, o.Rules.For(s.Name, s.Tags), from, to, end, o.From.Location())
+			if err := rng.Scan(s.ID, sc.add); err != nil {
+				return err
+			}
+			h.prevData = h.prevData || prevAvg[i] != nil
+			if sc.n == 0 {
+				continue
+			}
+			sc.interval = sc.usualInterval()
+			row := sc.row(prevAvg[i])
+			if !h.hasData {
+				h.hasData = true
+				shown = show(shown, h)
+			}
+			h.add(row)
+			rep.addHighlights(sc.highlights(row, host)...)
+			if sc.interval > 0 && (h.interval == 0 || sc.interval < h.interval) {
+				h.interval = sc.interval
+			}
+			if b, ok := sc.busiest(host); ok {
+				if len(rep.Busiest) < MaxBusiest {
+					rep.Busiest = append(rep.Busiest, b)
+				} else {
+					rep.BusiestMore++
+				}
+			}
+		}
+		return nil
+	})
 	if err != nil {
 		return nil, err
 	}
-	hosts := map[string]*hostScan{}
-	for i, s := range series {
-		host := record.TagValue(s.Tags, "host")
-		h := hosts[host]
-		if h == nil {
-			h = &hostScan{Host: Host{Name: host}}
-			hosts[host] = h
-		}
-		sc := newSeriesScan(s, o.Rules.For(s.Name, s.Tags), from, to, end, o.From.Location())
-		if err := rng.Scan(s.ID, sc.add); err != nil {
-			return nil, err
-		}
-		h.prevData = h.prevData || prevAvg[i] != nil
-		if sc.n == 0 {
-			continue
-		}
-		sc.interval = sc.usualInterval()
-		row := sc.row(prevAvg[i])
-		h.add(row)
-		rep.Highlights = append(rep.Highlights, sc.highlights(row, host)...)
-		if sc.interval > 0 && (h.interval == 0 || sc.interval < h.interval) {
-			h.interval = sc.interval
-		}
-		if b, ok := sc.busiest(host); ok {
-			rep.Busiest = append(rep.Busiest, b)
-		}
-	}
 	for _, name := range slices.Sorted(maps.Keys(hosts)) {
 		h := hosts[name]
-		if len(h.Families) > 0 {
+		if h.hasData && !h.shown {
+			rep.HostsMore++
+		}
+		if h.shown {
 			h.sortFamilies()
+			for i := range h.Families {
+				if f := &h.Families[i]; f.More > 0 {
+					f.List = listCommand(name, f.Name, o.From, o.To)
+				}
+			}
 			rep.Hosts = append(rep.Hosts, h.Host)
 		}
 		if hl, ok := h.silent(end); ok {
-			rep.Highlights = append(rep.Highlights, hl)
+			rep.addHighlights(hl)
 		}
 	}
-	slices.SortStableFunc(rep.Highlights, func(a, b Highlight) int {
-		return cmp.Or(
-			cmp.Compare(b.Level.rank(), a.Level.rank()),
-			cmp.Compare(urgency(a), urgency(b)),
-			cmp.Compare(a.Host, b.Host),
-			cmp.Compare(a.Series, b.Series))
-	})
+	rep.cutHighlights()
 	if rep.Highlights == nil {
 		rep.Highlights = []Highlight{}
 	}
@@ -260,6 +309,90 @@ func Build(db *store.DB, o Options) (*Report, error) {
 		rep.Hosts = []Host{}
 	}
 	return rep, nil
+}
+
+// addHighlights adds highlights, keeping the worst when there are many.
+func (rep *Report) addHighlights(hs ...Highlight) {
+	rep.Highlights = append(rep.Highlights, hs...)
+	if len(rep.Highlights) >= 2*MaxHighlights {
+		rep.cutHighlights()
+	}
+}
+
+// cutHighlights sorts the highlights, worst first, and keeps
+// MaxHighlights of them, counting the rest.
+func (rep *Report) cutHighlights() {
+	slices.SortStableFunc(rep.Highlights, func(a, b Highlight) int {
+		return cmp.Or(
+			cmp.Compare(b.Level.rank(), a.Level.rank()),
+			cmp.Compare(urgency(a), urgency(b)),
+			cmp.Compare(a.Host, b.Host),
+			cmp.Compare(a.Series, b.Series))
+	})
+	if n := len(rep.Highlights); n > MaxHighlights {
+		rep.HighlightsMore += n - MaxHighlights
+		clear(rep.Highlights[MaxHighlights:])
+		rep.Highlights = rep.Highlights[:MaxHighlights]
+	}
+}
+
+// familyGlobs are the metric patterns of each family, for sm-query.
+var familyGlobs = map[string][]string{
+	"load": {"load.*"}, "memory": {"mem.*", "swap.*"}, "disk": {"disk.*"}, "cpu": {"cpu.*"},
+	"net": {"net.*"}, "diskio": {"diskio.*"}, "pressure": {"pressure.*"},
+}
+
+// listCommand is the sm-query command that lists the series of a
+// host's family over a period; the other family lists the host's all.
+func listCommand(host, family string, from, to time.Time) string {
+	var b strings.Builder
+	b.WriteString("sm-query")
+	switch {
+	case host == "":
+		b.WriteString(" --tag 'host=~^$'")
+	case printable(host):
+		b.WriteString(" --host " + shellQuote(host))
+	default:
+		// What a terminal must not be sent: as a regular expression
+		// of the value, its odd characters written \x{…}.
+		var re strings.Builder
+		for _, r := range host {
+			if unicode.IsPrint(r) {
+				re.WriteString(regexp.QuoteMeta(string(r)))
+			} else {
+				fmt.Fprintf(&re, `\x{%x}`, r)
+			}
+		}
+		b.WriteString(" --tag " + shellQuote("host=~"+re.String()))
+	}
+	for _, g := range familyGlobs[family] {
+		b.WriteString(" --metric '" + g + "'")
+	}
+	fmt.Fprintf(&b, " --since @%d --until @%d --list", from.Unix(), to.Unix())
+	return b.String()
+}
+
+func printable(s string) bool {
+	for _, r := range s {
+		if !unicode.IsPrint(r) {
+			return false
+		}
+	}
+	return utf8.ValidString(s)
+}
+
+// shellQuote quotes s for a POSIX shell when it needs it.
+func shellQuote(s string) string {
+	plain := s != ""
+	for _, r := range s {
+		if !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || strings.ContainsRune("._-:/@%+=,", r)) {
+			plain = false
+		}
+	}
+	if plain {
+		return s
+	}
+	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
 }
 
 // averages returns the average of each series over q's range, nil for
@@ -310,16 +443,46 @@ type hostScan struct {
 	Host
 	interval time.Duration // the shortest usual interval of its series
 	prevData bool          // it had samples in the previous period
+	hasData  bool          // it has samples in the period
+	shown    bool          // its tables are kept
+}
+
+// show keeps the tables of h if it is among the first MaxHosts hosts
+// by name of those in shown, dropping the last one's when it takes its
+// place; it returns shown with h in it, or not.
+func show(shown []*hostScan, h *hostScan) []*hostScan {
+	if len(shown) < MaxHosts {
+		h.shown = true
+		return append(shown, h)
+	}
+	last := 0
+	for i, s := range shown {
+		if s.Name > shown[last].Name {
+			last = i
+		}
+	}
+	if h.Name < shown[last].Name {
+		shown[last].shown, shown[last].Families = false, nil
+		h.shown, shown[last] = true, h
+	}
+	return shown
 }
 
 func (h *hostScan) add(r Row) {
 	if r.LastTime.After(h.LastSeen) {
 		h.LastSeen = r.LastTime
 	}
+	if !h.shown {
+		return
+	}
 	name := FamilyOf(r.Name)
 	for i := range h.Families {
-		if h.Families[i].Name == name {
-			h.Families[i].Rows = append(h.Families[i].Rows, r)
+		if f := &h.Families[i]; f.Name == name {
+			if len(f.Rows) < MaxRows {
+				f.Rows = append(f.Rows, r)
+			} else {
+				f.More++
+			}
 			return
 		}
 	}
@@ -337,7 +500,7 @@ func (h *hostScan) sortFamilies() {
 // period after some in the one before.
 func (h *hostScan) silent(end int64) (Highlight, bool) {
 	hl := Highlight{Level: Critical, Kind: KindSilent, Host: h.Name, LastSeen: h.LastSeen}
-	if len(h.Families) == 0 {
+	if !h.hasData {
 		return hl, h.prevData
 	}
 	if h.interval == 0 {
@@ -480,7 +643,11 @@ func (sc *seriesScan) add(ts int64, v float64) error {
 	return nil
 }
 
-func (b *Bucket) add(v float64) { b.merge(Bucket{N: 1, Min: v, Max: v, sum: v}) }
+func (b *Bucket) add(v float64) {
+	c := Bucket{N: 1, Min: v, Max: v}
+	c.sum.Add(v)
+	b.merge(c)
+}
 
 // merge adds bucket c to b.
 func (b *Bucket) merge(c Bucket) {
@@ -494,8 +661,8 @@ func (b *Bucket) merge(c Bucket) {
 		b.Max = c.Max
 	}
 	b.N += c.N
-	b.sum += c.sum
-	b.Avg = b.sum / float64(b.N)
+	b.sum.Merge(c.sum)
+	b.Avg, _ = b.sum.Div(float64(b.N)) // an average of finite values is finite
 }
 
 func (s *spell) add(ts int64, v float64, breached bool) {
@@ -601,7 +768,12 @@ func change(a, b float64) (float64, bool) {
 	case a == 0:
 		return 0, false
 	}
-	return (b - a) / math.Abs(a), true
+	c := (b - a) / math.Abs(a)
+	if math.IsInf(c, 0) {
+		// b − a beyond ±MaxFloat64, or a tiny: apart, or none.
+		c = b/math.Abs(a) - a/math.Abs(a)
+	}
+	return c, !math.IsInf(c, 0) && !math.IsNaN(c)
 }
 
 // highlights returns the series' highlights: the worst level of
@@ -650,11 +822,17 @@ func Forecast(n int64, st, sv, stt, stv float64) (at float64, slope float64, ok 
 		return 0, 0, false
 	}
 	slope = (fn*stv - st*sv) / d
-	if slope <= 0 {
+	if !(slope > 0) || math.IsInf(slope, 0) {
+		// Falling, flat, or values so large that the sums overflowed
+		// (NaN or ±Inf): no forecast.
 		return 0, 0, false
 	}
 	icept := (sv - slope*st) / fn
-	return (100 - icept) / slope, slope, true
+	at = (100 - icept) / slope
+	if math.IsInf(at, 0) || math.IsNaN(at) {
+		return 0, 0, false
+	}
+	return at, slope, true
 }
 
 // forecast returns the highlight of a disk that a linear fit of the
@@ -667,6 +845,9 @@ func (sc *seriesScan) forecast(r Row, host string) (Highlight, bool) {
 	at, slope, ok := Forecast(sc.n, sc.st, sc.sv, sc.stt, sc.stv)
 	if !ok {
 		return Highlight{}, false
+	}
+	if at > float64(sc.end-sc.from)+forecastHorizon.Seconds() || at < -1e15 || math.IsInf(slope*86400, 0) {
+		return Highlight{}, false // beyond the horizon, or beyond int64 seconds
 	}
 	full := sc.from + int64(math.Round(at))
 	left := time.Duration(max(0, full-sc.end)) * time.Second

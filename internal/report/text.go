@@ -49,6 +49,9 @@ func writeText(w io.Writer, rep *Report, md bool) error {
 		}
 		p.table(nil, rows, "lll")
 	}
+	if s := rep.highlightsMore(); s != "" {
+		p.line(s)
+	}
 	if len(rep.Busiest) > 0 {
 		if !md || len(rep.Highlights) > 0 {
 			p.line("")
@@ -58,6 +61,9 @@ func writeText(w io.Writer, rep *Report, md bool) error {
 			rows = append(rows, []string{hostName(b.Host), b.Series, b.Hour.Format(dayLayout), NumUnit(b.Avg, b.Unit)})
 		}
 		p.table([]string{"host", "busiest hour of", "from", "avg"}, rows, "lllr")
+		if s := rep.busiestMore(); s != "" {
+			p.line(s)
+		}
 	}
 	for _, h := range rep.Hosts {
 		if !md {
@@ -78,15 +84,62 @@ func writeText(w io.Writer, rep *Report, md bool) error {
 					Num(r.Max, r.Unit), Num(r.Last, r.Unit), Change(r.Change), Coverage(r.Coverage), Spark(r.Spark)})
 			}
 			p.table([]string{f.Name, "min", "avg", "p95", "max", "last", "change", "cover", "trend"}, rows, "lrrrrrrrl")
+			if s := f.moreText(); s != "" {
+				// The command on a line of its own: it is long.
+				p.line(s)
+				if md {
+					p.line("")
+					p.line("    " + f.List)
+					p.line("")
+				} else {
+					p.line("  " + f.List)
+				}
+			}
 		}
 	}
+	if s := rep.hostsMore(); s != "" {
+		p.line("")
+		p.line(s)
+	}
 	return p.err
+}
+
+// moreText says how many series the family's table leaves out, or "".
+func (f Family) moreText() string {
+	if f.More == 0 {
+		return ""
+	}
+	return fmt.Sprintf("and %d more series, left out (at most %d a table); list them with:", f.More, MaxRows)
+}
+
+// highlightsMore says how many highlights were left out, or "".
+func (rep *Report) highlightsMore() string {
+	if rep.HighlightsMore == 0 {
+		return ""
+	}
+	return fmt.Sprintf("and %d more highlights, less bad, left out (at most %d are shown)", rep.HighlightsMore, MaxHighlights)
+}
+
+// hostsMore says how many hosts' tables were left out, or "".
+func (rep *Report) hostsMore() string {
+	if rep.HostsMore == 0 {
+		return ""
+	}
+	return fmt.Sprintf("and %d more hosts, left out (at most %d are shown, the first by name)", rep.HostsMore, MaxHosts)
+}
+
+// busiestMore says how many busiest hours were left out, or "".
+func (rep *Report) busiestMore() string {
+	if rep.BusiestMore == 0 {
+		return ""
+	}
+	return fmt.Sprintf("and %d more busiest hours, left out (at most %d are shown)", rep.BusiestMore, MaxBusiest)
 }
 
 // Title says what the report covers: the period and how many hosts.
 func (rep *Report) Title() string {
 	return fmt.Sprintf("sm report, %s to %s (%s), %s", rep.From.Format(stampLayout), rep.To.Format(stampLayout),
-		when.FormatDuration((rep.To.Sub(rep.From) + time.Second).Round(time.Minute)), plural(len(rep.Hosts), "host"))
+		when.FormatDuration((rep.To.Sub(rep.From) + time.Second).Round(time.Minute)), plural(len(rep.Hosts)+rep.HostsMore, "host"))
 }
 
 // Heading names a host's part of the report.

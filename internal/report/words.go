@@ -8,8 +8,14 @@ import (
 	"time"
 )
 
+// numWidth is the most runes Num writes: a text table's columns are
+// sized for it.
+const numWidth = 6
+
 // Num writes a value for a table: at most three significant digits
 // and a multiplier, binary for bytes (23.1G), decimal otherwise (12.3k).
+// Beyond the multipliers (a thousand E), it writes a power of ten
+// (1.2e21, -2e308): never more than numWidth runes.
 func Num(v float64, unit string) string {
 	base, prefixes := 1000.0, "kMGTPE"
 	if strings.HasPrefix(unit, "B") {
@@ -20,10 +26,14 @@ func Num(v float64, unit string) string {
 	if base == 1024 {
 		limit = 1024
 	}
+	orig := v
 	for i := 0; math.Abs(v) >= limit && i < len(prefixes); i++ {
 		v /= base
 		suffix = prefixes[i : i+1]
 		limit = base
+	}
+	if !(math.Abs(v) < limit) {
+		return exponent(orig)
 	}
 	dec := 0
 	switch a := math.Abs(v); {
@@ -40,6 +50,27 @@ func Num(v float64, unit string) string {
 		s = "0"
 	}
 	return s + suffix
+}
+
+// exponent writes v as a power of ten, with as many significant
+// digits, up to three, as numWidth runes allow.
+func exponent(v float64) string {
+	if math.IsInf(v, 0) || math.IsNaN(v) {
+		return strconv.FormatFloat(v, 'g', -1, 64) // +Inf, -Inf, NaN: none should reach here
+	}
+	var s string
+	for digits := 3; digits >= 1; digits-- {
+		s = strconv.FormatFloat(v, 'e', digits-1, 64)
+		mant, exp, _ := strings.Cut(s, "e")
+		if strings.Contains(mant, ".") {
+			mant = strings.TrimRight(strings.TrimRight(mant, "0"), ".")
+		}
+		s = mant + "e" + strings.TrimLeft(strings.TrimPrefix(exp, "+"), "0")
+		if len(s) <= numWidth {
+			break
+		}
+	}
+	return s
 }
 
 // NumUnit is Num with the unit after it, for sentences: "97.2 %",
@@ -123,7 +154,7 @@ func Spark(bs []Bucket) string {
 		case hi == lo:
 			s.WriteString("▁")
 		default:
-			i := int((b.Avg - lo) / (hi - lo) * 7.999)
+			i := min(max(int(fraction(b.Avg, lo, hi)*7.999), 0), 7)
 			s.WriteString(bars[i*3 : i*3+3])
 		}
 	}

@@ -43,10 +43,55 @@ func (db *DB) SeriesID(key string) (int64, error) {
 // in the index of hosts. The patterns reach SQLite as
 // parameters, never as SQL.
 func (db *DB) FindSeries(globs, with, without []string) ([]Series, error) {
+	var out []Series
+	err := db.EachSeries(globs, with, without, 0, func(ss []Series) error {
+		out = append(out, ss...)
+		return nil
+	})
+	return out, err
+}
+
+// EachSeries calls fn with the series that FindSeries returns, in the
+// same order, a batch of at most n at a time (n ≤ 0: all at once), so
+// that memory holds one batch however many series match. Each batch is
+// its own query, resumed after the last series of the one before: fn
+// may use the database, and the batch is fn's to keep.
+func (db *DB) EachSeries(globs, with, without []string, n int, fn func([]Series) error) error {
 	// A database of the first schema, which a reader does not upgrade,
 	// has no host column.
 	q, args := findQuery(globs, with, without, db.version >= 2)
-	rows, err := db.conn.QueryContext(context.Background(), q, args...)
+	if n <= 0 {
+		ss, err := db.seriesRows(q+" ORDER BY name, tags", args)
+		if err != nil || len(ss) == 0 {
+			return err
+		}
+		return fn(ss)
+	}
+	where := len(args)
+	q += " AND (name, tags) > (?, ?) ORDER BY name, tags LIMIT ?"
+	args = append(args, "", "", n)
+	for {
+		ss, err := db.seriesRows(q, args)
+		if err != nil || len(ss) == 0 {
+			return err
+		}
+		last := ss[len(ss)-1]
+		if err := fn(ss); err != nil {
+			return err
+		}
+		if len(ss) < n {
+			return nil
+		}
+		// Resume after the last: (name, tags) is unique, and the index
+		// on it gives the order. Names are never empty, so ("", "")
+		// starts before the first.
+		args[where], args[where+1] = last.Name, last.Tags
+	}
+}
+
+// seriesRows runs a query of series rows: id, name, tags.
+func (db *DB) seriesRows(query string, args []any) ([]Series, error) {
+	rows, err := db.conn.QueryContext(context.Background(), query, args...)
 	if err != nil {
 		return nil, db.fail(err)
 	}
@@ -62,8 +107,8 @@ func (db *DB) FindSeries(globs, with, without []string) ([]Series, error) {
 	return out, db.fail(rows.Err())
 }
 
-// findQuery returns FindSeries' query and its parameters, looking up a
-// host in the host column when there is one.
+// findQuery returns FindSeries' query, without its order, and its
+// parameters, looking up a host in the host column when there is one.
 func findQuery(globs, with, without []string, hostColumn bool) (string, []any) {
 	var q strings.Builder
 	var args []any
@@ -91,7 +136,6 @@ func findQuery(globs, with, without []string, hostColumn bool) (string, []any) {
 		q.WriteString(" AND instr(';' || tags || ';', ?) = 0")
 		args = append(args, ";"+t+";")
 	}
-	q.WriteString(" ORDER BY name, tags")
 	return q.String(), args
 }
 
@@ -147,6 +191,31 @@ func (r *Range) Scan(series int64, fn func(ts int64, v float64) error) error {
 		return r.db.Scan(series, r.from, r.to, fn)
 	}
 	return r.db.scan(series, r.from, r.to, r.hot[series], fn)
+}
+
+// RangeOf is Range for the given series only: the open period's rows
+// of a hub's every series may be many, those of a batch are few.
+func (db *DB) RangeOf(from, to int64, series []int64) (*Range, error) {
+	hot := map[int64][]point{}
+	for len(series) > 0 {
+		chunk := series[:min(len(series), 500)] // well under SQLite's limit of parameters
+		series = series[len(chunk):]
+		args := []any{from, to}
+		q := strings.Repeat(",?", len(chunk))
+		for _, id := range chunk {
+			args = append(args, id)
+		}
+		err := db.each("SELECT series_id, ts, value FROM sample WHERE ts >= ? AND ts < ? AND series_id IN ("+q[1:]+") ORDER BY series_id, ts",
+			args, 3, func(v []driver.Value) error {
+				id := asInt(v[0])
+				hot[id] = append(hot[id], point{asInt(v[1]), asFloat(v[2])})
+				return nil
+			})
+		if err != nil {
+			return nil, err
+		}
+	}
+	return &Range{db, from, to, hot}, nil
 }
 
 // hotRows returns the sample table's rows in the range, of one series or

@@ -2,13 +2,37 @@ package smquery
 
 import (
 	"fmt"
+	"path/filepath"
 	"slices"
 	"testing"
+	"time"
 
 	"sm/internal/format"
 	"sm/internal/query"
 	"sm/internal/record"
+	"sm/internal/store"
 )
+
+// stored opens a new database in a test's folder holding one sample of
+// each series.
+func stored(t *testing.T, series []query.Series) *store.DB {
+	t.Helper()
+	db, err := store.Open(filepath.Join(t.TempDir(), "m.db"), store.Options{Now: func() time.Time { return time.Unix(1764045000, 0) }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { db.Close() })
+	b := store.NewBatch()
+	for _, s := range series {
+		tags := slices.Clone(s.Tags)
+		record.SortTags(tags)
+		b.Add(record.AppendSeries(nil, s.Name, tags), 1764045000, 1)
+	}
+	if _, err := db.Write(b); err != nil {
+		t.Fatal(err)
+	}
+	return db
+}
 
 func TestColumns(t *testing.T) {
 	series := func(n int, host bool) []query.Series {
@@ -36,7 +60,10 @@ func TestColumns(t *testing.T) {
 		{"5000 keys and host", series(5000, true), true, []string{"agg", "host"}, true},
 	} {
 		t.Run(c.name, func(t *testing.T) {
-			cols, fold, widths := columns(c.series, c.agg)
+			cols, fold, widths, err := columns(stored(t, c.series), query.Selector{}, c.agg)
+			if err != nil {
+				t.Fatal(err)
+			}
 			if !slices.Equal(cols, c.wantCols) || fold != c.wantFold {
 				t.Errorf("columns %q, fold %v; want %q, %v", cols, fold, c.wantCols, c.wantFold)
 			}

@@ -106,10 +106,11 @@ func Main(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 	// A reader that goes away, as head does, ends the output: quietly.
 	signal.Ignore(syscall.SIGPIPE)
 	var n int
+	beyond := false
 	if *list {
 		n, err = listSeries(db, q, *formatName, loc, stdout)
 	} else {
-		n, err = printSamples(c, db, q, *formatName, time.Duration(precision), loc, now, stdout)
+		n, beyond, err = printSamples(c, db, q, *formatName, time.Duration(precision), loc, now, stdout)
 	}
 	if errors.Is(err, syscall.EPIPE) {
 		return cli.OK
@@ -120,7 +121,7 @@ func Main(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 	if err != nil {
 		return c.Fail(err)
 	}
-	if n == 0 && *exitStatus {
+	if beyond || n == 0 && *exitStatus {
 		return cli.Fail
 	}
 	return cli.OK
@@ -132,16 +133,24 @@ func Main(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 // key each would otherwise make every row 5,000 cells wide.
 const maxTagColumns = 8
 
-// columns returns the tag keys of the series that get a column, whether
-// the others fold into one (format.Options.FoldTags), and the widest
-// value of each column, and of their names.
-func columns(series []query.Series, agg bool) ([]string, bool, map[string]int) {
+// columns returns the tag keys of the selected series that get a
+// column, whether the others fold into one (format.Options.FoldTags),
+// and the widest value of each column, and of their names, as the
+// output shows them. It reads the series a batch at a time, keeping
+// only the widths, and a second time for the width of folded tags.
+func columns(db *store.DB, sel query.Selector, agg bool) ([]string, bool, map[string]int, error) {
 	widths := map[string]int{}
-	for _, s := range series {
-		widths["name"] = max(widths["name"], len(s.Name))
-		for _, t := range s.Tags {
-			widths[t.Key] = max(widths[t.Key], len(esc.Text(string(record.AppendTagValue(nil, t.Value)))))
+	err := sel.Each(db, func(series []query.Series) error {
+		for _, s := range series {
+			widths["name"] = max(widths["name"], len(esc.Text(s.Name)))
+			for _, t := range s.Tags {
+				widths[t.Key] = max(widths[t.Key], len(esc.Text(string(record.AppendTagValue(nil, t.Value)))))
+			}
 		}
+		return nil
+	})
+	if err != nil {
+		return nil, false, nil, err
 	}
 	if agg {
 		widths["agg"] = len("stddev")
@@ -154,14 +163,17 @@ func columns(series []query.Series, agg bool) ([]string, bool, map[string]int) {
 	}
 	slices.Sort(cols)
 	if n := len(cols) - btoi(widths["host"] > 0) - btoi(agg); n <= maxTagColumns {
-		return cols, false, widths
+		return cols, false, widths, nil
 	}
 	cols = slices.DeleteFunc(cols, func(k string) bool { return k != "host" && k != "agg" })
-	for _, s := range series {
-		folded := format.AppendFolded(nil, s.Tags, cols)
-		widths[format.FoldedColumn] = max(widths[format.FoldedColumn], len(esc.Text(string(folded))))
-	}
-	return cols, true, widths
+	err = sel.Each(db, func(series []query.Series) error {
+		for _, s := range series {
+			folded := format.AppendFolded(nil, s.Tags, cols)
+			widths[format.FoldedColumn] = max(widths[format.FoldedColumn], len(esc.Text(string(folded))))
+		}
+		return nil
+	})
+	return cols, true, widths, err
 }
 
 func btoi(b bool) int {
@@ -175,16 +187,17 @@ func btoi(b bool) int {
 // with a warning already: the exit status is 1, with nothing more to say.
 var errSkipped = errors.New("series left out")
 
-func printSamples(c *cli.Command, db *store.DB, q query.Query, formatName string, prec time.Duration, loc *time.Location, now time.Time, stdout io.Writer) (int, error) {
-	series, err := q.Find(db)
+// printSamples prints the samples or aggregates of q, and says whether
+// some were left out for values beyond ±MaxFloat64.
+func printSamples(c *cli.Command, db *store.DB, q query.Query, formatName string, prec time.Duration, loc *time.Location, now time.Time, stdout io.Writer) (int, bool, error) {
+	cols, fold, widths, err := columns(db, q.Selector, len(q.Funcs) > 0)
 	if err != nil {
-		return 0, err
+		return 0, false, err
 	}
-	cols, fold, widths := columns(series, len(q.Funcs) > 0)
 	w, err := format.New(formatName, stdout, format.Options{Location: loc, Columns: cols, FoldTags: fold, Widths: widths,
 		Precision: prec, Terminal: cli.IsTerminal(stdout)})
 	if err != nil {
-		return 0, err
+		return 0, false, err
 	}
 	// A series the format cannot hold is left out, with a warning, and
 	// the rest written: one bad series never stops an export.
@@ -197,26 +210,27 @@ func printSamples(c *cli.Command, db *store.DB, q query.Query, formatName string
 		}
 		return rest
 	}
-	st, err := query.RunSeries(db, q, series, now, func(r *record.Record) error { return warn(w.Write(r)) })
+	st, err := query.Run(db, q, now, func(r *record.Record) error { return warn(w.Write(r)) })
 	if cerr := warn(w.Close()); err == nil {
 		err = cerr
 	}
 	if msg := st.Warning(); msg != "" && err == nil {
 		c.Warnf("%s", msg)
 	}
+	if msg := st.BeyondWarning(); msg != "" && err == nil {
+		c.Warnf("%s", msg)
+	}
 	if err == nil && skipped > 0 {
 		err = errSkipped
 	}
-	return st.Records, err
+	return st.Records, st.Beyond > 0, err
 }
 
 // listSeries prints the series that have samples in the range: name,
-// tags, first and last time, and how many samples.
+// tags, first and last time, and how many samples. It reads the series
+// a batch at a time and writes each row as it goes, but for the table,
+// which holds the rows it prints.
 func listSeries(db *store.DB, q query.Query, formatName string, loc *time.Location, stdout io.Writer) (int, error) {
-	series, err := q.Find(db)
-	if err != nil {
-		return 0, err
-	}
 	header := []string{"name", "tags", "first", "last", "samples"}
 	layout := time.RFC3339
 	if formatName == "table" {
@@ -224,25 +238,57 @@ func listSeries(db *store.DB, q query.Query, formatName string, loc *time.Locati
 	}
 	var rows [][]string
 	from, to := q.From.Unix(), q.To.Unix()+1
-	for _, s := range series {
-		var first, last, count int64
-		err := db.Scan(s.ID, from, to, func(ts int64, v float64) error {
+	terminal := cli.IsTerminal(stdout)
+	n := 0
+	var w *csv.Writer
+	bw := bufio.NewWriter(stdout)
+	switch formatName {
+	case "csv":
+		w = csv.NewWriter(stdout)
+		w.Write(header)
+	case "json", "table":
+	default:
+		bw.WriteString(strings.Join(header, "\t") + "\n")
+	}
+	err := q.Each(db, func(series []query.Series) error {
+		for _, s := range series {
+			var first, last, count int64
+			err := db.Scan(s.ID, from, to, func(ts int64, v float64) error {
+				if count == 0 {
+					first = ts
+				}
+				last, count = ts, count+1
+				return nil
+			})
+			if err != nil {
+				return err
+			}
 			if count == 0 {
-				first = ts
+				continue
 			}
-			last, count = ts, count+1
-			return nil
-		})
-		if err != nil {
-			return 0, err
-		}
-		if count > 0 {
-			rows = append(rows, []string{s.Name, s.Series.Tags, time.Unix(first, 0).In(loc).Format(layout),
-				time.Unix(last, 0).In(loc).Format(layout), fmt.Sprint(count)})
-			if len(rows) == q.Limit {
-				break
+			n++
+			row := []string{s.Name, s.Series.Tags, time.Unix(first, 0).In(loc).Format(layout),
+				time.Unix(last, 0).In(loc).Format(layout), fmt.Sprint(count)}
+			// Names and tags go to a spreadsheet too, or to a terminal.
+			if formatName == "csv" || formatName == "tsv" {
+				row[0], row[1] = format.NeutraliseCell(row[0]), format.NeutraliseCell(row[1])
+			}
+			if terminal && formatName != "json" {
+				row[0], row[1] = esc.Text(row[0]), esc.Text(row[1])
+			}
+			if formatName == "table" {
+				rows = append(rows, row)
+			} else if err := writeListRow(formatName, row, header, w, bw); err != nil {
+				return err
+			}
+			if n == q.Limit {
+				return errLimit
 			}
 		}
+		return nil
+	})
+	if err != nil && err != errLimit {
+		return 0, err
 	}
 	switch formatName {
 	case "table":
@@ -250,48 +296,41 @@ func listSeries(db *store.DB, q query.Query, formatName string, loc *time.Locati
 			return 0, nil
 		}
 		return len(rows), table.Render(stdout, header, rows)
+	case "csv":
+		w.Flush()
+		return n, w.Error()
+	}
+	return n, bw.Flush()
+}
+
+// errLimit stops listSeries at --limit series.
+var errLimit = errors.New("limit reached")
+
+// writeListRow writes a row of --list in JSON, CSV or tab-separated.
+func writeListRow(formatName string, r, header []string, w *csv.Writer, bw *bufio.Writer) error {
+	switch formatName {
 	case "json":
-		var b []byte
-		for _, r := range rows {
-			b = append(b[:0], '{')
-			for i, h := range header {
-				if i > 0 {
-					b = append(b, ',')
-				}
-				b = format.AppendJSONString(b, h)
-				b = append(b, ':')
-				if h == "samples" {
-					b = append(b, r[i]...)
-				} else {
-					b = format.AppendJSONString(b, r[i])
-				}
+		b := []byte{'{'}
+		for i, h := range header {
+			if i > 0 {
+				b = append(b, ',')
 			}
-			b = append(b, "}\n"...)
-			if _, err := stdout.Write(b); err != nil {
-				return 0, err
+			b = format.AppendJSONString(b, h)
+			b = append(b, ':')
+			if h == "samples" {
+				b = append(b, r[i]...)
+			} else {
+				b = format.AppendJSONString(b, r[i])
 			}
 		}
-		return len(rows), nil
-	}
-	// Names and tags go to a spreadsheet too, or to a terminal.
-	for _, r := range rows {
-		if formatName == "csv" || formatName == "tsv" {
-			r[0], r[1] = format.NeutraliseCell(r[0]), format.NeutraliseCell(r[1])
-		}
-		if cli.IsTerminal(stdout) {
-			r[0], r[1] = esc.Text(r[0]), esc.Text(r[1])
-		}
-	}
-	if formatName == "csv" {
-		w := csv.NewWriter(stdout)
-		w.Write(header)
-		w.WriteAll(rows)
-		return len(rows), w.Error()
+		b = append(b, "}\n"...)
+		_, err := bw.Write(b)
+		return err
+	case "csv":
+		w.Write(r)
+		return w.Error()
 	}
 	// Tab-separated: names and escaped tags hold no tabs.
-	bw := bufio.NewWriter(stdout)
-	for _, r := range append([][]string{header}, rows...) {
-		bw.WriteString(strings.Join(r, "\t") + "\n")
-	}
-	return len(rows), bw.Flush()
+	_, err := bw.WriteString(strings.Join(r, "\t") + "\n")
+	return err
 }
