@@ -59,7 +59,9 @@ func TestProm(t *testing.T) {
 			`odd"name\ 1 0`,
 			"sm_q 2 0",
 		}},
-		{"later help", "# HELP sm_a a\nsm_a 1 0\n# HELP sm_a something else\nsm_a 2 0\n", []string{"a 1 0", "sm_a 2 0"}},
+		// expfmt refuses a second HELP line for a metric: sm refuses
+		// it, and the first names the metric's samples.
+		{"later help", "# HELP sm_a a\nsm_a 1 0\n# HELP sm_a something else\nsm_a 2 0\n", []string{"a 1 0", `in:3: second # HELP line for metric "sm_a"`, "a 2 0"}},
 		{"eof is a comment", "x 1 0\n# EOF\nx 2 0\n", []string{"x 1 0", "x 2 0"}},
 		{"errors", strings.Join([]string{
 			"x NaN",
@@ -87,7 +89,7 @@ func TestProm(t *testing.T) {
 			"x 1_2",
 			"x 0x1p-3",
 			"x 0X1P-3",
-		}, "\n"), []string{
+		}, "\n") + "\n", []string{
 			`in:1: value "NaN" is not a number (sm stores only finite numbers)`,
 			`in:2: value "+Inf" is infinite (sm stores only finite numbers)`,
 			`in:3: value "1e999" is out of range`,
@@ -132,7 +134,7 @@ func TestOpenMetrics(t *testing.T) {
 	}{
 		{"sm", `# HELP sm_disk_used_pct disk.used_pct
 # TYPE sm_disk_used_pct gauge
-# UNIT sm_disk_used_pct percent
+# UNIT sm_disk_used_pct pct
 sm_disk_used_pct{host="web1",mount="/"} 18.62 1764045000
 sm_disk_used_pct{host="web1",mount="/"} 18.7 1764045060.999
 # HELP sm_odd_name_ odd\"name\\
@@ -174,7 +176,7 @@ sm_odd_name_ 1 1.764045e9
 		{"no eof", "x 1 0\n", []string{"x 1 0", `in:2: input ends without "# EOF"`}},
 		{"empty", "", []string{`in:1: input ends without "# EOF"`}},
 		{"only eof", "# EOF", nil},
-		{"eof with text", "# EOF now\n", []string{`in:2: input ends without "# EOF"`}},
+		{"eof with text", "# EOF now\n", []string{`in:1: comment " EOF now": OpenMetrics has only # HELP, # TYPE, # UNIT and # EOF`, `in:2: input ends without "# EOF"`}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
