@@ -21,7 +21,7 @@ type read struct {
 	raws   [][]byte // the input line of each record
 	errs   []string
 	warns  []string // what the reader read past, and said so
-	broken bool // the reading ended on an error, not at the end of the input
+	broken bool     // the reading ended on an error, not at the end of the input
 }
 
 // readCase reads a case with the decoder sm-store --from runs, found in
