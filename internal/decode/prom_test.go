@@ -263,6 +263,8 @@ var promSeeds = []string{
 	"foo_total 17 1520879607.789 # {trace_id=\"KOO5S4vxi0o\"} 0.67\n# EOF\nx 1\n",
 	"x 1 1.764045e9\nx 2 -0.5\n",
 	"x{a=\"\xa9\"} 1 0\n",
+	"# TYPE h histogram\nh_bucket{le=\"1\"} 2 0 # {a=\"b\"} 1 0\nh_bucket{le=\"+Inf\"} 1 0\nh_count 1 0\n# TYPE s stateset\ns{s=\"a\"} 1 0\n# EOF\n",
+	"# TYPE a counter\n# UNIT a_s s\na_total -1 0\n# HELP a x\n# TYPE a gauge\nb 1 0\na 1 0\n\n# EOF\n",
 }
 
 func FuzzProm(f *testing.F) {
