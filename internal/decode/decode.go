@@ -43,6 +43,11 @@ type Options struct {
 	// Reject, if set, receives overlong lines whole, as record.Reader's
 	// Reject does.
 	Reject io.Writer
+	// Warn, if set, receives a breach of the format's rules that the
+	// decoder reads past on purpose, keeping the records around it: a
+	// *record.LineError, once per kind of breach and input, that the
+	// caller tells without counting the input as bad.
+	Warn func(error)
 }
 
 // A Factory makes a Decoder of r.

@@ -1,13 +1,16 @@
 package decode
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
 	"io"
 	"math"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"sm/internal/format"
 	"sm/internal/record"
@@ -43,6 +46,15 @@ func init() {
 // tokens, a comma before the closing brace. Values and OpenMetrics
 // times are decimal numbers, exponents allowed, as both references read
 // them: not "1_2" or "0x1p-3".
+//
+// It enforces the rules of each format on metadata and on the values a
+// type allows, refusing the line that breaks one and keeping the lines
+// around it, where the references refuse the whole input: see
+// promComment, promSample, omComment and omSample. Some rules of
+// OpenMetrics it reads past on purpose, keeping the samples, and says so
+// through Options.Warn, once per kind and input: exemplars, the buckets
+// of a histogram as a whole, the order of samples within a family, and
+// its own leniency about blanks (see warnOnce).
 type prom struct {
 	rd    *record.Reader
 	file  string
@@ -55,13 +67,50 @@ type prom struct {
 	done  bool
 	tags  []record.Tag
 	value []byte
+
+	warn   func(error)
+	warned map[string]bool // the kinds of warning given
+	last   int             // the number of the last line parsed
+	loose  string          // what the line has of the leniency about blanks
+
+	meta map[string]*promMeta // prom: the metadata of each metric name
+	fam  omFamily             // openmetrics: the family being read
+	seen map[string]bool      // openmetrics: the names the families took
 }
+
+// maxFamilies bounds the metric names whose metadata a reader keeps, so
+// that the memory an input can take is bounded: a line that would need
+// one more is refused. It is a variable for the tests.
+var maxFamilies = 100_000
 
 func newProm(r io.Reader, o Options, om bool) Decoder {
 	rd := record.NewReader(r, o.File)
 	rd.Reject = o.Reject
 	rd.Comments = true
-	return &prom{rd: rd, file: o.File, now: o.Now, om: om, names: map[string]string{}}
+	// expfmt refuses a Prometheus text without a newline at its end: the
+	// last line may be a cut-off write that reads as another sample.
+	// An OpenMetrics input ends at "# EOF", with or without one.
+	rd.Whole = !om
+	return &prom{rd: rd, file: o.File, now: o.Now, om: om, names: map[string]string{},
+		warn: o.Warn, warned: map[string]bool{}, meta: map[string]*promMeta{}, seen: map[string]bool{}}
+}
+
+// The kinds of warning, each with what sm does instead of refusing.
+const (
+	warnExemplar  = "kept: sm reads past exemplars, unchecked"
+	warnHistogram = "kept: sm does not check the buckets of a histogram as a whole"
+	warnOrder     = "kept: sm does not check the order of the samples of a family"
+	warnSpacing   = "kept: sm reads extra blanks and a comma before the closing brace"
+)
+
+// warnOnce tells of a breach of the format's rules that sm reads past,
+// at line n, once per kind and input.
+func (p *prom) warnOnce(kind string, n int, err error) {
+	if p.warn == nil || p.warned[kind] {
+		return
+	}
+	p.warned[kind] = true
+	p.warn(p.rd.ErrorAt(n, fmt.Errorf("%w (%s; said once per input)", err, kind)))
 }
 
 func (p *prom) Raw() []byte { return p.raw }
@@ -82,6 +131,10 @@ func (p *prom) Next() (record.Record, error) {
 			}
 			return record.Record{}, io.EOF
 		}
+		if p.om && p.rd.Line() > p.last+1 && !p.eof {
+			p.warnOnce(warnSpacing, p.last+1, errors.New("an empty line"))
+		}
+		p.last = p.rd.Line()
 		if p.eof {
 			// Whatever follows # EOF is an error, once: the reading
 			// stops there.
@@ -100,9 +153,13 @@ func (p *prom) Next() (record.Record, error) {
 			}
 			return record.Record{}, err
 		}
+		p.loose = ""
 		rec, ok, err := p.parse(line)
 		if err != nil {
 			return record.Record{}, p.rd.Error(err)
+		}
+		if p.om && p.loose != "" {
+			p.warnOnce(warnSpacing, p.rd.Line(), errors.New(p.loose))
 		}
 		if ok {
 			return rec, nil
@@ -113,9 +170,12 @@ func (p *prom) Next() (record.Record, error) {
 // parse reads one line, and reports whether it held a sample.
 func (p *prom) parse(line []byte) (record.Record, bool, error) {
 	s := promScanner{line: line}
-	s.blanks()
+	p.gap(&s, "")
 	if s.peek() == '#' {
-		return record.Record{}, false, p.comment(line[s.i+1:])
+		if p.om {
+			return record.Record{}, false, p.omComment(line[s.i+1:])
+		}
+		return record.Record{}, false, p.promComment(line[s.i+1:])
 	}
 	metric := s.name(true)
 	if metric == "" && s.peek() != '{' {
@@ -128,7 +188,9 @@ func (p *prom) parse(line []byte) (record.Record, bool, error) {
 	if c := s.peek(); c != ' ' && c != '\t' && c != '{' {
 		return record.Record{}, false, fmt.Errorf("metric name %q is followed by %s", metric, quoteField(s.rest()))
 	}
-	s.blanks()
+	if end := s.i; s.blanks() > end && (s.peek() == '{' || string(line[end:s.i]) != " ") {
+		p.loose = "extra blanks or tabs"
+	}
 	if s.peek() == '{' {
 		at := s.rest()
 		s.i++
@@ -142,7 +204,7 @@ func (p *prom) parse(line []byte) (record.Record, bool, error) {
 			}
 			metric = quoted
 		}
-		s.blanks()
+		p.gap(&s, " ")
 	}
 	vb := s.token()
 	if len(vb) == 0 {
@@ -152,19 +214,21 @@ func (p *prom) parse(line []byte) (record.Record, bool, error) {
 	if err != nil {
 		return record.Record{}, false, err
 	}
-	s.blanks()
+	p.gapOrEnd(&s)
 	ts := p.now().Unix()
+	var tb []byte
 	if s.i < len(line) && !(p.om && s.peek() == '#') {
-		tb := s.token()
+		tb = s.token()
 		if ts, err = p.time(tb); err != nil {
 			return record.Record{}, false, err
 		}
-		s.blanks()
+		p.gapOrEnd(&s)
 		if s.i < len(line) && !(p.om && s.peek() == '#') {
 			return record.Record{}, false, fmt.Errorf("unexpected text after the timestamp: %s", quoteField(s.rest()))
 		}
 	}
 	// Anything left is an OpenMetrics exemplar, which sm has no use for.
+	exemplar := s.rest()
 	name := metric
 	if n, ok := p.names[metric]; ok {
 		name = n
@@ -172,7 +236,36 @@ func (p *prom) parse(line []byte) (record.Record, bool, error) {
 	if err := record.CheckSeries(name, p.tags); err != nil {
 		return record.Record{}, false, err
 	}
+	if p.om {
+		err = p.omSample(metric, v, tb, exemplar)
+	} else {
+		err = p.promSample(metric, v)
+	}
+	if err != nil {
+		return record.Record{}, false, err
+	}
 	return record.Record{Name: name, Tags: p.tags, Value: v, Time: ts}, true, nil
+}
+
+// gap skips blanks, and notes in p.loose blanks other than want, the one
+// separator OpenMetrics has there. It returns the number of blanks.
+func (p *prom) gap(s *promScanner, want string) int {
+	start := s.i
+	s.blanks()
+	if string(s.line[start:s.i]) != want && p.loose == "" {
+		p.loose = "extra blanks or tabs"
+	}
+	return s.i - start
+}
+
+// gapOrEnd is gap after a token that the line may end with: a single
+// blank, or nothing at its end.
+func (p *prom) gapOrEnd(s *promScanner) {
+	start := s.i
+	s.blanks()
+	if (s.i == len(s.line) && s.i > start || s.i < len(s.line) && string(s.line[start:s.i]) != " ") && p.loose == "" {
+		p.loose = "extra blanks or tabs"
+	}
 }
 
 // comment reads what follows the "#" of a comment line: # EOF, or a HELP
@@ -258,9 +351,13 @@ func promUnescape(b []byte, om bool) string {
 // a quoted string alone among the labels is the metric's name, returned
 // as quoted, when named is false: {"name.with.dots",a="b"}.
 func (p *prom) labels(s *promScanner, named bool) (quoted string, err error) {
+	comma := false
 	for {
-		s.blanks()
+		p.gap(s, "")
 		if s.peek() == '}' {
+			if comma && p.loose == "" {
+				p.loose = `a comma before "}"`
+			}
 			s.i++
 			return quoted, nil
 		}
@@ -272,13 +369,14 @@ func (p *prom) labels(s *promScanner, named bool) (quoted string, err error) {
 				return "", err
 			}
 			k = string(v)
-			s.blanks()
+			p.gap(s, "")
 			if c := s.peek(); c == ',' || c == '}' {
 				if named || quoted != "" {
 					return "", fmt.Errorf("metric %q is named twice", k)
 				}
 				quoted = k
-				if c == ',' {
+				comma = c == ','
+				if comma {
 					s.i++
 				}
 				continue
@@ -292,12 +390,15 @@ func (p *prom) labels(s *promScanner, named bool) (quoted string, err error) {
 			}
 			return "", fmt.Errorf("expected a label name at %s", quoteField(s.rest()))
 		}
-		s.blanks()
+		if k == "__name__" {
+			return "", errors.New(`label name "__name__" is reserved for the metric's name`)
+		}
+		p.gap(s, "")
 		if s.peek() != '=' {
 			return "", fmt.Errorf("label %q has no \"=\"", k)
 		}
 		s.i++
-		s.blanks()
+		p.gap(s, "")
 		if s.peek() != '"' {
 			return "", fmt.Errorf("label %q: value is not in double quotes", k)
 		}
@@ -312,10 +413,12 @@ func (p *prom) labels(s *promScanner, named bool) (quoted string, err error) {
 			}
 			p.tags = append(p.tags, record.Tag{Key: k, Value: string(v)})
 		}
-		s.blanks()
+		p.gap(s, "")
+		comma = false
 		switch s.peek() {
 		case ',':
 			s.i++
+			comma = true
 		case '}':
 		default:
 			if s.i == len(s.line) {
@@ -483,4 +586,529 @@ func (s *promScanner) name(metric bool) string {
 		s.i++
 	}
 	return string(s.line[start:s.i])
+}
+
+// promMeta is what a Prometheus text has said of one metric name.
+type promMeta struct {
+	help, typed, samples bool
+	typ                  string
+}
+
+// promTypes are the types of a Prometheus text's # TYPE lines.
+// expfmt reads gauge histograms too, by either name.
+var promTypes = []string{"counter", "gauge", "histogram", "summary", "untyped", "gaugehistogram", "gauge_histogram"}
+
+// metaOf returns the metadata of a metric name, made on first use, or
+// an error when the input has named maxFamilies already.
+func (p *prom) metaOf(name string) (*promMeta, error) {
+	if m, ok := p.meta[name]; ok {
+		return m, nil
+	}
+	if len(p.meta) >= maxFamilies {
+		return nil, fmt.Errorf("metric %q: more than %d metric names in one input", name, maxFamilies)
+	}
+	m := &promMeta{}
+	p.meta[name] = m
+	return m, nil
+}
+
+// promComment reads what follows the "#" of a comment line of a
+// Prometheus text: a # HELP or # TYPE line must name a metric, once
+// each, and the # TYPE line, of a known type, must come before the
+// metric's samples, as expfmt requires. Other comments are free, and so
+// is a # HELP or # TYPE line that ends before its text, as in expfmt.
+func (p *prom) promComment(b []byte) error {
+	s := promScanner{line: b}
+	s.blanks()
+	word := string(s.token())
+	if word != "HELP" && word != "TYPE" || s.blanks() == len(b) {
+		return nil
+	}
+	at := s.rest()
+	name := s.name(true)
+	if name == "" && s.peek() == '"' {
+		s.i++
+		q, err := p.quoted(&s, "")
+		if err != nil {
+			return err
+		}
+		name = string(q)
+	}
+	if name == "" || s.i < len(b) && s.peek() != ' ' && s.peek() != '\t' {
+		return fmt.Errorf("# %s line: expected a metric name at %s", word, quoteField(at))
+	}
+	if s.blanks() == len(b) {
+		return nil
+	}
+	m, err := p.metaOf(name)
+	if err != nil {
+		return err
+	}
+	if word == "HELP" {
+		if m.help {
+			return fmt.Errorf("second # HELP line for metric %q", name)
+		}
+		m.help = true
+		return p.comment(b)
+	}
+	s.blanks()
+	typ := string(s.token())
+	switch {
+	case m.typed:
+		return fmt.Errorf("second # TYPE line for metric %q", name)
+	case m.samples:
+		return fmt.Errorf("# TYPE line for metric %q comes after its samples", name)
+	case !slices.Contains(promTypes, typ):
+		return fmt.Errorf("metric %q: unknown type %s", name, quoteField([]byte(typ)))
+	}
+	m.typed, m.typ = true, typ
+	return nil
+}
+
+// promSample checks a sample of a Prometheus text against its metric's
+// type, as expfmt does: a histogram's le and a summary's quantile are
+// numbers, a histogram's bucket counts and count are not negative.
+func (p *prom) promSample(metric string, v float64) error {
+	fam, suffix := metric, ""
+	for _, sfx := range []string{"_bucket", "_count", "_sum"} {
+		if base, ok := strings.CutSuffix(metric, sfx); ok {
+			if m := p.meta[base]; m != nil && (m.typ == "histogram" || m.typ == "summary") {
+				fam, suffix = base, sfx
+			}
+			break
+		}
+	}
+	m, err := p.metaOf(fam)
+	if err != nil {
+		return err
+	}
+	m.samples = true
+	switch {
+	case m.typ == "histogram" && suffix == "_bucket":
+		if le := record.TagValue(p.tags, "le"); !promFloat(le) {
+			return fmt.Errorf("histogram %q: le %q is not a number", fam, le)
+		}
+		if v < 0 {
+			return fmt.Errorf("histogram %q has a negative bucket count", fam)
+		}
+	case m.typ == "histogram" && suffix == "_count" && v < 0:
+		return fmt.Errorf("histogram %q has a negative count", fam)
+	case m.typ == "summary" && suffix == "":
+		if q := record.TagValue(p.tags, "quantile"); !promFloat(q) {
+			return fmt.Errorf("summary %q: quantile %q is not a number", fam, q)
+		}
+	}
+	return nil
+}
+
+// promFloat reports whether a label value is a number as expfmt reads
+// one: strconv.ParseFloat's, but for its hexadecimal and underscores.
+func promFloat(s string) bool {
+	if strings.ContainsAny(s, "xXpP_") {
+		return false
+	}
+	_, err := strconv.ParseFloat(s, 64)
+	return err == nil
+}
+
+// omNumber reports whether b is a number as OpenMetrics writes one: a
+// decimal number, or one of its spellings of the infinities and NaN.
+func omNumber(b []byte) bool {
+	switch string(b) {
+	case "+Inf", "-Inf", "Inf", "NaN":
+		return true
+	}
+	return record.IsDecimal(b)
+}
+
+// omFloat reads a label value that OpenMetrics takes as a number: a
+// histogram's le, a summary's quantile.
+func omFloat(s string) (float64, bool) {
+	if !omNumber([]byte(s)) {
+		return 0, false
+	}
+	f, err := strconv.ParseFloat(s, 64)
+	return f, err == nil || errors.Is(err, strconv.ErrRange)
+}
+
+// omFamily is what an OpenMetrics input has said of the family being
+// read, whose lines come together: its metadata, whether samples came,
+// and the group of samples (those of one label set) last read.
+type omFamily struct {
+	name                  string
+	typ                   string // "" without a # TYPE line
+	help, typed, unitSeen bool
+	unit                  string
+	samples               bool
+	group                 string // the key of the last group
+	grouped, hasTS        bool
+	ts                    float64
+	groups                map[string]bool
+	hist                  omHist
+}
+
+// omHist is the state of one group of a histogram's samples, checked as
+// a whole when the group ends.
+type omHist struct {
+	active                      bool
+	key                         string // group and timestamp
+	line                        int    // where the group began
+	bucket, value, count        float64
+	hasBucket, hasCount         bool
+	sum, gsum, negBucket, negGs bool
+}
+
+// omTypes are the types of OpenMetrics.
+var omTypes = []string{"counter", "gauge", "histogram", "gaugehistogram", "stateset", "info", "summary", "unknown"}
+
+// omSuffixes returns the suffixes a type allows the samples of a family.
+func omSuffixes(typ string) []string {
+	switch typ {
+	case "counter":
+		return []string{"_total", "_created"}
+	case "summary":
+		return []string{"", "_count", "_sum", "_created"}
+	case "histogram":
+		return []string{"_count", "_sum", "_bucket", "_created"}
+	case "gaugehistogram":
+		return []string{"_gcount", "_gsum", "_bucket"}
+	case "info":
+		return []string{"_info"}
+	}
+	return []string{""}
+}
+
+func (f *omFamily) allows(metric string) bool {
+	rest, ok := strings.CutPrefix(metric, f.name)
+	return ok && f.name != "" && slices.Contains(omSuffixes(f.typ), rest)
+}
+
+func (f *omFamily) histogram() bool { return f.typ == "histogram" || f.typ == "gaugehistogram" }
+
+// take adds a name to those the families took, or says whose it was.
+func (p *prom) take(family, name string) error {
+	if p.seen[name] {
+		if name == family {
+			return fmt.Errorf("metric %q comes again after other families, or clashes with a name of one", family)
+		}
+		return fmt.Errorf("metric %q: name %q is taken by an earlier family", family, name)
+	}
+	if len(p.seen) >= maxFamilies {
+		return fmt.Errorf("metric %q: more than %d metric names in one input", family, maxFamilies)
+	}
+	p.seen[name] = true
+	return nil
+}
+
+// startFamily ends the family being read and begins another; an error
+// says its name clashes, but the family begins all the same, so that
+// only its first line is refused.
+func (p *prom) startFamily(name string) error {
+	p.endFamily()
+	p.fam = omFamily{name: name, groups: map[string]bool{}}
+	return p.take(name, name)
+}
+
+// endFamily checks the last group of a histogram.
+func (p *prom) endFamily() {
+	if p.fam.hist.active {
+		p.checkHistogram()
+	}
+	p.fam.hist = omHist{}
+}
+
+// checkHistogram checks a group of a histogram's samples as a whole.
+func (p *prom) checkHistogram() {
+	f, h := &p.fam, &p.fam.hist
+	var what string
+	switch {
+	case !h.hasBucket || !math.IsInf(h.bucket, 1):
+		what = "has no +Inf bucket"
+	case h.hasCount && h.value != h.count:
+		what = "has a count other than its +Inf bucket's"
+	case h.sum && !h.hasCount:
+		what = "has a _sum without a _count"
+	case h.gsum && !h.hasCount:
+		what = "has a _gsum without a _gcount"
+	case !h.sum && !h.gsum && h.hasCount:
+		what = "has a count without a sum"
+	case h.negBucket && h.sum:
+		what = "has a _sum and negative buckets"
+	case !h.negBucket && h.negGs:
+		what = "has a negative _gsum and no negative bucket"
+	default:
+		return
+	}
+	p.warnOnce(warnHistogram, h.line, fmt.Errorf("%s %q %s", f.typ, f.name, what))
+}
+
+// omComment reads what follows the "#" of a comment line of OpenMetrics:
+// # EOF, or # HELP, # TYPE or # UNIT, each once, before the samples of
+// its family, with a single blank between words as the format has it.
+func (p *prom) omComment(b []byte) error {
+	s := promScanner{line: b}
+	s.blanks()
+	word := string(s.token())
+	if word == "EOF" && s.blanks() == len(b) {
+		if string(b) != " EOF" {
+			p.loose = "extra blanks or tabs"
+		}
+		p.endFamily()
+		p.eof = true
+		return nil
+	}
+	if word != "HELP" && word != "TYPE" && word != "UNIT" {
+		return fmt.Errorf("comment %s: OpenMetrics has only # HELP, # TYPE, # UNIT and # EOF", quoteField(b))
+	}
+	s.i = len(word) + 2
+	if len(b) < s.i || string(b[:s.i]) != " "+word+" " {
+		return fmt.Errorf("# %s line has no metric name", word)
+	}
+	at := s.rest()
+	name := s.name(true)
+	if name == "" && s.peek() == '"' {
+		s.i++
+		q, err := p.quoted(&s, "")
+		if err != nil {
+			return err
+		}
+		name = string(q)
+	}
+	if name != "" && s.i == len(b) {
+		return fmt.Errorf("# %s line for %q has no text after the name", word, name)
+	}
+	if name == "" || s.peek() != ' ' {
+		return fmt.Errorf("# %s line: expected a metric name at %s", word, quoteField(at))
+	}
+	text := string(b[s.i+1:])
+	if name != p.fam.name {
+		if err := p.startFamily(name); err != nil {
+			return err
+		}
+	} else if p.fam.samples {
+		return fmt.Errorf("# %s line for %q comes after its samples", word, name)
+	}
+	f := &p.fam
+	switch word {
+	case "HELP":
+		if f.help {
+			return fmt.Errorf("second # HELP line for %q", name)
+		}
+		f.help = true
+		if err := p.comment(b); err != nil {
+			return err
+		}
+	case "TYPE":
+		switch {
+		case f.typed:
+			return fmt.Errorf("second # TYPE line for %q", name)
+		case text == "untyped":
+			return fmt.Errorf(`%q: type "untyped" is Prometheus's; OpenMetrics says "unknown"`, name)
+		case !slices.Contains(omTypes, text):
+			return fmt.Errorf("%q: unknown type %s", name, quoteField([]byte(text)))
+		case f.unit != "" && (text == "info" || text == "stateset"):
+			return fmt.Errorf("%s %q may not have a unit", text, name)
+		}
+		for _, sfx := range omSuffixes(text) {
+			if sfx != "" {
+				if err := p.take(name, name+sfx); err != nil {
+					return err
+				}
+			}
+		}
+		f.typ, f.typed = text, true
+	case "UNIT":
+		switch {
+		case f.unitSeen:
+			return fmt.Errorf("second # UNIT line for %q", name)
+		case text != "" && !strings.HasSuffix(name, "_"+text):
+			return fmt.Errorf("metric %q does not end in its unit %q", name, "_"+text)
+		case text != "" && (f.typ == "info" || f.typ == "stateset"):
+			return fmt.Errorf("%s %q may not have a unit", f.typ, name)
+		}
+		f.unitSeen, f.unit = true, text
+	}
+	return nil
+}
+
+// omSample checks a sample of OpenMetrics against its family: it
+// belongs to the family being read, or begins one, and has the labels
+// and values the family's type allows. ts is its timestamp as written,
+// exemplar what follows it. The rules sm reads past are warned of.
+func (p *prom) omSample(metric string, v float64, ts, exemplar []byte) error {
+	f := &p.fam
+	if !f.allows(metric) {
+		err := p.startFamily(metric)
+		f.samples = true
+		if err != nil {
+			return err
+		}
+	}
+	f.samples = true
+	suffix := metric[len(f.name):]
+	omit := "" // the label that tells samples of one group apart
+	switch {
+	case f.typ == "stateset":
+		omit = f.name
+		if !slices.ContainsFunc(p.tags, func(t record.Tag) bool { return t.Key == f.name }) {
+			return fmt.Errorf("stateset %q: sample has no label %q", f.name, f.name)
+		}
+		if v != 0 && v != 1 {
+			return fmt.Errorf("stateset %q has a value other than 0 and 1", f.name)
+		}
+	case f.typ == "info" && v != 1:
+		return fmt.Errorf("info %q has a value other than 1", f.name)
+	case f.typ == "summary" && suffix == "":
+		omit = "quantile"
+		q := record.TagValue(p.tags, "quantile")
+		if x, ok := omFloat(q); !ok || !(0 <= x && x <= 1) {
+			return fmt.Errorf("summary %q: quantile %q is not a number from 0 to 1", f.name, q)
+		}
+		if v < 0 {
+			return fmt.Errorf("summary %q has a negative quantile", f.name)
+		}
+	case f.histogram() && suffix == "_bucket":
+		omit = "le"
+		if x, ok := omFloat(record.TagValue(p.tags, "le")); !ok || math.IsNaN(x) {
+			return fmt.Errorf("%s %q: le %q is not a number", f.typ, f.name, record.TagValue(p.tags, "le"))
+		}
+	}
+	switch suffix {
+	case "_total":
+		if v < 0 {
+			return fmt.Errorf("counter %q has a negative value", f.name)
+		}
+	case "_sum", "_count", "_bucket", "_gcount":
+		if v < 0 {
+			return fmt.Errorf("%s %q has a negative %s", f.typ, f.name, suffix)
+		}
+	}
+
+	// Rules sm reads past.
+	n := p.rd.Line()
+	var key []byte
+	if f.typ != "info" {
+		for _, t := range p.tags {
+			if t.Key != omit {
+				key = append(append(append(append(key, t.Key...), 0), t.Value...), 0)
+			}
+		}
+	}
+	t := math.NaN()
+	if ts != nil {
+		t, _ = strconv.ParseFloat(string(ts), 64)
+	}
+	switch g := string(key); {
+	case f.grouped && g != f.group && f.groups[g]:
+		p.warnOnce(warnOrder, n, fmt.Errorf("the samples of %q with labels %s are not together", f.name, quoteField(bytes.ReplaceAll(key, []byte{0}, []byte{' '}))))
+	case f.grouped && g == f.group && (ts != nil) != f.hasTS:
+		p.warnOnce(warnOrder, n, fmt.Errorf("%q has samples with and without a timestamp", f.name))
+	case f.grouped && g == f.group && ts != nil && t < f.ts && f.typ != "info":
+		p.warnOnce(warnOrder, n, fmt.Errorf("the timestamps of %q go back", f.name))
+	}
+	f.group, f.grouped, f.hasTS, f.ts = string(key), true, ts != nil, t
+	if len(f.groups) < maxFamilies {
+		f.groups[f.group] = true
+	}
+	if len(exemplar) > 0 {
+		if err := p.exemplar(exemplar); err != nil {
+			p.warnOnce(warnExemplar, n, fmt.Errorf("exemplar of %q: %w", metric, err))
+		} else if !(f.typ == "counter" && suffix == "_total" || f.histogram() && suffix == "_bucket") {
+			p.warnOnce(warnExemplar, n, fmt.Errorf("%q may not have an exemplar: only a counter's _total and a histogram's _bucket may", metric))
+		}
+	}
+	if f.histogram() && suffix != "" {
+		p.histogramSample(suffix, v, string(key)+"\x00"+string(ts), n)
+	}
+	return nil
+}
+
+// histogramSample adds a sample to the group of a histogram it belongs
+// to, checking the group before it when it begins another.
+func (p *prom) histogramSample(suffix string, v float64, key string, n int) {
+	f, h := &p.fam, &p.fam.hist
+	if !h.active || h.key != key {
+		p.endFamily()
+		*h = omHist{active: true, key: key, line: n}
+	}
+	switch suffix {
+	case "_bucket":
+		b, _ := omFloat(record.TagValue(p.tags, "le"))
+		if b < 0 {
+			h.negBucket = true
+		}
+		if h.hasBucket && b <= h.bucket {
+			p.warnOnce(warnHistogram, n, fmt.Errorf("%s %q: buckets out of order", f.typ, f.name))
+		} else if v < h.value {
+			p.warnOnce(warnHistogram, n, fmt.Errorf("%s %q: a bucket counts less than the one before", f.typ, f.name))
+		}
+		h.bucket, h.hasBucket, h.value = b, true, v
+	case "_count", "_gcount":
+		h.count, h.hasCount = v, true
+	case "_sum":
+		h.sum = true
+	case "_gsum":
+		h.gsum = true
+		h.negGs = h.negGs || v < 0
+	}
+}
+
+// maxExemplar is the most characters the labels of an exemplar may have,
+// names and values together.
+const maxExemplar = 128
+
+// exemplar checks an OpenMetrics exemplar, from its "#": a label set, a
+// value and a timestamp if any, apart by single blanks.
+func (p *prom) exemplar(ex []byte) error {
+	if !bytes.HasPrefix(ex, []byte("# {")) {
+		return fmt.Errorf(`%s does not begin with "# {"`, quoteField(ex))
+	}
+	s := promScanner{line: ex, i: 3}
+	length := 0
+	for first := true; ; first = false {
+		if first && s.peek() == '}' {
+			s.i++
+			break
+		}
+		k := s.name(false)
+		if k == "" || s.peek() != '=' {
+			return fmt.Errorf("expected a label at %s", quoteField(s.rest()))
+		}
+		s.i++
+		if s.peek() != '"' {
+			return fmt.Errorf("label %q: value is not in double quotes", k)
+		}
+		s.i++
+		v, err := p.quoted(&s, k)
+		if err != nil {
+			return err
+		}
+		length += utf8.RuneCountInString(k) + utf8.RuneCount(v)
+		c := s.peek()
+		s.i++
+		if c == '}' {
+			break
+		}
+		if c != ',' {
+			return fmt.Errorf("expected \",\" or \"}\" after label %q", k)
+		}
+	}
+	if length > maxExemplar {
+		return fmt.Errorf("labels of %d characters, more than %d", length, maxExemplar)
+	}
+	if s.peek() != ' ' {
+		return errors.New("no value after a single blank")
+	}
+	s.i++
+	if v := s.token(); !omNumber(v) {
+		return fmt.Errorf("value %s is not a number", quoteField(v))
+	}
+	if s.i == len(ex) {
+		return nil
+	}
+	s.i++
+	if t := s.token(); !record.IsDecimal(t) || s.i < len(ex) {
+		return fmt.Errorf("expected a timestamp at %s", quoteField(ex[s.i-len(t):]))
+	}
+	return nil
 }

@@ -59,7 +59,9 @@ func TestProm(t *testing.T) {
 			`odd"name\ 1 0`,
 			"sm_q 2 0",
 		}},
-		{"later help", "# HELP sm_a a\nsm_a 1 0\n# HELP sm_a something else\nsm_a 2 0\n", []string{"a 1 0", "sm_a 2 0"}},
+		// expfmt refuses a second HELP line for a metric: sm refuses
+		// it, and the first names the metric's samples.
+		{"later help", "# HELP sm_a a\nsm_a 1 0\n# HELP sm_a something else\nsm_a 2 0\n", []string{"a 1 0", `in:3: second # HELP line for metric "sm_a"`, "a 2 0"}},
 		{"eof is a comment", "x 1 0\n# EOF\nx 2 0\n", []string{"x 1 0", "x 2 0"}},
 		{"errors", strings.Join([]string{
 			"x NaN",
@@ -87,7 +89,7 @@ func TestProm(t *testing.T) {
 			"x 1_2",
 			"x 0x1p-3",
 			"x 0X1P-3",
-		}, "\n"), []string{
+		}, "\n") + "\n", []string{
 			`in:1: value "NaN" is not a number (sm stores only finite numbers)`,
 			`in:2: value "+Inf" is infinite (sm stores only finite numbers)`,
 			`in:3: value "1e999" is out of range`,
@@ -132,7 +134,7 @@ func TestOpenMetrics(t *testing.T) {
 	}{
 		{"sm", `# HELP sm_disk_used_pct disk.used_pct
 # TYPE sm_disk_used_pct gauge
-# UNIT sm_disk_used_pct percent
+# UNIT sm_disk_used_pct pct
 sm_disk_used_pct{host="web1",mount="/"} 18.62 1764045000
 sm_disk_used_pct{host="web1",mount="/"} 18.7 1764045060.999
 # HELP sm_odd_name_ odd\"name\\
@@ -174,7 +176,7 @@ sm_odd_name_ 1 1.764045e9
 		{"no eof", "x 1 0\n", []string{"x 1 0", `in:2: input ends without "# EOF"`}},
 		{"empty", "", []string{`in:1: input ends without "# EOF"`}},
 		{"only eof", "# EOF", nil},
-		{"eof with text", "# EOF now\n", []string{`in:2: input ends without "# EOF"`}},
+		{"eof with text", "# EOF now\n", []string{`in:1: comment " EOF now": OpenMetrics has only # HELP, # TYPE, # UNIT and # EOF`, `in:2: input ends without "# EOF"`}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -261,6 +263,8 @@ var promSeeds = []string{
 	"foo_total 17 1520879607.789 # {trace_id=\"KOO5S4vxi0o\"} 0.67\n# EOF\nx 1\n",
 	"x 1 1.764045e9\nx 2 -0.5\n",
 	"x{a=\"\xa9\"} 1 0\n",
+	"# TYPE h histogram\nh_bucket{le=\"1\"} 2 0 # {a=\"b\"} 1 0\nh_bucket{le=\"+Inf\"} 1 0\nh_count 1 0\n# TYPE s stateset\ns{s=\"a\"} 1 0\n# EOF\n",
+	"# TYPE a counter\n# UNIT a_s s\na_total -1 0\n# HELP a x\n# TYPE a gauge\nb 1 0\na 1 0\n\n# EOF\n",
 }
 
 func FuzzProm(f *testing.F) {
@@ -278,4 +282,124 @@ func FuzzOpenMetrics(f *testing.F) {
 		f.Add([]byte(s))
 	}
 	f.Fuzz(func(t *testing.T, in []byte) { fuzzPromDecoder(t, "openmetrics", in) })
+}
+
+// TestPromRules: a line that breaks a rule of its format is refused,
+// with the lines around it kept; a rule sm reads past is warned of, once
+// per kind and input.
+func TestPromRules(t *testing.T) {
+	const om, prom = "openmetrics", "prom"
+	tests := []struct {
+		name, format, in string
+		want, warns      []string
+	}{
+		// Prometheus' text format.
+		{"prom cut last line", prom, "a 1 0\nb 2 0", []string{"a 1 0", "in:2: last line cut short: no newline at its end"}, nil},
+		{"prom second help", prom, "# HELP a x\n# HELP a y\na 1 0\n", []string{`in:2: second # HELP line for metric "a"`, "a 1 0"}, nil},
+		{"prom second type", prom, "# TYPE a gauge\n# TYPE a counter\na 1 0\n", []string{`in:2: second # TYPE line for metric "a"`, "a 1 0"}, nil},
+		{"prom type after samples", prom, "a 1 0\n# TYPE a gauge\na 2 0\n", []string{"a 1 0", `in:2: # TYPE line for metric "a" comes after its samples`, "a 2 0"}, nil},
+		{"prom unknown type", prom, "# TYPE a bla\na 1 0\n", []string{`in:1: metric "a": unknown type "bla"`, "a 1 0"}, nil},
+		{"prom gauge histogram", prom, "# TYPE a gaugehistogram\n# TYPE b gauge_histogram\n", nil, nil},
+		{"prom bad name in comment", prom, "# TYPE met-ric gauge\n# HELP 1a x\n", []string{`in:1: # TYPE line: expected a metric name at "met-ric gauge"`, `in:2: # HELP line: expected a metric name at "1a x"`}, nil},
+		{"prom comment without text", prom, "# HELP\n# TYPE a\n# HELP a \n# HELP a\n", nil, nil},
+		{"prom le", prom, "# TYPE h histogram\nh_bucket{le=\"bla\"} 1 0\nh_bucket{le=\"0x1p-3\"} 1 0\nh_bucket{le=\"+Inf\"} 1 0\n", []string{`in:2: histogram "h": le "bla" is not a number`, `in:3: histogram "h": le "0x1p-3" is not a number`, "h_bucket;le=+Inf 1 0"}, nil},
+		{"prom quantile", prom, "# TYPE s summary\ns{quantile=\"bla\"} 1 0\ns{quantile=\"0.5\"} 1 0\ns_sum -1 0\n", []string{`in:2: summary "s": quantile "bla" is not a number`, "s;quantile=0.5 1 0", "s_sum -1 0"}, nil},
+		{"prom negative histogram", prom, "# TYPE h histogram\nh_bucket{le=\"1\"} -1 0\nh_count -2 0\nh_sum -3 0\n", []string{`in:2: histogram "h" has a negative bucket count`, `in:3: histogram "h" has a negative count`, "h_sum -3 0"}, nil},
+		{"prom __name__", prom, "a{__name__=\"b\"} 1 0\n", []string{`in:1: label name "__name__" is reserved for the metric's name`}, nil},
+		// expfmt refuses a label value that is not UTF-8; sm carries its
+		// bytes escaped, as every reader does (TestOneTagRule).
+		{"prom not utf-8", prom, "a{l=\"\xbd\"} 1 0\n", []string{`a;l=\275 1 0`}, nil},
+		// OpenMetrics: refused lines.
+		{"om free comment", om, "# some words\na 1 0\n# EOF\n", []string{`in:1: comment " some words": OpenMetrics has only # HELP, # TYPE, # UNIT and # EOF`, "a 1 0"}, nil},
+		{"om malformed metadata", om, "# HELP\n# TYPE a\n# UNIT a\t\n# TYPE  a gauge\n# EOF\n", []string{
+			"in:1: # HELP line has no metric name",
+			`in:2: # TYPE line for "a" has no text after the name`,
+			`in:3: # UNIT line: expected a metric name at "a\t"`,
+			`in:4: # TYPE line: expected a metric name at " a gauge"`,
+		}, nil},
+		{"om types", om, "# TYPE a untyped\n# TYPE b meh\n# TYPE c gauge \n# EOF\n", []string{
+			`in:1: "a": type "untyped" is Prometheus's; OpenMetrics says "unknown"`,
+			`in:2: "b": unknown type "meh"`,
+			`in:3: "c": unknown type "gauge "`,
+		}, nil},
+		{"om repeated metadata", om, "# HELP a x\n# HELP a y\n# TYPE a gauge\n# TYPE a gauge\n# UNIT a \n# UNIT a \na 1 0\n# EOF\n", []string{
+			`in:2: second # HELP line for "a"`, `in:4: second # TYPE line for "a"`, `in:6: second # UNIT line for "a"`, "a 1 0",
+		}, nil},
+		{"om metadata after samples", om, "# TYPE a gauge\na 1 0\n# HELP a x\na 2 1\n# EOF\n", []string{"a 1 0", `in:3: # HELP line for "a" comes after its samples`, "a 2 1"}, nil},
+		{"om unit", om, "# UNIT a seconds\n# TYPE b_u info\n# UNIT b_u u\n# UNIT c_u u\n# TYPE c_u stateset\n# EOF\n", []string{
+			`in:1: metric "a" does not end in its unit "_seconds"`, `in:3: info "b_u" may not have a unit`, `in:5: stateset "c_u" may not have a unit`,
+		}, nil},
+		{"om clashing names", om, "# TYPE a_created gauge\n# TYPE a counter\n# TYPE b gauge\nb 1 0\nc 1 0\nb 2 1\n# EOF\n", []string{
+			`in:2: metric "a": name "a_created" is taken by an earlier family`, "b 1 0", "c 1 0",
+			`in:6: metric "b" comes again after other families, or clashes with a name of one`,
+		}, nil},
+		{"om negative values", om, "# TYPE a counter\na_total -1 0\na_total 1 0\na_created -1 0\n# TYPE h histogram\nh_sum -1 0\n# TYPE g gaugehistogram\ng_gcount -1 0\n# EOF\n", []string{
+			`in:2: counter "a" has a negative value`, "a_total 1 0", "a_created -1 0", `in:6: histogram "h" has a negative _sum`, `in:8: gaugehistogram "g" has a negative _gcount`,
+		}, nil},
+		{"om summary", om, "# TYPE s summary\ns 1 0\ns{quantile=\"1.01\"} 1 0\ns{quantile=\"NaN\"} 1 0\ns{quantile=\"0.5\"} -1 0\ns{quantile=\"0.5\"} 2 0\n# EOF\n", []string{
+			`in:2: summary "s": quantile "" is not a number from 0 to 1`, `in:3: summary "s": quantile "1.01" is not a number from 0 to 1`,
+			`in:4: summary "s": quantile "NaN" is not a number from 0 to 1`, `in:5: summary "s" has a negative quantile`, "s;quantile=0.5 2 0",
+		}, nil},
+		{"om le", om, "# TYPE h histogram\nh_bucket 0 0\nh_bucket{le=\"+INF\"} 0 0\nh_bucket{le=\"+Inf\"} 0 0\nh_count 0 0\nh_sum 0 0\n# EOF\n", []string{
+			`in:2: histogram "h": le "" is not a number`, `in:3: histogram "h": le "+INF" is not a number`, "h_bucket;le=+Inf 0 0", "h_count 0 0", "h_sum 0 0",
+		}, nil},
+		{"om stateset and info", om, "# TYPE s stateset\ns 1 0\ns{s=\"a\"} 2 0\ns{s=\"a\"} 1 0\n# TYPE i info\ni_info{a=\"b\"} 2 0\ni_info{a=\"b\"} 1 0\n# EOF\n", []string{
+			`in:2: stateset "s": sample has no label "s"`, `in:3: stateset "s" has a value other than 0 and 1`, "s;s=a 1 0",
+			`in:6: info "i" has a value other than 1`, "i_info;a=b 1 0",
+		}, nil},
+		// OpenMetrics: rules read past, with a warning once per kind.
+		{"om exemplars", om, "# TYPE a gauge\na 1 0 # {a=\"b\"} 1\na 2 1 # {a=\"b\"} 1\n# TYPE c counter\nc_total 1 0 # {} 0x1p-3\n# EOF\n", []string{"a 1 0", "a 2 1", "c_total 1 0"}, []string{
+			`in:2: "a" may not have an exemplar: only a counter's _total and a histogram's _bucket may (` + warnExemplar + `; said once per input)`,
+		}},
+		{"om exemplar syntax", om, "# TYPE c counter\nc_total 1 0 # {a=\"" + strings.Repeat("x", 128) + "\"} 1\n# EOF\n", []string{"c_total 1 0"}, []string{
+			`in:2: exemplar of "c_total": labels of 129 characters, more than 128 (` + warnExemplar + `; said once per input)`,
+		}},
+		{"om histogram", om, "# TYPE h histogram\nh_bucket{le=\"2\"} 1 0\nh_bucket{le=\"1\"} 0 0\nh_bucket{le=\"+Inf\"} 1 0\n# TYPE i histogram\ni_sum 1 0\n# EOF\n", []string{
+			"h_bucket;le=2 1 0", "h_bucket;le=1 0 0", "h_bucket;le=+Inf 1 0", "i_sum 1 0",
+		}, []string{`in:3: histogram "h": buckets out of order (` + warnHistogram + `; said once per input)`}},
+		{"om histogram at its end", om, "# TYPE h gaugehistogram\nh_bucket{le=\"+Inf\"} 0 0\nh_gsum 0 0\n# EOF\n", []string{"h_bucket;le=+Inf 0 0", "h_gsum 0 0"}, []string{
+			`in:2: gaugehistogram "h" has a _gsum without a _gcount (` + warnHistogram + `; said once per input)`,
+		}},
+		{"om order", om, "# TYPE a gauge\na 0 1\na 1 0\na{b=\"c\"} 2 0\na 3 2\n# EOF\n", []string{"a 0 1", "a 1 0", "a;b=c 2 0", "a 3 2"}, []string{
+			`in:3: the timestamps of "a" go back (` + warnOrder + `; said once per input)`,
+		}},
+		{"om spacing", om, "a  1 0\n\na{b=\"c\",} 2 0\n# EOF\n", []string{"a 1 0", "a;b=c 2 0"}, []string{
+			`in:1: extra blanks or tabs (` + warnSpacing + `; said once per input)`,
+		}},
+		{"om empty line", om, "a 1 0\n\n# EOF\n", []string{"a 1 0"}, []string{
+			`in:2: an empty line (` + warnSpacing + `; said once per input)`,
+		}},
+		{"om comma", om, "a{b=\"c\",} 2 0\n# EOF\n", []string{"a;b=c 2 0"}, []string{
+			`in:1: a comma before "}" (` + warnSpacing + `; said once per input)`,
+		}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var warns []string
+			got, _ := decodeAllOf(t, tt.format, tt.in, Options{Warn: func(err error) { warns = append(warns, err.Error()) }})
+			if !slices.Equal(got, tt.want) {
+				t.Errorf("got\n%s\nwant\n%s", strings.Join(got, "\n"), strings.Join(tt.want, "\n"))
+			}
+			if !slices.Equal(warns, tt.warns) {
+				t.Errorf("warnings\n%s\nwant\n%s", strings.Join(warns, "\n"), strings.Join(tt.warns, "\n"))
+			}
+		})
+	}
+}
+
+// TestPromFamilyBound: past maxFamilies metric names, a line that would
+// need one more is refused, and the others are read.
+func TestPromFamilyBound(t *testing.T) {
+	defer func(n int) { maxFamilies = n }(maxFamilies)
+	maxFamilies = 2
+	got, _ := decodeAllOf(t, "prom", "a 1 0\nb 1 0\nc 1 0\na 2 0\n", Options{})
+	want := []string{"a 1 0", "b 1 0", `in:3: metric "c": more than 2 metric names in one input`, "a 2 0"}
+	if !slices.Equal(got, want) {
+		t.Errorf("prom: got %q, want %q", got, want)
+	}
+	got, _ = decodeAllOf(t, "openmetrics", "a 1 0\nb 1 0\nc 1 0\n# EOF\n", Options{})
+	want = []string{"a 1 0", "b 1 0", `in:3: metric "c": more than 2 metric names in one input`}
+	if !slices.Equal(got, want) {
+		t.Errorf("openmetrics: got %q, want %q", got, want)
+	}
 }

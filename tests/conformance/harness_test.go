@@ -158,3 +158,31 @@ func TestBaselineProblems(t *testing.T) {
 		})
 	}
 }
+
+// TestRunWarnings checks that a rule sm reads past counts as documented
+// only where sm warned, and that a warning on an input the reference
+// reads is a disagreement.
+func TestRunWarnings(t *testing.T) {
+	a := sample{"a", nil, 1, 100}
+	tests := []struct {
+		name    string
+		c       kase
+		outcome string
+		rule    string
+		note    string
+	}{
+		{"warned", kase{format: "openmetrics", input: []byte("# TYPE a gauge\na 1 100 # {} 1\n# EOF\n"), accept: false, refErr: "no"}, documented, ruleExemplar.name, ""},
+		{"warned of spacing", kase{format: "openmetrics", input: []byte("a  1 100\n# EOF\n"), accept: false, refErr: "no"}, documented, ruleSpacing.name, ""},
+		{"not warned", kase{format: "openmetrics", input: []byte("a 1 100\n# EOF\n"), accept: false, refErr: "no"}, disagree, "", "accepts what the reference refuses"},
+		{"warned of what the reference reads", kase{format: "openmetrics", input: []byte("a  1 100\n# EOF\n"), accept: true, samples: []sample{a}}, disagree, "", "warns on an input the reference reads"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			tt.c.id = "x"
+			r := run(tt.c)
+			if r.outcome != tt.outcome || !strings.Contains(r.note, tt.note) || tt.rule != "" && (len(r.rules) != 1 || r.rules[0] != tt.rule) {
+				t.Errorf("got %s %v %q, want %s under %q, a note with %q", r.outcome, r.rules, r.note, tt.outcome, tt.rule, tt.note)
+			}
+		})
+	}
+}

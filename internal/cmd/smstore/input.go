@@ -22,6 +22,11 @@ type chunk struct {
 	spoolEnd bool    // the spool has been read to its end
 }
 
+// A warning is a breach of a format's rules that a decoder read past on
+// purpose, keeping the records: sm-store tells it, but the input is not
+// bad for it.
+type warning struct{ error }
+
 type rec struct {
 	keyFrom, keyTo int32
 	ts             int64
@@ -129,17 +134,20 @@ func (r *run) readOne(in io.Reader, name string, spool bool, out chan<- *chunk) 
 // each record is built and then written in canonical form, but the
 // chunks and the errors are the same.
 func (r *run) decodeOne(in io.Reader, name string, out chan<- *chunk) {
+	c := &chunk{}
 	o := r.decodeOptions
 	o.File, o.Now = name, cli.Now
 	if r.reject != nil {
 		o.Reject = r.reject
 	}
+	// A warning goes with the errors of its chunk, to be told in its
+	// place among them, but leaves the exit status alone (badLine).
+	o.Warn = func(err error) { c.errs = append(c.errs, warning{err}) }
 	d, err := decode.New(r.from, in, o)
 	if err != nil {
 		out <- &chunk{ioErr: err}
 		return
 	}
-	c := &chunk{}
 	for {
 		rd, err := d.Next()
 		var le *record.LineError

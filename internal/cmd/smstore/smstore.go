@@ -391,8 +391,12 @@ func (r *run) ingest(files []string) {
 }
 
 // badLine reports a malformed line: the first few one by one, the rest
-// counted at the end.
+// counted at the end. A warning is told, and neither counted nor a failure.
 func (r *run) badLine(err error) {
+	if w, ok := err.(warning); ok {
+		r.Warn(w.error)
+		return
+	}
 	r.bad++
 	r.status = cli.Fail
 	if r.bad <= maxShown {
