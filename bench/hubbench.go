@@ -1,7 +1,10 @@
 package main
 
 import (
+	"bufio"
+	"bytes"
 	"fmt"
+	"io"
 	"os/exec"
 	"path/filepath"
 	"time"
@@ -124,5 +127,84 @@ func benchHub(log func(string, ...any), tmp string) []row {
 			rows[len(rows)-1].hasVerdict = true
 		}
 	}
-	return rows
+	return append(rows, benchRefuse(log, tmp, small)...)
+}
+
+// benchRefuse feeds the small hub a batch of 1,000,000 new series from
+// one host, which the series budget refuses, for sm-store's peak
+// memory, and times an ordinary cron batch of web1 before and after:
+// a refused flood leaves nothing behind to slow the next run.
+func benchRefuse(log func(string, ...any), tmp string, db string) []row {
+	smStore, _ := filepath.Abs(filepath.Join(*bin, "sm-store"))
+	now := time.Now().Unix()
+	cron := func(round int) (time.Duration, error) {
+		var walls []time.Duration
+		for i := -3; i < *runs; i++ {
+			var batch bytes.Buffer
+			t := now + int64(round*1000+i+3)
+			for c := range 50 {
+				fmt.Fprintf(&batch, "cpu.busy_pct;core=%d;host=web1 %d %d\n", c, c, t)
+			}
+			d, err := timed([]string{smStore, "--db", db}, &batch)
+			if err != nil {
+				return 0, err
+			}
+			if i >= 0 {
+				walls = append(walls, d)
+			}
+		}
+		return median(walls), nil
+	}
+	before, err := cron(0)
+	if err != nil {
+		log("%v", err)
+		return nil
+	}
+	pr, pw := io.Pipe()
+	go func() {
+		w := bufio.NewWriterSize(pw, 1<<20)
+		for i := range 1_000_000 {
+			fmt.Fprintf(w, "bomb.x;host=evil;i=%07d 1 %d\n", i, now)
+		}
+		w.Flush()
+		pw.Close()
+	}()
+	reject := filepath.Join(tmp, "rejected")
+	cmd := exec.Command(smStore, "--db", db, "--reject", reject)
+	cmd.Stdin = pr
+	m, err := peakrss.New(tmp)
+	if err != nil {
+		log("%v", err)
+		return nil
+	}
+	peak, err := m.Wrap(cmd)
+	if err != nil {
+		log("%v", err)
+		return nil
+	}
+	start := time.Now()
+	err = cmd.Run()
+	wall := time.Since(start)
+	rss, perr := peak()
+	if ee, ok := err.(*exec.ExitError); !ok || ee.ExitCode() != 1 {
+		log("the bomb: exit %v, want 1: the budget refused nothing", err)
+		return nil
+	}
+	if perr != nil {
+		log("%v", perr)
+		return nil
+	}
+	rss /= 1024
+	after, err := cron(1)
+	if err != nil {
+		log("%v", err)
+		return nil
+	}
+	log("refused 1,000,000 series in %v, %s; cron batch %v before, %v after", wall.Round(time.Millisecond), mb(rss), before, after)
+	return []row{
+		{what: "hub, sm-store refusing a batch of 1,000,000 new series, peak RSS", sm: mb(rss) + " (" + ms(wall) + ")",
+			goal: "≤ 30 MB", met: rss <= 30*1024, hasVerdict: true},
+		{what: "hub, the next cron batch (50 records) after the refused flood, wall (median)", sm: ms(after), peer: "before it: " + ms(before),
+			ratio: speed(after, before), goal: "≤ 2× before", met: after <= 2*before, hasVerdict: true},
+	}
 }
