@@ -349,10 +349,11 @@ func write(rep *report.Report, formatName, output string, stdout io.Writer) erro
 		if err := safefile.Check(output); err != nil {
 			return err
 		}
-		// 0644 less the umask, as a shell's > makes it: a report is for
-		// reading, and a umask of 077 keeps it private.
+		// 0640 less the umask, as every file sm writes: a report names
+		// hosts, mounts and what is wrong with them, not for every user
+		// of the machine; chmod opens it wider on purpose.
 		var err error
-		tmp, err = safefile.CreateTemp(filepath.Dir(output), "."+filepath.Base(output)+".", 0o644)
+		tmp, err = safefile.CreateTemp(filepath.Dir(output), "."+filepath.Base(output)+".", 0o640)
 		if err != nil {
 			return err
 		}
