@@ -52,7 +52,10 @@ test:
 # The fault suite at full size: every TestFault* built with -tags faults
 # (a hundred writers at once, two hundred kills, ten million records,
 # damaged files, full disks, the bad-input corpus of tests/testdata/bad),
-# then every fuzz target for FAULTS_FUZZTIME. CI runs it.
+# the hostile hub's scripts of tests/faults (names and tags that attack
+# every output, planted links, a flood of series, a host writing
+# another's, forwards that lie, every bad flag value), then every fuzz
+# target for FAULTS_FUZZTIME. CI runs it.
 FAULTS_FUZZTIME ?= 60s
 test-faults:
 	$(GO) test -tags faults -count=1 -timeout 30m -run '^TestFault' ./...
