@@ -23,6 +23,8 @@ func FuzzParse(f *testing.F) {
 		"x 0x10 2",
 		"x NaN 2",
 		"x 1 1764045000000",
+		`test.a{hello="tiger",blah="bla\"h"} 1 1700000000`,
+		"~~~ 1 2",
 		"# comment",
 		"",
 	} {
@@ -110,6 +112,8 @@ func FuzzParseKey(f *testing.F) {
 		"x;v=é 1 2",
 		"x;=1 1 2",
 		"x 1",
+		`~t.a{hello="tiger",blah="bla\"h"} 1 1.7e9`,
+		`a{k="v;w"} 1 2`,
 	} {
 		f.Add([]byte(s))
 	}

@@ -34,7 +34,7 @@ func ParseKey(line []byte, now int64, key []byte) (k []byte, value float64, ts i
 // also says what is wrong.
 func canonicalSeries(b []byte) bool {
 	name, rest, hasTags := cut(b, ';')
-	if len(name) == 0 || name[0] == '~' {
+	if len(name) == 0 || name[0] == '~' || isOpenMetricsName(b) {
 		return false
 	}
 	for _, c := range name {

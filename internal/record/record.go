@@ -139,6 +139,9 @@ func ParseSeries(s string) (string, []Tag, error) {
 }
 
 func parseSeries(b []byte) (string, []Tag, error) {
+	if isOpenMetricsName(b) {
+		return parseOpenMetricsName(b)
+	}
 	name, rest, hasTags := cut(b, ';')
 	if len(name) == 0 {
 		return "", nil, errors.New("empty metric name")
@@ -193,25 +196,89 @@ func parseTag(b []byte) (Tag, error) {
 	if err := CheckTagKey(string(k)); err != nil {
 		return Tag{}, err
 	}
-	if len(v) == 0 {
-		return Tag{}, fmt.Errorf("tag %q has an empty value", k)
-	}
-	if v[0] == '~' {
-		return Tag{}, fmt.Errorf("tag %q: value %s starts with \"~\"", k, quote(v))
-	}
-	if !utf8.Valid(v) {
-		return Tag{}, fmt.Errorf("tag %q: value %s is not valid UTF-8", k, quote(v))
-	}
-	for _, r := range string(v) {
-		if unicode.IsControl(r) || unicode.IsSpace(r) {
-			return Tag{}, fmt.Errorf("tag %q: value %s has control or space character %U", k, quote(v), r)
-		}
+	if err := checkWritten(k, v); err != nil {
+		return Tag{}, err
 	}
 	val, err := unescape(v)
 	if err != nil {
 		return Tag{}, fmt.Errorf("tag %q: %w", k, err)
 	}
 	return Tag{Key: string(k), Value: val}, nil
+}
+
+// checkWritten checks a tag value as a line has it, before escapes are
+// undone: not empty, not starting with "~", which graphite-web refuses,
+// and only printable characters.
+func checkWritten(k, v []byte) error {
+	if len(v) == 0 {
+		return fmt.Errorf("tag %q has an empty value", k)
+	}
+	if v[0] == '~' {
+		return fmt.Errorf("tag %q: value %s starts with \"~\"", k, quote(v))
+	}
+	if !utf8.Valid(v) {
+		return fmt.Errorf("tag %q: value %s is not valid UTF-8", k, quote(v))
+	}
+	for _, r := range string(v) {
+		if unicode.IsControl(r) || unicode.IsSpace(r) {
+			return fmt.Errorf("tag %q: value %s has control or space character %U", k, quote(v), r)
+		}
+	}
+	return nil
+}
+
+// isOpenMetricsName reports whether a series is written as graphite-web
+// also reads one, in OpenMetrics' style: NAME{TAG="VALUE",...}.
+func isOpenMetricsName(b []byte) bool {
+	return bytes.HasSuffix(b, []byte(`"}`)) && bytes.IndexByte(b, '{') >= 0
+}
+
+// parseOpenMetricsName parses NAME{TAG="VALUE",...}, as graphite-web's
+// TaggedSeries.parse does: a backslash in a value escapes the character
+// after it, and the tags are then those of NAME;TAG=VALUE.
+func parseOpenMetricsName(b []byte) (string, []Tag, error) {
+	i := bytes.IndexByte(b, '{')
+	rest := b[i+1 : len(b)-1]
+	name, none, err := parseSeries(b[:i])
+	if err != nil || none != nil {
+		return "", nil, fmt.Errorf("metric name %s before \"{\" is not a name", quote(b[:i]))
+	}
+	var tags []Tag
+	for len(rest) > 0 {
+		k, after, ok := cut(rest, '=')
+		if !ok || len(after) < 2 || after[0] != '"' {
+			return "", nil, fmt.Errorf(`tags %s are not TAG="VALUE",...`, quote(rest))
+		}
+		var v []byte
+		j := 1
+		for ; j < len(after) && after[j] != '"'; j++ {
+			if after[j] == '\\' && j+1 < len(after) {
+				j++
+			}
+			v = append(v, after[j])
+		}
+		if j == len(after) {
+			return "", nil, fmt.Errorf("tag %q: value has no closing quote", k)
+		}
+		if err := CheckTagKey(string(k)); err != nil {
+			return "", nil, err
+		}
+		if err := checkWritten(k, v); err != nil {
+			return "", nil, err
+		}
+		tags = append(tags, Tag{Key: string(k), Value: string(v)})
+		rest = after[j+1:]
+		if len(rest) > 0 {
+			if rest[0] != ',' || len(rest) == 1 {
+				return "", nil, fmt.Errorf(`tags %s are not TAG="VALUE",...`, quote(rest))
+			}
+			rest = rest[1:]
+		}
+	}
+	if err := SortTags(tags); err != nil {
+		return "", nil, err
+	}
+	return name, tags, nil
 }
 
 // CheckTagKey reports whether k is a legal tag name: [A-Za-z0-9_.-]+.
