@@ -429,6 +429,17 @@ func (p *prom) labels(s *promScanner, named bool) (quoted string, err error) {
 	}
 }
 
+// commentName reads the metric name of a # HELP, # TYPE or # UNIT line,
+// plain or quoted; "" when there is none.
+func (p *prom) commentName(s *promScanner) (string, error) {
+	if s.peek() != '"' {
+		return s.name(true), nil
+	}
+	s.i++
+	q, err := p.quoted(s, "")
+	return string(q), err
+}
+
 // quoted reads a quoted string, after its opening quote, with its
 // escapes undone, into p.value: the value of the label named label, or
 // a quoted name when label is "".
@@ -625,14 +636,9 @@ func (p *prom) promComment(b []byte) error {
 		return nil
 	}
 	at := s.rest()
-	name := s.name(true)
-	if name == "" && s.peek() == '"' {
-		s.i++
-		q, err := p.quoted(&s, "")
-		if err != nil {
-			return err
-		}
-		name = string(q)
+	name, err := p.commentName(&s)
+	if err != nil {
+		return err
 	}
 	if name == "" || s.i < len(b) && s.peek() != ' ' && s.peek() != '\t' {
 		return fmt.Errorf("# %s line: expected a metric name at %s", word, quoteField(at))
@@ -865,14 +871,9 @@ func (p *prom) omComment(b []byte) error {
 		return fmt.Errorf("# %s line has no metric name", word)
 	}
 	at := s.rest()
-	name := s.name(true)
-	if name == "" && s.peek() == '"' {
-		s.i++
-		q, err := p.quoted(&s, "")
-		if err != nil {
-			return err
-		}
-		name = string(q)
+	name, err := p.commentName(&s)
+	if err != nil {
+		return err
 	}
 	if name != "" && s.i == len(b) {
 		return fmt.Errorf("# %s line for %q has no text after the name", word, name)

@@ -66,14 +66,7 @@ func (r *run) refuse(key string, ts int64, v float64, why refusal) {
 	r.status = cli.Fail
 	r.refused++
 	if r.reject != nil {
-		b := r.reject.AvailableBuffer()
-		b = append(b, key...)
-		b = append(b, ' ')
-		b = record.AppendValue(b, v)
-		b = append(b, ' ')
-		b = strconv.AppendInt(b, ts, 10)
-		b = append(b, '\n')
-		r.reject.Write(b)
+		r.reject.Write(appendLine(r.reject.AvailableBuffer(), key, ts, v))
 	}
 	if r.refusals == nil {
 		r.refusals = map[refusal]int{}

@@ -111,14 +111,18 @@ func (s *spool) add(key string, ts int64, v float64) {
 		s.lw = &lineWriter{f: s.f}
 		s.w = bufio.NewWriter(s.lw)
 	}
-	b := s.w.AvailableBuffer()
+	_, s.err = s.w.Write(appendLine(s.w.AvailableBuffer(), key, ts, v))
+}
+
+// appendLine appends the record line of a series given by its canonical
+// text, with its newline.
+func appendLine(b []byte, key string, ts int64, v float64) []byte {
 	b = append(b, key...)
 	b = append(b, ' ')
 	b = record.AppendValue(b, v)
 	b = append(b, ' ')
 	b = strconv.AppendInt(b, ts, 10)
-	b = append(b, '\n')
-	_, s.err = s.w.Write(b)
+	return append(b, '\n')
 }
 
 // flush writes the added records out and to disk, and returns how many
