@@ -53,9 +53,9 @@ func TestInflux(t *testing.T) {
 			`in:1: field "a": value "1e999" is out of range (and 4 more bad fields)`,
 		}},
 		{"bad names", "mé v=1 0\nm;x v=1\nm\x01 v=1", 0, []string{
-			`in:1: metric name "mé.v" has byte 0xc3 (names are printable ASCII)`,
-			`in:2: metric name "m;x.v" has ";", which starts the tags`,
-			`in:3: metric name "m\x01.v" has byte 0x01 (names are printable ASCII)`,
+			`in:1: field "v": metric name "mé.v" has byte 0xc3 (names are printable ASCII)`,
+			`in:2: field "v": metric name "m;x.v" has ";", which starts the tags`,
+			`in:3: field "v": metric name "m\x01.v" has byte 0x01 (names are printable ASCII)`,
 		}},
 		{"seconds", "m v=1 1764045000\n", time.Second, []string{"m.v 1 1764045000"}},
 		{"milliseconds", "m v=1 1764045000999\n", time.Millisecond, []string{"m.v 1 1764045000"}},

@@ -409,7 +409,7 @@ func (p *prom) labels(s *promScanner, named bool) (quoted string, err error) {
 		}
 		if len(v) > 0 { // an empty value is no label
 			if err := record.CheckTagKey(k); err != nil {
-				return "", err
+				return "", fmt.Errorf("label %q: %w", k, err)
 			}
 			p.tags = append(p.tags, record.Tag{Key: k, Value: string(v)})
 		}
