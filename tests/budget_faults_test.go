@@ -10,7 +10,6 @@ import (
 	"testing"
 	"time"
 
-	"sm/internal/peakrss"
 	"sm/internal/store"
 )
 
@@ -47,23 +46,8 @@ func TestFaultSeriesBomb(t *testing.T) {
 
 	rejected := filepath.Join(dir, "rejected")
 	cmd := exec.Command(bin, "--db", db, "-v", "--reject", rejected)
-	meter, err := peakrss.New(t.TempDir())
-	if err != nil {
-		t.Fatal(err)
-	}
-	peak, err := meter.Wrap(cmd)
-	if err != nil {
-		t.Fatal(err)
-	}
-	w, err := cmd.StdinPipe()
-	if err != nil {
-		t.Fatal(err)
-	}
 	var stdout, stderr bytes.Buffer
-	cmd.Stdout, cmd.Stderr = &stdout, &stderr
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
+	w, peak := startMetered(t, nil, cmd, &stdout, &stderr)
 	go func() {
 		bw := bufio.NewWriterSize(w, 1<<16)
 		for i := range n {

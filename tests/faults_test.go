@@ -5,6 +5,7 @@ import (
 	"bytes"
 	"database/sql"
 	"fmt"
+	"io"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -334,23 +335,8 @@ func TestFaultManyRecords(t *testing.T) {
 	// The real binary: the test binary standing in for the commands
 	// carries every test and all four commands.
 	cmd := exec.Command(built(t, "sm-store"), "--db", db, "-v")
-	meter, err := peakrss.New(t.TempDir())
-	if err != nil {
-		t.Fatal(err)
-	}
-	peak, err := meter.Wrap(cmd)
-	if err != nil {
-		t.Fatal(err)
-	}
-	w, err := cmd.StdinPipe()
-	if err != nil {
-		t.Fatal(err)
-	}
 	var out bytes.Buffer
-	cmd.Stdout, cmd.Stderr = &out, &out
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
+	w, peak := startMetered(t, nil, cmd, &out, &out)
 	minutes := (n + len(names) - 1) / len(names)
 	start := time.Now().Unix()/60*60 - int64(minutes)*60
 	go func() {
@@ -439,4 +425,30 @@ func sampleShaped() []string {
 		}
 	}
 	return s
+}
+
+// startMetered starts cmd under a peak-memory meter, m or a new one when
+// nil, its output to stdout and stderr and its standard input a pipe,
+// which the caller writes and closes; peak reads the meter once cmd has
+// been waited for.
+func startMetered(t *testing.T, m *peakrss.Meter, cmd *exec.Cmd, stdout, stderr io.Writer) (stdin io.WriteCloser, peak func() (int64, error)) {
+	t.Helper()
+	if m == nil {
+		var err error
+		if m, err = peakrss.New(t.TempDir()); err != nil {
+			t.Fatal(err)
+		}
+	}
+	peak, err := m.Wrap(cmd)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if stdin, err = cmd.StdinPipe(); err != nil {
+		t.Fatal(err)
+	}
+	cmd.Stdout, cmd.Stderr = stdout, stderr
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	return stdin, peak
 }

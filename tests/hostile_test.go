@@ -62,19 +62,8 @@ func TestFaultHostileInput(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			cmd := exec.Command(bin, append([]string{"--db", t.TempDir() + "/m.db"}, tc.args...)...)
-			peak, err := meter.Wrap(cmd)
-			if err != nil {
-				t.Fatal(err)
-			}
-			w, err := cmd.StdinPipe()
-			if err != nil {
-				t.Fatal(err)
-			}
 			var stdout, stderr bytes.Buffer
-			cmd.Stdout, cmd.Stderr = &stdout, &stderr
-			if err := cmd.Start(); err != nil {
-				t.Fatal(err)
-			}
+			w, peak := startMetered(t, meter, cmd, &stdout, &stderr)
 			wrote := make(chan struct{})
 			go func() {
 				// sm-store stops reading at the bound: the writes
