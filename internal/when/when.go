@@ -155,21 +155,29 @@ var (
 )
 
 // CheckRange checks a range of time a user asked for: within 1970 to
-// 9999, from before to, and at most a hundred years long, the longest
-// duration sm writes: a report of a longer one would print its length as
-// nothing, and compare it with the range before, which starts before 1970.
+// 9999, and from before to.
 func CheckRange(from, to time.Time) error {
-	const layout = "2006-01-02 15:04:05 MST"
 	for _, t := range []time.Time{from, to} {
 		if t.Before(minTime) || t.After(maxTime) {
-			return fmt.Errorf("%s is outside 1970 to 9999", t.Format(layout))
+			return fmt.Errorf("%s is outside 1970 to 9999", t.Format(rangeLayout))
 		}
 	}
 	if !from.Before(to) {
-		return fmt.Errorf("the range %s to %s is empty: its start must come before its end", from.Format(layout), to.Format(layout))
-	}
-	if to.Sub(from) > maxDuration {
-		return fmt.Errorf("the range %s to %s is longer than %s", from.Format(layout), to.Format(layout), FormatDuration(maxDuration))
+		return fmt.Errorf("the range %s to %s is empty: its start must come before its end", from.Format(rangeLayout), to.Format(rangeLayout))
 	}
 	return nil
 }
+
+// CheckSpan checks that a range is at most a hundred years long, the
+// longest duration sm writes: a report of a longer one would print its
+// length as nothing, and compare it with the range before, which starts
+// before 1970. A query has no such bound: --until @9999999999 is how a
+// script says "to the end".
+func CheckSpan(from, to time.Time) error {
+	if to.Sub(from) > maxDuration {
+		return fmt.Errorf("the range %s to %s is longer than %s", from.Format(rangeLayout), to.Format(rangeLayout), FormatDuration(maxDuration))
+	}
+	return nil
+}
+
+const rangeLayout = "2006-01-02 15:04:05 MST"

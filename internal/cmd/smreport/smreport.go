@@ -114,6 +114,8 @@ func Main(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		if err := when.CheckRange(q.From, q.To); err != nil {
 			return usage("--week %d: %v", *week, err)
 		}
+	} else if err := when.CheckSpan(q.From, q.To); err != nil {
+		return usage("--since %s --until %s: %v", f.Lookup("since").Value, f.Lookup("until").Value, err)
 	}
 	rules := report.Rules(report.DefaultRules())
 	if *thresholds != "" {
