@@ -40,9 +40,9 @@ const (
 )
 
 // What a report holds is bounded, whatever the database holds: at most
-// MaxRows series in the table of each family of each host, the first by
-// name, then a count of the rest and the sm-query command that lists
-// them; at most MaxHighlights highlights, the worst, of every series;
+// MaxRows series in the table of each family of each host, the first in
+// NaturalCompare order, then a count of the rest and the sm-query
+// command that lists them; at most MaxHighlights highlights, the worst, of every series;
 // at most MaxBusiest busiest hours; the tables of at most MaxHosts
 // hosts, the first by name.
 const (
@@ -480,8 +480,19 @@ func (h *hostScan) add(r Row) {
 		if f := &h.Families[i]; f.Name == name {
 			if len(f.Rows) < MaxRows {
 				f.Rows = append(f.Rows, r)
-			} else {
-				f.More++
+				return
+			}
+			// Keep the first MaxRows in natural order, whatever the
+			// order the series arrive in.
+			f.More++
+			last := 0
+			for i, q := range f.Rows {
+				if NaturalCompare(q.Series, f.Rows[last].Series) > 0 {
+					last = i
+				}
+			}
+			if NaturalCompare(r.Series, f.Rows[last].Series) < 0 {
+				f.Rows[last] = r
 			}
 			return
 		}
@@ -493,6 +504,9 @@ func (h *hostScan) sortFamilies() {
 	slices.SortStableFunc(h.Families, func(a, b Family) int {
 		return cmp.Compare(slices.Index(families, a.Name), slices.Index(families, b.Name))
 	})
+	for _, f := range h.Families {
+		slices.SortFunc(f.Rows, func(a, b Row) int { return NaturalCompare(a.Series, b.Series) })
+	}
 }
 
 // silent reports a host that stopped reporting: no sample in the last
