@@ -70,7 +70,10 @@ type Report struct {
 	To   time.Time `json:"to"`
 	// End is where the period's data ends: To, or now when To is later.
 	// Coverage and silence are measured up to it.
-	End        time.Time   `json:"end"`
+	End time.Time `json:"end"`
+	// Complete is false while the period is in progress: To is after
+	// now, and the report covers it only up to End.
+	Complete   bool        `json:"complete"`
 	Highlights []Highlight `json:"highlights"`
 	// HighlightsMore counts the highlights past MaxHighlights, left
 	// out: less bad than those given.
@@ -219,7 +222,7 @@ func (d Duration) MarshalJSON() ([]byte, error) {
 func Build(db *store.DB, o Options) (*Report, error) {
 	from, to := o.From.Unix(), o.To.Unix()+1 // [from, to)
 	end := min(to, o.Now.Unix()+1)
-	rep := &Report{From: o.From, To: o.To, End: time.Unix(end, 0).In(o.From.Location())}
+	rep := &Report{From: o.From, To: o.To, End: time.Unix(end, 0).In(o.From.Location()), Complete: !o.To.After(o.Now)}
 	if raw := db.Policy().Raw; raw > 0 && o.From.Before(o.Now.Add(-raw)) {
 		rep.Warnings = append(rep.Warnings, "samples before "+o.Now.Add(-raw).Format(time.RFC3339)+
 			" are kept only as hourly rollups, which the report leaves out")

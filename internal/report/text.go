@@ -136,10 +136,16 @@ func (rep *Report) busiestMore() string {
 	return fmt.Sprintf("and %d more busiest hours, left out (at most %d are shown)", rep.BusiestMore, MaxBusiest)
 }
 
-// Title says what the report covers: the period and how many hosts.
+// Title says what the report covers: the period and how many hosts. A
+// period in progress reads "to now", not to an end still to come.
 func (rep *Report) Title() string {
+	hosts := plural(len(rep.Hosts)+rep.HostsMore, "host")
+	if !rep.Complete {
+		return fmt.Sprintf("sm report, %s to now (%s so far), %s", rep.From.Format(stampLayout),
+			Span(rep.End.Sub(rep.From).Round(time.Minute)), hosts)
+	}
 	return fmt.Sprintf("sm report, %s to %s (%s), %s", rep.From.Format(stampLayout), rep.To.Format(stampLayout),
-		when.FormatDuration((rep.To.Sub(rep.From) + time.Second).Round(time.Minute)), plural(len(rep.Hosts)+rep.HostsMore, "host"))
+		when.FormatDuration((rep.To.Sub(rep.From) + time.Second).Round(time.Minute)), hosts)
 }
 
 // Heading names a host's part of the report.
