@@ -85,6 +85,9 @@ type Report struct {
 	// HostsMore counts the hosts with samples past MaxHosts, whose
 	// tables are left out.
 	HostsMore int `json:"hosts_more,omitempty"`
+	// NoData, when no series has a sample in the period, says so: of
+	// what was asked, and when. The report is then about nothing.
+	NoData string `json:"no_data,omitempty"`
 	// Warnings say what the report could not cover.
 	Warnings []string `json:"warnings,omitempty"`
 }
@@ -301,6 +304,9 @@ func Build(db *store.DB, o Options) (*Report, error) {
 			rep.addHighlights(hl)
 		}
 	}
+	if len(rep.Hosts)+rep.HostsMore == 0 {
+		rep.NoData = noData(o.Selector, rep.period())
+	}
 	rep.cutHighlights()
 	if rep.Highlights == nil {
 		rep.Highlights = []Highlight{}
@@ -312,6 +318,22 @@ func Build(db *store.DB, o Options) (*Report, error) {
 		rep.Hosts = []Host{}
 	}
 	return rep, nil
+}
+
+// noData says that no series of sel has a sample in the period: "No
+// samples of host=web9, metric disk.*, from … to … (1w)."
+func noData(sel query.Selector, period string) string {
+	var what []string
+	for _, t := range sel.Tags {
+		what = append(what, t.String())
+	}
+	if len(sel.Metrics) > 0 {
+		what = append(what, "metric "+strings.Join(sel.Metrics, " or "))
+	}
+	if len(what) == 0 {
+		return "No samples from " + period + "."
+	}
+	return "No samples of " + strings.Join(what, ", ") + ", from " + period + "."
 }
 
 // addHighlights adds highlights, keeping the worst when there are many.
