@@ -42,9 +42,9 @@ const (
 // What a report holds is bounded, whatever the database holds: at most
 // MaxRows series in the table of each family of each host, the first in
 // NaturalCompare order, then a count of the rest and the sm-query
-// command that lists them; at most MaxHighlights highlights, the worst, of every series;
-// at most MaxBusiest busiest hours; the tables of at most MaxHosts
-// hosts, the first by name.
+// command that lists them; at most MaxHighlights highlights, the worst,
+// of every series; at most MaxBusiest busiest hours; the tables of at
+// most MaxHosts hosts, the first by name.
 const (
 	MaxRows       = 20
 	MaxHighlights = 50
