@@ -20,6 +20,7 @@ func WriteHTML(w io.Writer, rep *Report) error {
 // already written as text.
 type htmlPage struct {
 	Title          string
+	NoData         string
 	Warnings       []string
 	Highlights     []htmlHighlight
 	HighlightsMore string
@@ -61,6 +62,7 @@ func newHTMLPage(rep *Report) htmlPage {
 	loc := rep.From.Location()
 	p := htmlPage{
 		Title:          rep.Title(),
+		NoData:         rep.NoData,
 		Warnings:       rep.Warnings,
 		HighlightsMore: rep.highlightsMore(),
 		BusiestMore:    rep.busiestMore(),
@@ -153,6 +155,10 @@ table{break-inside:avoid;page-break-inside:avoid}
 {{- range .Warnings}}
 <p class="note">{{.}}</p>
 {{- end}}
+{{- if .NoData}}
+<p>{{.NoData}}</p>
+{{- end}}
+{{- if or .Highlights (not .NoData)}}
 <h2>Highlights</h2>
 {{- if .Highlights}}
 <table>
@@ -162,6 +168,7 @@ table{break-inside:avoid;page-break-inside:avoid}
 </table>
 {{- else}}
 <p>Nothing needs attention.</p>
+{{- end}}
 {{- end}}
 {{- if .HighlightsMore}}
 <p class="note">{{.HighlightsMore}}</p>

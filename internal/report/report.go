@@ -40,11 +40,11 @@ const (
 )
 
 // What a report holds is bounded, whatever the database holds: at most
-// MaxRows series in the table of each family of each host, the first by
-// name, then a count of the rest and the sm-query command that lists
-// them; at most MaxHighlights highlights, the worst, of every series;
-// at most MaxBusiest busiest hours; the tables of at most MaxHosts
-// hosts, the first by name.
+// MaxRows series in the table of each family of each host, the first in
+// NaturalCompare order, then a count of the rest and the sm-query
+// command that lists them; at most MaxHighlights highlights, the worst,
+// of every series; at most MaxBusiest busiest hours; the tables of at
+// most MaxHosts hosts, the first by name.
 const (
 	MaxRows       = 20
 	MaxHighlights = 50
@@ -70,7 +70,10 @@ type Report struct {
 	To   time.Time `json:"to"`
 	// End is where the period's data ends: To, or now when To is later.
 	// Coverage and silence are measured up to it.
-	End        time.Time   `json:"end"`
+	End time.Time `json:"end"`
+	// Complete is false while the period is in progress: To is after
+	// now, and the report covers it only up to End.
+	Complete   bool        `json:"complete"`
 	Highlights []Highlight `json:"highlights"`
 	// HighlightsMore counts the highlights past MaxHighlights, left
 	// out: less bad than those given.
@@ -82,6 +85,9 @@ type Report struct {
 	// HostsMore counts the hosts with samples past MaxHosts, whose
 	// tables are left out.
 	HostsMore int `json:"hosts_more,omitempty"`
+	// NoData, when no series has a sample in the period, says so: of
+	// what was asked, and when. The report is then about nothing.
+	NoData string `json:"no_data,omitempty"`
 	// Warnings say what the report could not cover.
 	Warnings []string `json:"warnings,omitempty"`
 }
@@ -219,7 +225,7 @@ func (d Duration) MarshalJSON() ([]byte, error) {
 func Build(db *store.DB, o Options) (*Report, error) {
 	from, to := o.From.Unix(), o.To.Unix()+1 // [from, to)
 	end := min(to, o.Now.Unix()+1)
-	rep := &Report{From: o.From, To: o.To, End: time.Unix(end, 0).In(o.From.Location())}
+	rep := &Report{From: o.From, To: o.To, End: time.Unix(end, 0).In(o.From.Location()), Complete: !o.To.After(o.Now)}
 	if raw := db.Policy().Raw; raw > 0 && o.From.Before(o.Now.Add(-raw)) {
 		rep.Warnings = append(rep.Warnings, "samples before "+o.Now.Add(-raw).Format(time.RFC3339)+
 			" are kept only as hourly rollups, which the report leaves out")
@@ -298,6 +304,9 @@ func Build(db *store.DB, o Options) (*Report, error) {
 			rep.addHighlights(hl)
 		}
 	}
+	if len(rep.Hosts)+rep.HostsMore == 0 {
+		rep.NoData = noData(o.Selector, rep.period())
+	}
 	rep.cutHighlights()
 	if rep.Highlights == nil {
 		rep.Highlights = []Highlight{}
@@ -309,6 +318,22 @@ func Build(db *store.DB, o Options) (*Report, error) {
 		rep.Hosts = []Host{}
 	}
 	return rep, nil
+}
+
+// noData says that no series of sel has a sample in the period: "No
+// samples of host=web9, metric disk.*, from … to … (1w)."
+func noData(sel query.Selector, period string) string {
+	var what []string
+	for _, t := range sel.Tags {
+		what = append(what, t.String())
+	}
+	if len(sel.Metrics) > 0 {
+		what = append(what, "metric "+strings.Join(sel.Metrics, " or "))
+	}
+	if len(what) == 0 {
+		return "No samples from " + period + "."
+	}
+	return "No samples of " + strings.Join(what, ", ") + ", from " + period + "."
 }
 
 // addHighlights adds highlights, keeping the worst when there are many.
@@ -480,8 +505,19 @@ func (h *hostScan) add(r Row) {
 		if f := &h.Families[i]; f.Name == name {
 			if len(f.Rows) < MaxRows {
 				f.Rows = append(f.Rows, r)
-			} else {
-				f.More++
+				return
+			}
+			// Keep the first MaxRows in natural order, whatever the
+			// order the series arrive in.
+			f.More++
+			last := 0
+			for i, q := range f.Rows {
+				if NaturalCompare(q.Series, f.Rows[last].Series) > 0 {
+					last = i
+				}
+			}
+			if NaturalCompare(r.Series, f.Rows[last].Series) < 0 {
+				f.Rows[last] = r
 			}
 			return
 		}
@@ -493,6 +529,9 @@ func (h *hostScan) sortFamilies() {
 	slices.SortStableFunc(h.Families, func(a, b Family) int {
 		return cmp.Compare(slices.Index(families, a.Name), slices.Index(families, b.Name))
 	})
+	for _, f := range h.Families {
+		slices.SortFunc(f.Rows, func(a, b Row) int { return NaturalCompare(a.Series, b.Series) })
+	}
 }
 
 // silent reports a host that stopped reporting: no sample in the last

@@ -123,26 +123,63 @@ func TestTextWidth(t *testing.T) {
 	}
 }
 
-// TestEmpty writes each format of a report that found nothing.
+// TestEmpty writes each format of a report that found nothing: each
+// says plainly of what and when there are no samples, not that nothing
+// needs attention.
 func TestEmpty(t *testing.T) {
-	db := fixtureDB(t)
-	rep, err := Build(db, Options{Query: query.Query{Selector: query.Selector{Metrics: []string{"nothing"}},
-		From: fixture.Now.Add(-time.Hour), To: fixture.Now}, Now: fixture.Now, Rules: DefaultRules()})
+	hour := query.Query{From: fixture.Now.Add(-time.Hour), To: fixture.Now.Add(-time.Second)}
+	withSel := func(q query.Query, sel query.Selector) query.Query { q.Selector = sel; return q }
+	empty, err := store.Open(filepath.Join(t.TempDir(), "empty.db"), store.Options{NoSync: true, Now: func() time.Time { return fixture.Now }})
 	if err != nil {
 		t.Fatal(err)
 	}
-	for name, write := range map[string]func(io.Writer, *Report) error{
-		"text": WriteText, "markdown": WriteMarkdown, "json": WriteJSON, "html": WriteHTML,
-	} {
-		var b bytes.Buffer
-		if err := write(&b, rep); err != nil {
-			t.Errorf("%s: %v", name, err)
-		}
-		if name != "json" && !strings.Contains(b.String(), "Nothing needs attention.") {
-			t.Errorf("%s does not say that nothing needs attention:\n%s", name, b.String())
-		}
-		if name == "json" && !strings.Contains(b.String(), `"highlights": [],`) {
-			t.Errorf("json: highlights are not an empty list:\n%s", b.String())
-		}
+	t.Cleanup(func() { empty.Close() })
+	tests := []struct {
+		name string
+		db   *store.DB
+		q    query.Query
+		now  time.Time
+		want string
+	}{
+		{"metric", fixtureDB(t), withSel(hour, query.Selector{Metrics: []string{"nothing", "nor.this"}}), fixture.Now,
+			"No samples of metric nothing or nor.this, from 2026-11-25 06:00 to 2026-11-25 06:59 (1h)."},
+		{"host", fixtureDB(t), withSel(hour, query.Selector{Tags: []query.TagFilter{{Key: "host", Op: "=", Value: "nosuch"}}}), fixture.Now,
+			"No samples of host=nosuch, from 2026-11-25 06:00 to 2026-11-25 06:59 (1h)."},
+		{"empty database", empty, hour, fixture.Now,
+			"No samples from 2026-11-25 06:00 to 2026-11-25 06:59 (1h)."},
+		{"in progress", empty, hour, fixture.Now.Add(-30 * time.Minute),
+			"No samples from 2026-11-25 06:00 to now (30m so far)."},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			rep, err := Build(tt.db, Options{Query: tt.q, Now: tt.now, Rules: DefaultRules()})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if rep.NoData != tt.want {
+				t.Errorf("NoData = %q, want %q", rep.NoData, tt.want)
+			}
+			for name, write := range map[string]func(io.Writer, *Report) error{
+				"text": WriteText, "markdown": WriteMarkdown, "json": WriteJSON, "html": WriteHTML,
+			} {
+				var b bytes.Buffer
+				if err := write(&b, rep); err != nil {
+					t.Errorf("%s: %v", name, err)
+				}
+				if strings.Contains(b.String(), "Nothing needs attention.") {
+					t.Errorf("%s says that nothing needs attention:\n%s", name, b.String())
+				}
+				want := tt.want
+				if name == "json" {
+					want = `"no_data": "` + tt.want + `"`
+					if !strings.Contains(b.String(), `"highlights": [],`) {
+						t.Errorf("json: highlights are not an empty list:\n%s", b.String())
+					}
+				}
+				if !strings.Contains(b.String(), want) {
+					t.Errorf("%s does not say %q:\n%s", name, want, b.String())
+				}
+			}
+		})
 	}
 }

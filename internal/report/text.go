@@ -35,6 +35,13 @@ func writeText(w io.Writer, rep *Report, md bool) error {
 	p := &printer{w: w, md: md}
 	loc := rep.From.Location()
 	p.heading(1, rep.Title())
+	if rep.NoData != "" {
+		p.line(p.esc(rep.NoData))
+		if len(rep.Highlights) == 0 {
+			return p.err
+		}
+		p.line("")
+	}
 	p.heading(2, "Highlights")
 	if len(rep.Highlights) == 0 {
 		p.line("Nothing needs attention.")
@@ -138,8 +145,17 @@ func (rep *Report) busiestMore() string {
 
 // Title says what the report covers: the period and how many hosts.
 func (rep *Report) Title() string {
-	return fmt.Sprintf("sm report, %s to %s (%s), %s", rep.From.Format(stampLayout), rep.To.Format(stampLayout),
-		when.FormatDuration((rep.To.Sub(rep.From) + time.Second).Round(time.Minute)), plural(len(rep.Hosts)+rep.HostsMore, "host"))
+	return fmt.Sprintf("sm report, %s, %s", rep.period(), plural(len(rep.Hosts)+rep.HostsMore, "host"))
+}
+
+// period says from when to when the report is, and how long that is. A
+// period in progress reads "to now", not to an end still to come.
+func (rep *Report) period() string {
+	if !rep.Complete {
+		return fmt.Sprintf("%s to now (%s so far)", rep.From.Format(stampLayout), Span(rep.End.Sub(rep.From).Round(time.Minute)))
+	}
+	return fmt.Sprintf("%s to %s (%s)", rep.From.Format(stampLayout), rep.To.Format(stampLayout),
+		when.FormatDuration((rep.To.Sub(rep.From) + time.Second).Round(time.Minute)))
 }
 
 // Heading names a host's part of the report.

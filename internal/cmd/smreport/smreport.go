@@ -219,6 +219,12 @@ func Main(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	if err := write(rep, *formatName, *output, stdout); err != nil {
 		return c.Fail(err)
 	}
+	if rep.NoData != "" {
+		// A report about nothing is not a success: a host or metric
+		// misspelt, or a database that sm-store never filled.
+		c.Warnf("%s", strings.ToLower(rep.NoData[:1])+strings.TrimSuffix(rep.NoData[1:], "."))
+		return cli.Fail
+	}
 	if bad {
 		return cli.Fail
 	}

@@ -1,0 +1,100 @@
+package report
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"sm/internal/query"
+	"sm/internal/report/fixture"
+)
+
+// TestRowsNaturalOrder: a family's rows, in every format, are in
+// natural order (load.1m, load.5m, load.15m; /data2 before /data10),
+// and the MaxRows kept of a bigger family are the first in that order,
+// not in the database's byte order.
+func TestRowsNaturalOrder(t *testing.T) {
+	const disks = 30
+	var b bytes.Buffer
+	end := fixture.Now.Unix()
+	for k := range int64(3) {
+		ts := end - 3600 + k*600
+		for _, m := range []string{"15m", "1m", "5m"} {
+			fmt.Fprintf(&b, "load.%s;host=web1 0.5 %d\n", m, ts)
+		}
+		for i := range disks {
+			fmt.Fprintf(&b, "disk.used_pct;host=web1;mount=/data%d 10 %d\n", i, ts)
+		}
+	}
+	db := recordsDB(t, b.Bytes())
+	rep, err := Build(db, Options{
+		Query: query.Query{From: fixture.Now.Add(-24 * time.Hour), To: fixture.Now},
+		Now:   fixture.Now,
+		Rules: DefaultRules(),
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	labels := map[string][]string{}
+	for _, f := range rep.Hosts[0].Families {
+		for _, r := range f.Rows {
+			labels[f.Name] = append(labels[f.Name], r.Label)
+		}
+	}
+	var wantDisks []string
+	for i := range MaxRows {
+		wantDisks = append(wantDisks, fmt.Sprintf("disk.used_pct /data%d", i))
+	}
+	tests := []struct {
+		family string
+		want   []string
+	}{
+		{"load", []string{"load.1m", "load.5m", "load.15m"}},
+		{"disk", wantDisks},
+	}
+	for _, tt := range tests {
+		t.Run(tt.family, func(t *testing.T) {
+			if got := labels[tt.family]; !slices.Equal(got, tt.want) {
+				t.Errorf("rows %q, want %q", got, tt.want)
+			}
+		})
+	}
+
+	// Every format shows them in that order.
+	var text, md, html bytes.Buffer
+	for _, w := range []struct {
+		out   *bytes.Buffer
+		write func(*bytes.Buffer, *Report) error
+	}{
+		{&text, func(b *bytes.Buffer, r *Report) error { return WriteText(b, r) }},
+		{&md, func(b *bytes.Buffer, r *Report) error { return WriteMarkdown(b, r) }},
+		{&html, func(b *bytes.Buffer, r *Report) error { return WriteHTML(b, r) }},
+	} {
+		if err := w.write(w.out, rep); err != nil {
+			t.Fatal(err)
+		}
+	}
+	js, err := json.Marshal(rep)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for name, out := range map[string]string{"text": text.String(), "markdown": md.String(), "html": html.String(), "json": string(js)} {
+		t.Run(name, func(t *testing.T) {
+			i1, i5, i15 := strings.Index(out, "load.1m"), strings.Index(out, "load.5m"), strings.Index(out, "load.15m")
+			if i1 < 0 || !(i1 < i5 && i5 < i15) {
+				t.Errorf("load.1m at %d, load.5m at %d, load.15m at %d: want in that order", i1, i5, i15)
+			}
+			d2, d10 := strings.Index(out, "/data2"), strings.Index(out, "/data10")
+			if d2 < 0 || d10 < d2 {
+				t.Errorf("/data2 at %d, /data10 at %d: want /data2 first", d2, d10)
+			}
+			if strings.Contains(out, "/data25") {
+				t.Errorf("/data25 shown, past the first %d", MaxRows)
+			}
+		})
+	}
+}
