@@ -4,9 +4,10 @@ import "strings"
 
 // NaturalCompare orders a and b as a person reads them: runs of digits
 // compare by their number (load.1m, load.5m, load.15m; /data2 before
-// /data10), and two runs of letters that start with the same two
-// letters compare shorter first, as disks are named (sdz before sdaa). Anything else, and a tie, is byte order, so the order
-// is total: NaturalCompare(a, b) is 0 only when a == b.
+// /data10). Anything else, and a tie (01 and 1), is byte order, so the
+// order is total: NaturalCompare(a, b) is 0 only when a == b. Letters
+// are not reordered: sdaa sorts before sdz, as ls shows them, rather
+// than words such as used and usage changing places.
 func NaturalCompare(a, b string) int {
 	i, j := 0, 0
 	for i < len(a) && j < len(b) {
@@ -23,16 +24,6 @@ func NaturalCompare(a, b string) int {
 				return c
 			}
 			i, j = ea, eb
-		case isLetter(ca) && isLetter(cb):
-			ea, eb := runEnd(a, i, isLetter), runEnd(b, j, isLetter)
-			ra, rb := a[i:ea], b[j:eb]
-			if len(ra) != len(rb) && len(ra) >= 2 && len(rb) >= 2 && ra[:2] == rb[:2] {
-				return cmpInt(len(ra), len(rb))
-			}
-			if c := strings.Compare(ra, rb); c != 0 {
-				return c
-			}
-			i, j = ea, eb
 		default:
 			if ca != cb {
 				return cmpInt(int(ca), int(cb))
@@ -46,8 +37,7 @@ func NaturalCompare(a, b string) int {
 	return strings.Compare(a, b)
 }
 
-func isDigit(c byte) bool  { return '0' <= c && c <= '9' }
-func isLetter(c byte) bool { return 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' }
+func isDigit(c byte) bool { return '0' <= c && c <= '9' }
 
 // runEnd returns where the run of bytes in s from i for which in holds
 // ends.

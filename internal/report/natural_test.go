@@ -13,7 +13,8 @@ func TestNaturalCompare(t *testing.T) {
 	}{
 		{"load", []string{"load.1m", "load.5m", "load.15m"}},
 		{"mounts", []string{"/data0", "/data1", "/data2", "/data9", "/data10", "/data11", "/data20"}},
-		{"disks", []string{"sda", "sdb", "sdz", "sdaa", "sdab", "sdba"}},
+		{"disks, by letters as ls shows them", []string{"sda", "sdaa", "sdab", "sdb", "sdba", "sdz"}},
+		{"words keep their order", []string{"mem.usage", "mem.used"}},
 		{"tags", []string{"cpu.busy_pct;cpu=2;host=a", "cpu.busy_pct;cpu=10;host=a"}},
 		{"prefix", []string{"cpu", "cpu.busy_pct", "cpu0", "cpu1"}},
 		{"leading zeros tie", []string{"x001", "x01", "x1", "x2"}},
