@@ -317,7 +317,7 @@ func TestNotThisFormat(t *testing.T) {
 	}
 	for _, tc := range []struct{ format, in, err string }{
 		{"sadf", "", "in:1: empty input: no sadf -d header nor sadf -j document"},
-		{"sadf", "\n\n", "in:3: empty input: no sadf -d header nor sadf -j document"},
+		{"sadf", "\n\n", "in:2: empty input: no sadf -d header nor sadf -j document"},
 		{"sadf", `{"a": 1}`, `in:1: not sadf -j's JSON: no "sysstat" object`},
 		{"sadf", "{\"sysstat\": {\n\"x\": 1}}", `in:2: not sadf -j's JSON: no "hosts" in "sysstat"`},
 		{"rrd", "", "in:1: no root element: neither <rrd> (rrdtool dump) nor <xport> (rrdtool xport)"},

@@ -111,9 +111,9 @@ func (d *delimited) row() ([]byte, error) {
 		return line, nil
 	}
 	d.joined = append(d.joined[:0], line...)
-	last := d.rd.Line()
 	for open := true; open; {
-		next, err := d.rd.NextLine()
+		// Every line, blank or a comment's, is the cell's own.
+		next, err := d.rd.NextRaw()
 		if err == io.EOF {
 			d.raw = d.joined
 			return nil, d.error(errors.New("quoted cell not closed at the end of the input"))
@@ -125,11 +125,7 @@ func (d *delimited) row() ([]byte, error) {
 			}
 			return nil, err
 		}
-		// The Reader skips empty lines, which inside a quoted cell are
-		// part of it.
-		for ; last < d.rd.Line(); last++ {
-			d.joined = append(d.joined, '\n')
-		}
+		d.joined = append(d.joined, '\n')
 		d.joined = append(d.joined, next...)
 		open = csvOpen(next, true)
 		if len(d.joined) > record.MaxLine {
@@ -148,8 +144,8 @@ func (d *delimited) row() ([]byte, error) {
 // of it is not taken for rows.
 func (d *delimited) skipQuoted() {
 	for open := true; open; {
-		next, err := d.rd.NextLine()
-		if err != nil {
+		next, err := d.rd.NextRaw()
+		if err != nil && !isLong(err) {
 			return
 		}
 		open = csvOpen(next, true)
@@ -312,7 +308,7 @@ func (d *delimited) parseRow(line []byte) (record.Record, error) {
 		}
 		r.Tags = append(r.Tags, record.Tag{Key: k, Value: v})
 	}
-	if err := record.CheckTags(r.Tags); err != nil {
+	if err := record.CheckSeries(r.Name, r.Tags); err != nil {
 		return r, err
 	}
 	if r.Value, err = parseNumber(cells[len(cells)-1]); err != nil {

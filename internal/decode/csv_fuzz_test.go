@@ -37,6 +37,9 @@ func FuzzDelimitedRoundTrip(f *testing.F) {
 				if err != nil {
 					t.Fatal(err)
 				}
+				if longestLine(text) > record.MaxLine {
+					continue // past the readers' documented bound
+				}
 				got, _ := decodeAllOf(t, fmtName, text, Options{})
 				if want := []string{rec.String()}; !slices.Equal(got, want) {
 					t.Fatalf("%s, fold %v: wrote %q, read %q, want %q", fmtName, o.FoldTags, text, got, want)

@@ -269,7 +269,7 @@ func (x *influx) record(meas string, f influxField, ts int64) (record.Record, er
 	if f.key != "value" {
 		name = meas + "." + f.key
 	}
-	if err := record.CheckName(name); err != nil {
+	if err := record.CheckSeries(name, x.tags); err != nil {
 		return record.Record{}, fmt.Errorf("field %q: %w", f.key, err)
 	}
 	return record.Record{Name: name, Tags: x.tags, Value: v, Time: ts}, nil

@@ -88,9 +88,9 @@ func parseJSONLine(line []byte, now func() time.Time) (record.Record, error) {
 			}
 			r.Tags = append(r.Tags, record.Tag{Key: k, Value: v})
 		}
-		if err := record.CheckTags(r.Tags); err != nil {
-			return r, err
-		}
+	}
+	if err := record.CheckSeries(r.Name, r.Tags); err != nil {
+		return r, err
 	}
 	value, ok := obj["value"]
 	if !ok || isNull(value) {

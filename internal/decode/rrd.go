@@ -196,7 +196,9 @@ func (d *rrd) read() error {
 				}
 				first, _, _ := strings.Cut(s, "\n")
 				d.queue = append(d.queue, sadfOut{err: &record.LineError{
-					File: d.o.File, Line: before + strings.Count(string(t[:len(t)-len(s)]), "\n"),
+					// encoding/xml gives a lone "\r" as "\n": the
+					// line is no later than the decoder's own count.
+					File: d.o.File, Line: min(before+strings.Count(string(t[:len(t)-len(s)]), "\n"), d.line()),
 					Err: fmt.Errorf("not XML: text %s before the root element", quoteInput(strings.TrimSpace(first))),
 				}})
 				return io.EOF

@@ -178,7 +178,7 @@ func (s *sadf) fill() error {
 		// Nothing at all is what a sadf that failed writes: better
 		// told than stored as no rows.
 		s.raw = nil
-		s.fail(s.rd.Line()+1, errors.New("empty input: no sadf -d header nor sadf -j document"))
+		s.fail(max(1, s.rd.Line()), errors.New("empty input: no sadf -d header nor sadf -j document"))
 		return io.EOF
 	}
 	s.some = true

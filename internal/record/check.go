@@ -14,11 +14,14 @@ import (
 // own mount points need.
 
 // CheckName reports a metric name that a record cannot carry: an empty
-// one, a byte that is not printable ASCII, or a ';', which starts the
-// tags.
+// one, a byte that is not printable ASCII, a ';', which starts the tags,
+// or a '~' at its start, which a reader drops as carbon does.
 func CheckName(name string) error {
 	if name == "" {
 		return errors.New("empty metric name")
+	}
+	if name[0] == '~' {
+		return fmt.Errorf(`metric name %s starts with "~", which Graphite drops`, quote([]byte(name)))
 	}
 	for i := 0; i < len(name); i++ {
 		c := name[i]
@@ -70,5 +73,15 @@ func CheckSeries(name string, tags []Tag) error {
 	if err := CheckName(name); err != nil {
 		return err
 	}
-	return CheckTags(tags)
+	if err := CheckTags(tags); err != nil {
+		return err
+	}
+	// A "{" in the name and a '"}' at the end read as the OpenMetrics
+	// style that graphite-web takes, NAME{TAG="VALUE"}: another series.
+	if strings.IndexByte(name, '{') >= 0 {
+		if b := AppendSeries(nil, name, tags); isOpenMetricsName(b) {
+			return fmt.Errorf(`series %s would read as NAME{TAG="VALUE"}: a "{" in its name and '"}' at its end`, quote(b))
+		}
+	}
+	return nil
 }

@@ -230,7 +230,12 @@ func checkWritten(k, v []byte) error {
 // isOpenMetricsName reports whether a series is written as graphite-web
 // also reads one, in OpenMetrics' style: NAME{TAG="VALUE",...}.
 func isOpenMetricsName(b []byte) bool {
-	return bytes.HasSuffix(b, []byte(`"}`)) && bytes.IndexByte(b, '{') >= 0
+	if !bytes.HasSuffix(b, []byte(`"}`)) {
+		return false
+	}
+	// The "{" belongs to the name, before the tags of the plain way.
+	i, j := bytes.IndexByte(b, '{'), bytes.IndexByte(b, ';')
+	return i >= 0 && (j < 0 || i < j)
 }
 
 // parseOpenMetricsName parses NAME{TAG="VALUE",...}, as graphite-web's

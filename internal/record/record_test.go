@@ -39,6 +39,8 @@ func TestParse(t *testing.T) {
 		// OpenMetrics' style, as graphite-web reads it.
 		{`test.a{hello="tiger",blah="bla\"h"} 1 2`, Record{"test.a", []Tag{{"blah", `bla"h`}, {"hello", "tiger"}}, 1, 2}},
 		{`~a{k="v;w"} 1 2`, Record{"a", []Tag{{"k", "v;w"}}, 1, 2}},
+		// A "{" after the first ";" is a tag value's, the plain way.
+		{`a;b=c{k="v"} 1 2`, Record{"a", []Tag{{"b", `c{k="v"}`}}, 1, 2}},
 		{"x 1 +7", Record{"x", nil, 1, 7}},
 	}
 	for _, tt := range tests {
@@ -94,7 +96,6 @@ func TestParseErrors(t *testing.T) {
 		{`a{k=v",j="w"} 1 2`, `tags "k=v\",j=\"w\"" are not TAG="VALUE",...`},
 		{`a{k="~v"} 1 2`, `tag "k": value "~v" starts with "~"`},
 		{`a{k/x="v"} 1 2`, `tag name "k/x" has byte 0x2f (allowed: A-Z a-z 0-9 _ . -)`},
-		{`a;b=c{k="v"} 1 2`, `metric name "a;b=c" before "{" is not a name`},
 		{`{k="v"} 1 2`, `metric name "" before "{" is not a name`},
 		{"x 1 .", `timestamp "." is not in Unix seconds`},
 		{"x 1 -5", `timestamp "-5" is negative (only -1, meaning now, is allowed)`},
