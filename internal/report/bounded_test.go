@@ -25,15 +25,7 @@ func TestBounded(t *testing.T) {
 		}
 	}
 	fmt.Fprintf(&b, "load.1m;host=web1 0.5 %d\n", end-600)
-	db := recordsDB(t, b.Bytes())
-	rep, err := Build(db, Options{
-		Query: query.Query{From: fixture.Now.Add(-24 * time.Hour), To: fixture.Now},
-		Now:   fixture.Now,
-		Rules: DefaultRules(),
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
+	rep := dayReport(t, b.Bytes())
 	if len(rep.Hosts) != 1 {
 		t.Fatalf("%d hosts", len(rep.Hosts))
 	}
@@ -136,15 +128,7 @@ func TestBoundedHosts(t *testing.T) {
 	for i := range n {
 		fmt.Fprintf(&b, "m%03d;host=h%03d 1 %d\n", n-i, i, end-600)
 	}
-	db := recordsDB(t, b.Bytes())
-	rep, err := Build(db, Options{
-		Query: query.Query{From: fixture.Now.Add(-24 * time.Hour), To: fixture.Now},
-		Now:   fixture.Now,
-		Rules: DefaultRules(),
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
+	rep := dayReport(t, b.Bytes())
 	if len(rep.Hosts) != MaxHosts || rep.HostsMore != n-MaxHosts {
 		t.Fatalf("%d hosts and %d more, want %d and %d", len(rep.Hosts), rep.HostsMore, MaxHosts, n-MaxHosts)
 	}
@@ -205,4 +189,19 @@ func TestBoundedCheck(t *testing.T) {
 	if got := strings.Count(out.String(), "\nWARNING - "); got != MaxProblems-3 {
 		t.Errorf("%d warnings listed, want %d", got, MaxProblems-3)
 	}
+}
+
+// dayReport stores records in a new database and builds the report of
+// the day to fixture.Now, with the default rules.
+func dayReport(t *testing.T, records []byte) *Report {
+	t.Helper()
+	rep, err := Build(recordsDB(t, records), Options{
+		Query: query.Query{From: fixture.Now.Add(-24 * time.Hour), To: fixture.Now},
+		Now:   fixture.Now,
+		Rules: DefaultRules(),
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return rep
 }

@@ -7,9 +7,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
-	"time"
 
-	"sm/internal/query"
 	"sm/internal/report/fixture"
 )
 
@@ -30,15 +28,7 @@ func TestRowsNaturalOrder(t *testing.T) {
 			fmt.Fprintf(&b, "disk.used_pct;host=web1;mount=/data%d 10 %d\n", i, ts)
 		}
 	}
-	db := recordsDB(t, b.Bytes())
-	rep, err := Build(db, Options{
-		Query: query.Query{From: fixture.Now.Add(-24 * time.Hour), To: fixture.Now},
-		Now:   fixture.Now,
-		Rules: DefaultRules(),
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
+	rep := dayReport(t, b.Bytes())
 	labels := map[string][]string{}
 	for _, f := range rep.Hosts[0].Families {
 		for _, r := range f.Rows {
