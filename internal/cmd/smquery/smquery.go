@@ -48,6 +48,7 @@ func Main(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 	precision := format.Precision(time.Nanosecond)
 	f.Var(&precision, "precision", "write influx timestamps in `UNIT`: s, ms, us or ns")
 	exitStatus := f.BoolP("exit-status", "e", false, "exit 1 when nothing matched")
+	atf := addAtFlags(f)
 	if code, done := c.Parse(args); done {
 		return code
 	}
@@ -89,6 +90,9 @@ func Main(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 	if _, err := format.New(*formatName, io.Discard, format.Options{}); err != nil {
 		return c.UsageError("--format: %v", err)
 	}
+	if err := atf.query(&q, now, sel.RangeSet(), *list, *formatName); err != nil {
+		return c.UsageError("%v", err)
+	}
 
 	path, err := store.Resolve(*dbPath)
 	if err != nil {
@@ -109,6 +113,8 @@ func Main(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 	beyond := false
 	if *list {
 		n, err = listSeries(db, q, *formatName, loc, stdout)
+	} else if atf.set() {
+		n, err = printAt(c, db, q, *formatName, loc, stdout)
 	} else {
 		n, beyond, err = printSamples(c, db, q, *formatName, time.Duration(precision), loc, now, stdout)
 	}
