@@ -54,7 +54,7 @@ func (a *atFlags) query(q *query.Query, now time.Time, rangeSet, list bool, form
 		return fmt.Errorf("--at prints samples: not with --list")
 	case len(q.Funcs) > 0:
 		return fmt.Errorf("--at prints samples: not with --agg or --step")
-	case formatName == "chart" || formatName == "wide" || formatName == "wide-csv":
+	case isView(formatName):
 		return fmt.Errorf("--at gives one sample a series: not with --format %s", formatName)
 	}
 	at, err := when.ParseTime(*a.at, now, now.Location())

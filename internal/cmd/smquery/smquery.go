@@ -22,6 +22,7 @@ import (
 	"sm/internal/format/table"
 	"sm/internal/query"
 	"sm/internal/record"
+	"sm/internal/report"
 	"sm/internal/store"
 	"sm/internal/when"
 )
@@ -93,6 +94,9 @@ func Main(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 	if err := atf.query(&q, now, sel.RangeSet(), *list, *formatName); err != nil {
 		return c.UsageError("%v", err)
 	}
+	if err := checkView(*formatName, *list); err != nil {
+		return c.UsageError("%v", err)
+	}
 
 	path, err := store.Resolve(*dbPath)
 	if err != nil {
@@ -123,6 +127,9 @@ func Main(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 	}
 	if errors.Is(err, errSkipped) {
 		return cli.Fail
+	}
+	if errors.Is(err, format.ErrTooManySeries) {
+		return c.UsageError("%v", err)
 	}
 	if err != nil {
 		return c.Fail(err)
@@ -201,7 +208,8 @@ func printSamples(c *cli.Command, db *store.DB, q query.Query, formatName string
 		return 0, false, err
 	}
 	w, err := format.New(formatName, stdout, format.Options{Location: loc, Columns: cols, FoldTags: fold, Widths: widths,
-		Precision: prec, Terminal: cli.IsTerminal(stdout)})
+		Precision: prec, Terminal: cli.IsTerminal(stdout), Width: cli.Width(stdout), Height: cli.Height(stdout), Step: q.Buckets.Step,
+		Order: report.NaturalCompare})
 	if err != nil {
 		return 0, false, err
 	}
