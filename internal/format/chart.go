@@ -144,7 +144,11 @@ func (c *chart) Close() error {
 		cols -= over
 	}
 	bw.WriteString(plot + "\n")
-	for i, l := range labels {
+	room := make([]int, len(labels))
+	for i := range room {
+		room[i] = width - 2
+	}
+	for i, l := range fitLabels(labels, room) {
 		mark := "─"
 		if !c.o.Terminal && chartChars[i] != "" {
 			mark = chartChars[i]
@@ -152,7 +156,7 @@ func (c *chart) Close() error {
 		if c.o.Terminal {
 			mark = chartColors[i].String() + "■" + asciigraph.Default.String()
 		}
-		bw.WriteString(mark + " " + shortenMiddle(l, width-2) + "\n")
+		bw.WriteString(mark + " " + l + "\n")
 	}
 	return bw.Flush()
 }

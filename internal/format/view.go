@@ -133,3 +133,101 @@ func shortenMiddle(s string, n int) string {
 	b.WriteString(string(r[j:]))
 	return b.String()
 }
+
+// fitLabels shortens each label to at most widths[i] columns, keeping
+// what tells it apart from the others: the start and the end that all
+// labels share are cut first (…srv/volume0/data… and …srv/volume1/data…
+// rather than two mount=/srv/v…/long/path).
+func fitLabels(labels []string, widths []int) []string {
+	out := make([]string, len(labels))
+	pre, suf := commonEnds(labels)
+	for i, l := range labels {
+		n := widths[i]
+		if textWidth(l) <= n {
+			out[i] = l
+			continue
+		}
+		r := []rune(l)
+		p, d, s := string(r[:pre]), string(r[pre:len(r)-suf]), string(r[len(r)-suf:])
+		room := n - textWidth(d)
+		if len(labels) == 1 || room < 4 {
+			out[i] = shortenMiddle(l, n)
+			continue
+		}
+		// The shared start keeps its end, next to what differs, and the
+		// shared end its start: an "…" for what is cut of either.
+		right := min(textWidth(s), 1)
+		left := min(textWidth(p), room-right)
+		right = room - left
+		out[i] = shortenStart(p, left) + d + shortenEnd(s, right)
+	}
+	return out
+}
+
+// commonEnds returns how many runes all labels share at their start and
+// at their end, not overlapping in any of them.
+func commonEnds(labels []string) (pre, suf int) {
+	if len(labels) < 2 {
+		return 0, 0
+	}
+	first := []rune(labels[0])
+	pre, suf = len(first), len(first)
+	for _, l := range labels[1:] {
+		r := []rune(l)
+		p := 0
+		for p < min(pre, len(r)) && r[p] == first[p] {
+			p++
+		}
+		pre = p
+		s := 0
+		for s < min(suf, len(r)) && r[len(r)-1-s] == first[len(first)-1-s] {
+			s++
+		}
+		suf = s
+	}
+	shortest := len(first)
+	for _, l := range labels {
+		shortest = min(shortest, len([]rune(l)))
+	}
+	if pre+suf > shortest {
+		suf = shortest - pre
+	}
+	return pre, suf
+}
+
+// shortenEnd cuts s to at most n columns, its end replaced by an "…".
+func shortenEnd(s string, n int) string {
+	if textWidth(s) <= n {
+		return s
+	}
+	if n <= 0 {
+		return ""
+	}
+	var b strings.Builder
+	w := 0
+	for _, r := range s {
+		if w+runewidth.RuneWidth(r) > n-1 {
+			break
+		}
+		w += runewidth.RuneWidth(r)
+		b.WriteRune(r)
+	}
+	return b.String() + "…"
+}
+
+// shortenStart cuts s to at most n columns, its start replaced by an "…".
+func shortenStart(s string, n int) string {
+	if textWidth(s) <= n {
+		return s
+	}
+	if n <= 0 {
+		return ""
+	}
+	r := []rune(s)
+	i, w := len(r), 0
+	for i > 0 && w+runewidth.RuneWidth(r[i-1]) <= n-1 {
+		i--
+		w += runewidth.RuneWidth(r[i])
+	}
+	return "…" + string(r[i:])
+}

@@ -174,8 +174,12 @@ func (t *wide) writeCSV() error {
 }
 
 // maxLabel is the widest a column's header makes it: wider labels are
-// shortened in the middle.
-const maxLabel = 24
+// shortened (see fitLabels), down to minLabel when the columns would
+// not fit the terminal otherwise.
+const (
+	maxLabel = 24
+	minLabel = 12
+)
 
 // timeLayout returns how the table writes its row times: the date only
 // when every row is at a local midnight; the time of day only when all
@@ -218,16 +222,25 @@ func (t *wide) writeTable() error {
 	layout, day := t.timeLayout()
 	labels, title := viewLabels(t.viewSeriesList())
 	tw := max(len(layout), len("time"))
-	widths := make([]int, len(t.series))
-	for i, l := range labels {
-		widths[i] = min(textWidth(l), maxLabel)
-	}
+	values := make([]int, len(t.series))
 	t.rows(func(_ int64, cells []string) error {
 		for i, c := range cells {
-			widths[i] = max(widths[i], len(c))
+			values[i] = max(values[i], len(c))
 		}
 		return nil
 	})
+	// Labels are cut shorter, down to minLabel, for more columns to fit.
+	widths := make([]int, len(t.series))
+	for most := maxLabel; most >= minLabel; most-- {
+		total := tw
+		for i, l := range labels {
+			widths[i] = max(values[i], min(textWidth(l), most))
+			total += 2 + widths[i]
+		}
+		if t.o.Width <= 0 || total <= t.o.Width {
+			break
+		}
+	}
 	// The columns that fit, at least one.
 	shown, total := len(widths), tw
 	for i, w := range widths {
@@ -249,8 +262,9 @@ func (t *wide) writeTable() error {
 	}
 	var line []byte
 	line = fmt.Appendf(line, "%-*s", tw, "time")
+	labels = fitLabels(labels, widths)
 	for i := range shown {
-		l := shortenMiddle(labels[i], widths[i])
+		l := labels[i]
 		line = append(line, "  "...)
 		line = append(line, strings.Repeat(" ", widths[i]-textWidth(l))...)
 		line = append(line, l...)
