@@ -51,9 +51,16 @@ type chart struct {
 	failed bool // draws nothing: some of the series would be missing
 }
 
-// A chartPoint is the sum of the times and values of n samples.
+// A chartPoint is the average time and value of n samples. Averages,
+// not sums: two values near MaxFloat64 would add up to infinity.
 type chartPoint struct {
 	t, v, n float64
+}
+
+// merge returns the average of a and b, weighted by their counts.
+func merge(a, b chartPoint) chartPoint {
+	n := a.n + b.n
+	return chartPoint{a.t*(a.n/n) + b.t*(b.n/n), a.v*(a.n/n) + b.v*(b.n/n), n}
 }
 
 type chartSeries struct {
@@ -75,11 +82,15 @@ func (c *chart) Write(r *record.Record) error {
 	s := &c.series[len(c.series)-1]
 	s.pts = append(s.pts, chartPoint{float64(r.Time), r.Value, 1})
 	if len(s.pts) > maxChartPoints {
-		for i := 0; i < len(s.pts)/2; i++ {
-			a, b := s.pts[2*i], s.pts[2*i+1]
-			s.pts[i] = chartPoint{a.t + b.t, a.v + b.v, a.n + b.n}
+		half := len(s.pts) / 2
+		for i := range half {
+			s.pts[i] = merge(s.pts[2*i], s.pts[2*i+1])
 		}
-		s.pts = s.pts[:len(s.pts)/2]
+		if len(s.pts)%2 == 1 {
+			s.pts[half] = s.pts[len(s.pts)-1]
+			half++
+		}
+		s.pts = s.pts[:half]
 	}
 	return nil
 }
@@ -95,7 +106,7 @@ func (c *chart) Close() error {
 	var tmin, tmax float64 = math.Inf(1), math.Inf(-1)
 	for _, s := range c.series {
 		for _, p := range s.pts {
-			tmin, tmax = min(tmin, p.t/p.n), max(tmax, p.t/p.n)
+			tmin, tmax = min(tmin, p.t), max(tmax, p.t)
 		}
 	}
 	if math.IsInf(tmin, 0) || c.failed {
@@ -173,10 +184,26 @@ func (c *chart) plot(cols, height int, tmin, tmax float64) string {
 			}
 		}
 	}
+	// asciigraph scales values by height/(max-min), which overflows for
+	// values near ±MaxFloat64, as a hostile host or a sum may give: it
+	// is given them divided by a power of ten, and the axis labels
+	// multiply back.
+	scale := 1.0
+	for max(math.Abs(lo), math.Abs(hi))/scale > 1e6 {
+		scale *= 10
+	}
+	if scale > 1 {
+		for _, d := range data {
+			for i := range d {
+				d[i] /= scale
+			}
+		}
+	}
+	label := valueLabels(lo, hi, height)
 	layout := c.timeLayout(tmin, tmax)
 	opts := []asciigraph.Option{
 		asciigraph.Height(height),
-		asciigraph.YAxisValueFormatter(valueLabels(lo, hi, height)),
+		asciigraph.YAxisValueFormatter(func(v float64) string { return label(v * scale) }),
 	}
 	if tmin < tmax {
 		opts = append(opts, asciigraph.XAxisRange(tmin, tmax),
@@ -224,8 +251,7 @@ func (c *chart) timeLayout(tmin, tmax float64) string {
 // less often than there are columns is still a line, and a gap in the
 // samples is still a gap.
 func resample(pts []chartPoint, cols int, tmin, tmax float64) []float64 {
-	sum := make([]float64, cols)
-	n := make([]float64, cols)
+	avg := make([]chartPoint, cols)
 	span := tmax - tmin
 	col := func(t float64) int {
 		if span <= 0 {
@@ -234,20 +260,23 @@ func resample(pts []chartPoint, cols int, tmin, tmax float64) []float64 {
 		return min(int((t-tmin)/span*float64(cols)), cols-1)
 	}
 	for _, p := range pts {
-		i := col(p.t / p.n)
-		sum[i] += p.v
-		n[i] += p.n
+		i := col(p.t)
+		if avg[i].n == 0 {
+			avg[i] = p
+		} else {
+			avg[i] = merge(avg[i], p)
+		}
 	}
 	out := make([]float64, cols)
 	for i := range out {
 		out[i] = math.NaN()
-		if n[i] > 0 {
-			out[i] = sum[i] / n[i]
+		if avg[i].n > 0 {
+			out[i] = avg[i].v
 		}
 	}
 	var gaps []float64
 	for i := 1; i < len(pts); i++ {
-		gaps = append(gaps, pts[i].t/pts[i].n-pts[i-1].t/pts[i-1].n)
+		gaps = append(gaps, pts[i].t-pts[i-1].t)
 	}
 	if len(gaps) == 0 || span <= 0 {
 		return out
@@ -255,14 +284,14 @@ func resample(pts []chartPoint, cols int, tmin, tmax float64) []float64 {
 	slices.Sort(gaps)
 	reach := 3 * gaps[len(gaps)/2]
 	for i := 1; i < len(pts); i++ {
-		t0, t1 := pts[i-1].t/pts[i-1].n, pts[i].t/pts[i].n
+		t0, t1 := pts[i-1].t, pts[i].t
 		a, b := col(t0), col(t1)
 		if b-a < 2 || t1-t0 > reach {
 			continue
 		}
 		for j := a + 1; j < b; j++ {
 			f := float64(j-a) / float64(b-a)
-			out[j] = out[a] + f*(out[b]-out[a])
+			out[j] = out[a]*(1-f) + out[b]*f
 		}
 	}
 	return out
@@ -272,7 +301,7 @@ func resample(pts []chartPoint, cols int, tmin, tmax float64) []float64 {
 // many decimals as its steps need, and in exponent form beyond what
 // twelve digits write.
 func valueLabels(lo, hi float64, rows int) asciigraph.YAxisValueFormatterFunc {
-	step := (hi - lo) / float64(max(rows, 1))
+	step := (hi/2 - lo/2) / float64(max(rows, 1)) * 2
 	decimals := 0
 	if step > 0 && !math.IsInf(step, 0) {
 		decimals = min(max(int(math.Ceil(-math.Log10(step))), 0), 6)

@@ -5,6 +5,7 @@ import (
 	"encoding/csv"
 	"fmt"
 	"io"
+	"math"
 	"slices"
 	"strings"
 	"time"
@@ -40,8 +41,9 @@ const maxRound = time.Hour
 // different series taken at nearly the same time share a row: with
 // Options.Step, they are bucket starts already; without, each time is
 // rounded to the nearest multiple of the usual interval between samples
-// (the median, at most maxRound), and of two samples of a series in
-// one row the later is kept.
+// (the median gap, taken to the nearest of niceIntervals: 1m, 5m, ...,
+// at most an hour), and of two samples of a series in one row the
+// later is kept.
 //
 // wide fits Options.Width: series labels are shortened in the middle,
 // and the columns that do not fit are left out, with a last line that
@@ -99,7 +101,23 @@ func (t *wide) interval() int64 {
 		return 0
 	}
 	slices.Sort(gaps)
-	return min(gaps[len(gaps)/2], int64(maxRound/time.Second))
+	return niceInterval(gaps[len(gaps)/2])
+}
+
+// niceIntervals are the intervals sample times are rounded to: cron's
+// and collectors' usual ones, up to maxRound.
+var niceIntervals = []int64{1, 2, 5, 10, 15, 20, 30, 60, 120, 300, 600, 900, 1200, 1800, 3600}
+
+// niceInterval returns the nice interval nearest to gap, by ratio: a
+// median gap of 59s or 62s, as jitter makes them, is a minute.
+func niceInterval(gap int64) int64 {
+	best := niceIntervals[0]
+	for _, n := range niceIntervals {
+		if math.Abs(math.Log(float64(gap)/float64(n))) < math.Abs(math.Log(float64(gap)/float64(best))) {
+			best = n
+		}
+	}
+	return best
 }
 
 func roundTime(ts, iv int64) int64 {
