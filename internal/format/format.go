@@ -51,6 +51,17 @@ type Options struct {
 	// influx, graphite), write them as visible escapes (package esc)
 	// instead, for a person to read. The table always does.
 	Terminal bool
+	// Width and Height are the columns and lines the terminal views
+	// (chart, wide) may fill; 0 means no limit for the width and a
+	// default for the height.
+	Width, Height int
+	// Step is the query's bucket length, 0 without --step: the wide
+	// table lines its rows up on the buckets' starts.
+	Step time.Duration
+	// Order, when set, is the order in which the terminal views show
+	// their series (sm-query gives a natural order: load.1m, load.5m,
+	// load.15m); else they keep the order the series come in.
+	Order func(a, b string) int
 }
 
 // A SkipError is what a Writer returns for a series, or a sample, that

@@ -25,7 +25,7 @@ type Flags struct {
 func AddFlags(f *pflag.FlagSet, since string) *Flags {
 	return &Flags{
 		f:       f,
-		since:   f.String("since", since, "from `TIME`: a duration before now (90s 15m 36h 7d 2w 1y), a date, a date and time, RFC 3339, or @UNIXSECONDS"),
+		since:   f.String("since", since, "from `TIME`: a duration before now (90s 15m 36h 7d 2w 1y), a date, a date and time, RFC 3339, @UNIXSECONDS, or a time of day (03:00, yesterday 03:00, today)"),
 		until:   f.String("until", "now", "up to `TIME`, included, written as for --since"),
 		utc:     f.Bool("utc", false, "read and print times in UTC instead of the local time zone"),
 		metrics: f.StringArray("metric", nil, "select metrics whose name matches `GLOB`, as disk.* or *.used_pct (repeatable: any)"),

@@ -102,8 +102,13 @@ var layouts = []string{
 // ParseTime parses a point in time as users type it: "now"; a duration,
 // meaning that long before now (90s, 7d); a date or date and time in loc
 // (2026-11-01, 2026-11-01T14:30, 2026-11-01 14:30:00); RFC 3339 with Z
-// or an offset; or @ and Unix seconds. Of a local time that a daylight
-// saving change skips or repeats, Go's rules pick one.
+// or an offset; or @ and Unix seconds. As sar's -s and -e, it also takes
+// a time of day in loc (03:00, 03:00:15), which is today's even when it
+// is still to come: "03:00" means the same at 02:00 as at 04:00, and
+// "yesterday 03:00" is there for the other; "today" and "yesterday" are
+// their midnights, and either may come before a time of day. Of a local
+// time that a daylight saving change skips or repeats, Go's rules pick
+// one.
 func ParseTime(s string, now time.Time, loc *time.Location) (time.Time, error) {
 	t, err := parseTime(s, now, loc)
 	if err == nil && (t.Unix() < 0 || t.Unix() > 253402300799) {
@@ -131,6 +136,9 @@ func parseTime(s string, now time.Time, loc *time.Location) (time.Time, error) {
 		}
 		return now.Add(-d), nil
 	}
+	if t, ok := parseDay(s, now, loc); ok {
+		return t, nil
+	}
 	if t, err := time.Parse(time.RFC3339, s); err == nil {
 		return t.In(loc), nil
 	}
@@ -142,9 +150,35 @@ func parseTime(s string, now time.Time, loc *time.Location) (time.Time, error) {
 	return time.Time{}, badTime(s)
 }
 
+// parseDay parses the forms relative to today: "today", "yesterday", a
+// time of day (15:04 or 15:04:05), and either day followed by a space
+// and a time of day.
+func parseDay(s string, now time.Time, loc *time.Location) (time.Time, bool) {
+	now = now.In(loc)
+	day, clock, _ := strings.Cut(s, " ")
+	back := 0
+	switch day {
+	case "today":
+	case "yesterday":
+		back = 1
+	default:
+		day, clock = "", s
+	}
+	if day != "" && clock == "" && !strings.HasSuffix(s, " ") {
+		return time.Date(now.Year(), now.Month(), now.Day()-back, 0, 0, 0, 0, loc), true
+	}
+	for _, l := range []string{"15:04", "15:04:05"} {
+		if t, err := time.Parse(l, clock); err == nil && len(clock) == len(l) {
+			return time.Date(now.Year(), now.Month(), now.Day()-back, t.Hour(), t.Minute(), t.Second(), 0, loc), true
+		}
+	}
+	return time.Time{}, false
+}
+
 func badTime(s string) error {
 	return fmt.Errorf("bad time %q: want a duration before now (90s, 15m, 36h, 7d, 2w, 1y), a date (2026-11-01), "+
-		"a date and time (2026-11-01T14:30, 2026-11-01 14:30:00), RFC 3339 (2026-11-01T14:30:00Z), or @UNIXSECONDS", s)
+		"a date and time (2026-11-01T14:30, 2026-11-01 14:30:00), RFC 3339 (2026-11-01T14:30:00Z), @UNIXSECONDS, "+
+		"or a time of day (03:00, yesterday 03:00, today, yesterday)", s)
 }
 
 // Bounds of the times sm takes: Unix time 0, and the last second of

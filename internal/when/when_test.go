@@ -111,7 +111,7 @@ func TestParseTime(t *testing.T) {
 			t.Errorf("ParseTime(%q) = %v", s, err)
 		}
 	}
-	for _, bad := range []string{"", "yesterday", "2026-13-01", "2026-11-01T25:00", "@", "@-5", "@+5", "@99999999999999", "7", "1.5h", "2026/11/01", "2026-11-01T14:30:00+25:00"} {
+	for _, bad := range []string{"", "tomorrow", "Yesterday", "today  03:00", "today ", "yesterday 3:00", "03:00 today", "24:00", "03:60", "03:00:61", "03:00Z", "2026-13-01", "2026-11-01T25:00", "@", "@-5", "@+5", "@99999999999999", "7", "1.5h", "2026/11/01", "2026-11-01T14:30:00+25:00"} {
 		_, err := ParseTime(bad, now, berlin)
 		if err == nil || !strings.HasPrefix(err.Error(), fmt.Sprintf("bad time %q: want a duration", bad)) {
 			t.Errorf("ParseTime(%q) = %v", bad, err)
@@ -119,8 +119,52 @@ func TestParseTime(t *testing.T) {
 	}
 }
 
+// TestParseTimeOfDay: the forms of sar's -s and -e, read in the given
+// location, relative to now's day there.
+func TestParseTimeOfDay(t *testing.T) {
+	berlin, err := time.LoadLocation("Europe/Berlin")
+	if err != nil {
+		t.Fatal(err)
+	}
+	now := time.Date(2026, 11, 25, 10, 30, 0, 0, berlin)
+	for _, tc := range []struct {
+		name, in string
+		now      time.Time
+		loc      *time.Location
+		want     string // RFC 3339, UTC
+	}{
+		{"time of day", "03:00", now, berlin, "2026-11-25T02:00:00Z"},
+		{"with seconds", "03:00:15", now, berlin, "2026-11-25T02:00:15Z"},
+		// Today's, as sar has it, even when it is still to come.
+		{"later today", "23:59", now, berlin, "2026-11-25T22:59:00Z"},
+		{"today", "today", now, berlin, "2026-11-24T23:00:00Z"},
+		{"today at", "today 03:00", now, berlin, "2026-11-25T02:00:00Z"},
+		{"yesterday", "yesterday", now, berlin, "2026-11-23T23:00:00Z"},
+		{"yesterday at", "yesterday 03:00", now, berlin, "2026-11-24T02:00:00Z"},
+		{"yesterday at with seconds", "yesterday 23:59:59", now, berlin, "2026-11-24T22:59:59Z"},
+		// The day is the location's: at 00:30 in Berlin it is still
+		// the day before in UTC.
+		{"day of the location", "today", time.Date(2026, 11, 25, 0, 30, 0, 0, berlin), berlin, "2026-11-24T23:00:00Z"},
+		{"utc", "03:00", now, time.UTC, "2026-11-25T03:00:00Z"},
+		// Yesterday across a change to winter time is a calendar day.
+		{"across dst", "yesterday 12:00", time.Date(2026, 10, 26, 9, 0, 0, 0, berlin), berlin, "2026-10-25T11:00:00Z"},
+		{"across months", "yesterday", time.Date(2026, 12, 1, 9, 0, 0, 0, berlin), berlin, "2026-11-29T23:00:00Z"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			got, err := ParseTime(tc.in, tc.now, tc.loc)
+			if err != nil {
+				t.Fatalf("ParseTime(%q): %v", tc.in, err)
+			}
+			if g := got.UTC().Format(time.RFC3339); g != tc.want {
+				t.Errorf("ParseTime(%q) = %s, want %s", tc.in, g, tc.want)
+			}
+		})
+	}
+}
+
 func FuzzParseTime(f *testing.F) {
-	for _, s := range []string{"now", "1h", "2026-11-01", "2026-11-01T14:30:00Z", "@1764045000", "2026-03-29 02:30"} {
+	for _, s := range []string{"now", "1h", "2026-11-01", "2026-11-01T14:30:00Z", "@1764045000", "2026-03-29 02:30",
+		"03:00", "yesterday 03:00:30", "today"} {
 		f.Add(s)
 	}
 	berlin, _ := time.LoadLocation("Europe/Berlin")

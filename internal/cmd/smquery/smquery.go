@@ -22,6 +22,7 @@ import (
 	"sm/internal/format/table"
 	"sm/internal/query"
 	"sm/internal/record"
+	"sm/internal/report"
 	"sm/internal/store"
 	"sm/internal/when"
 )
@@ -48,6 +49,7 @@ func Main(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 	precision := format.Precision(time.Nanosecond)
 	f.Var(&precision, "precision", "write influx timestamps in `UNIT`: s, ms, us or ns")
 	exitStatus := f.BoolP("exit-status", "e", false, "exit 1 when nothing matched")
+	atf := addAtFlags(f)
 	if code, done := c.Parse(args); done {
 		return code
 	}
@@ -89,6 +91,12 @@ func Main(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 	if _, err := format.New(*formatName, io.Discard, format.Options{}); err != nil {
 		return c.UsageError("--format: %v", err)
 	}
+	if err := atf.query(&q, now, sel.RangeSet(), *list, *formatName); err != nil {
+		return c.UsageError("%v", err)
+	}
+	if err := checkView(*formatName, *list); err != nil {
+		return c.UsageError("%v", err)
+	}
 
 	path, err := store.Resolve(*dbPath)
 	if err != nil {
@@ -109,6 +117,8 @@ func Main(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 	beyond := false
 	if *list {
 		n, err = listSeries(db, q, *formatName, loc, stdout)
+	} else if atf.set() {
+		n, err = printAt(c, db, q, *formatName, loc, stdout)
 	} else {
 		n, beyond, err = printSamples(c, db, q, *formatName, time.Duration(precision), loc, now, stdout)
 	}
@@ -117,6 +127,9 @@ func Main(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 	}
 	if errors.Is(err, errSkipped) {
 		return cli.Fail
+	}
+	if errors.Is(err, format.ErrTooManySeries) {
+		return c.UsageError("%v", err)
 	}
 	if err != nil {
 		return c.Fail(err)
@@ -195,7 +208,8 @@ func printSamples(c *cli.Command, db *store.DB, q query.Query, formatName string
 		return 0, false, err
 	}
 	w, err := format.New(formatName, stdout, format.Options{Location: loc, Columns: cols, FoldTags: fold, Widths: widths,
-		Precision: prec, Terminal: cli.IsTerminal(stdout)})
+		Precision: prec, Terminal: cli.IsTerminal(stdout), Width: cli.Width(stdout), Height: cli.Height(stdout), Step: q.Buckets.Step,
+		Order: report.NaturalCompare})
 	if err != nil {
 		return 0, false, err
 	}

@@ -250,9 +250,13 @@ func Main(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 }
 
 // formats are the registered formats but the table: sm-sample does not
-// link the table's library, whose start-up costs more than a sample.
+// link the table's library, whose start-up costs more than a sample;
+// nor the views of sm-query across time (chart, wide), which one
+// sample would not fill.
 func formats() []string {
-	return slices.DeleteFunc(format.Names(), func(n string) bool { return n == "table" })
+	return slices.DeleteFunc(format.Names(), func(n string) bool {
+		return n == "table" || n == "chart" || n == "wide" || n == "wide-csv"
+	})
 }
 
 // columns returns the tag keys of the records, for the formats with a
