@@ -51,6 +51,19 @@ type Options struct {
 	// influx, graphite), write them as visible escapes (package esc)
 	// instead, for a person to read. The table always does.
 	Terminal bool
+	// Width is how many columns the table may take, 0 for no limit. A
+	// table given a width fits it: times of day under a date when every
+	// row is of one day, the tags folded into one column (as FoldTags
+	// does) when a column each would not fit, and long names and tags
+	// shortened in the middle (Shorten).
+	Width int
+	// Human asks the table to write bytes and rates with their units
+	// (see Value): 384.0 GiB, 1.2 MB/s.
+	Human bool
+	// Aggregated says the records are aggregates, each with its agg
+	// tag: the table rounds a computed one (see Computed) to
+	// TableDigits.
+	Aggregated bool
 }
 
 // A SkipError is what a Writer returns for a series, or a sample, that
