@@ -330,7 +330,7 @@ func listSeries(db *store.DB, q query.Query, out output, now time.Time, stdout i
 		if len(rows) == 0 {
 			return 0, nil
 		}
-		return len(rows), table.RenderFit(stdout, header, rows, out.width, []bool{true, true, false, false, false})
+		return len(rows), table.RenderFit(stdout, header, rows, out.width, []int{2, 1, 0, 0, 0})
 	case "csv":
 		w.Flush()
 		return n, w.Error()

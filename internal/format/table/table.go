@@ -180,14 +180,16 @@ func (t *table) plan(streaming bool) []int {
 		widths = t.widths(&l, streaming)
 	}
 	if t.o.Width > 0 {
-		shrink := make([]bool, len(widths))
-		for i := 1; i < len(shrink)-1; i++ {
-			shrink[i] = true
+		// The tags go first: the name says most.
+		shrink := make([]int, len(widths))
+		shrink[1] = 2
+		for i := 2; i < len(shrink)-1; i++ {
+			shrink[i] = 1
 		}
 		cols := make([][]string, len(widths))
 		for _, r := range t.rows {
 			for i, c := range t.cells(r, &l) {
-				if shrink[i] {
+				if shrink[i] > 0 {
 					cols[i] = append(cols[i], c)
 				}
 			}
@@ -296,31 +298,55 @@ func distinct(cols [][]string, w []int) []int {
 }
 
 // fit returns the most runes each column of widths w may keep for the
-// table to be at most width wide, taking from the widest columns that
-// may shrink first and leaving each at least its mins, or if the table
-// cannot fit so, at least minCell; nil if it fits as it is. What cannot
-// fit even then, overflows.
-func fit(w, mins []int, shrink []bool, width int) []int {
+// table to be at most width wide, nil if it fits as it is. It shortens
+// the columns of shrink 1 first, and if that is not enough those of 1
+// and 2, and so on; never those of 0. Of those, it takes from the
+// widest first, leaving each at least its mins, or if the table cannot
+// fit so, at least minCell. What cannot fit even then, overflows.
+func fit(w, mins []int, shrink []int, width int) []int {
 	if total(w) <= width {
 		return nil
 	}
+	top := slices.Max(shrink)
+	for level := 1; level < top; level++ {
+		some := make([]int, len(shrink))
+		for i, p := range shrink {
+			if p > 0 && p <= level {
+				some[i] = 1
+			}
+		}
+		if caps := fitLevel(w, mins, some, width, softCell); total(caps) <= width {
+			return caps
+		}
+	}
+	return fitLevel(w, mins, shrink, width, 0)
+}
+
+// softCell is the fewest runes fit leaves a column it shortens first,
+// before it shortens the next ones too: a tag crushed to a few runes
+// beside a name in full reads worse than both cut a little.
+const softCell = 16
+
+// fitLevel is fit with every column of shrink above 0 alike, each left
+// at least soft runes.
+func fitLevel(w, mins []int, shrink []int, width, soft int) []int {
 	floor := func(i int) int {
 		if mins != nil {
-			return mins[i]
+			return max(mins[i], soft)
 		}
-		return minCell
+		return max(minCell, soft)
 	}
 	capped := func(c int) []int {
 		caps := slices.Clone(w)
 		for i := range caps {
-			if shrink[i] {
+			if shrink[i] > 0 {
 				caps[i] = min(w[i], max(c, floor(i)))
 			}
 		}
 		return caps
 	}
 	if mins != nil && total(capped(0)) > width {
-		return fit(w, nil, shrink, width)
+		return fitLevel(w, nil, shrink, width, soft)
 	}
 	// The largest cap that fits, by bisection: lo fits (or is the
 	// least there is), hi does not.
@@ -426,10 +452,11 @@ func Render(w io.Writer, header []string, rows [][]string) error {
 }
 
 // RenderFit is Render into width columns, 0 for no limit: the cells of
-// the columns that may shrink (shrink[i]) are shortened in the middle,
-// the widest first, until the table fits, or until each is down to a
-// few runes.
-func RenderFit(w io.Writer, header []string, rows [][]string, width int, shrink []bool) error {
+// the columns that may shrink are shortened in the middle, those of
+// shrink 1 first, then those of 1 and 2, and so on (0 never), the
+// widest first, until the table fits, or until each is down to a few
+// runes.
+func RenderFit(w io.Writer, header []string, rows [][]string, width int, shrink []int) error {
 	shown := make([][]string, len(rows))
 	widths := make([]int, len(header))
 	for i, h := range header {
@@ -446,7 +473,7 @@ func RenderFit(w io.Writer, header []string, rows [][]string, width int, shrink 
 		cols := make([][]string, len(header))
 		for _, r := range shown {
 			for j, c := range r {
-				if shrink[j] {
+				if shrink[j] > 0 {
 					cols[j] = append(cols[j], c)
 				}
 			}
