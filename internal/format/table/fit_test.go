@@ -7,6 +7,7 @@ import (
 	"unicode/utf8"
 
 	"sm/internal/format"
+	"sm/internal/record"
 )
 
 func TestFit(t *testing.T) {
@@ -93,5 +94,20 @@ func TestTableValues(t *testing.T) {
 		if !strings.Contains(out, want) {
 			t.Errorf("no %q in\n%s", want, out)
 		}
+	}
+}
+
+// TestStreamValues: past tableBuffer rows the widths are fixed, and a
+// later, longer value still shows whole.
+func TestStreamValues(t *testing.T) {
+	o := format.Options{Columns: []string{"host"}, Width: 80, Widths: map[string]int{"name": 3, "host": 4}}
+	var recs []record.Record
+	for range tableBuffer + 1 {
+		recs = append(recs, rec("cpu;host=web1", 1))
+	}
+	recs = append(recs, rec("cpu;host=web1", -1.2345678901234567e-300))
+	out := write(t, o, recs...)
+	if !strings.Contains(out, " -1.2345678901234568e-300 \n") {
+		t.Errorf("the last value is cut:\n%s", out[len(out)-200:])
 	}
 }

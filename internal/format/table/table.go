@@ -28,6 +28,10 @@ func init() {
 // with the output.
 const tableBuffer = 1000
 
+// maxValue is the most runes a value takes, as record.AppendValue
+// writes it: -1.2345678901234567e-300. Value with a unit takes fewer.
+const maxValue = 24
+
 // minCell is the fewest runes a shortened cell keeps: enough for both
 // ends of a name (cpu…_pct) to tell it from its neighbours.
 const minCell = 6
@@ -221,7 +225,10 @@ func (t *table) widths(l *layout, streaming bool) []int {
 	if !streaming {
 		return w
 	}
-	// Later rows may be wider: their widths are known in advance.
+	// Later rows may be wider: their widths are known in advance, but
+	// for the values', which may take as much as a value can. A value
+	// cut short by a stream's fixed width would be a wrong value.
+	w[len(w)-1] = max(w[len(w)-1], maxValue)
 	hint := t.o.Widths
 	w[1] = max(w[1], hint["name"])
 	i := 2
