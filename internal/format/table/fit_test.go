@@ -111,3 +111,27 @@ func TestStreamValues(t *testing.T) {
 		t.Errorf("the last value is cut:\n%s", out[len(out)-200:])
 	}
 }
+
+// TestTableWideChars: a Chinese character takes two columns of a
+// terminal, and the table counts it so.
+func TestTableWideChars(t *testing.T) {
+	o := format.Options{Columns: []string{"host", "site"}, Width: 60}
+	out := write(t, o,
+		rec(`app.requests_per_s;host=web1;site=北京上海广州深圳北京上海广州深圳北京上海广州深圳`, 1),
+		rec(`app.requests_per_s;host=web1;site=paris`, 2))
+	for line := range strings.Lines(out) {
+		cols := 0
+		for _, r := range strings.TrimSuffix(line, "\n") {
+			cols++
+			if r >= 0x4e00 && r <= 0x9fff {
+				cols++
+			}
+		}
+		if cols > 60 {
+			t.Errorf("%d columns: %q", cols, line)
+		}
+	}
+	if !strings.Contains(out, "深圳") || !strings.Contains(out, "…") {
+		t.Errorf("not shortened in the middle:\n%s", out)
+	}
+}

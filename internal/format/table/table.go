@@ -8,9 +8,9 @@ import (
 	"io"
 	"slices"
 	"time"
-	"unicode/utf8"
 
 	"github.com/olekukonko/tablewriter"
+	"github.com/olekukonko/tablewriter/pkg/twwidth"
 	"github.com/olekukonko/tablewriter/renderer"
 	"github.com/olekukonko/tablewriter/tw"
 
@@ -53,7 +53,7 @@ type layout struct {
 	header []string
 	day    bool  // times of day, under the date as the header
 	fold   bool  // the tags but host and agg folded into one column
-	caps   []int // the most runes of each column, when it must fit
+	caps   []int // the most terminal columns of each column, when it must fit
 }
 
 type table struct {
@@ -161,14 +161,14 @@ func (t *table) cells(rw row, l *layout) []string {
 	}
 	c = append(c, rw.value)
 	for i, n := range l.caps {
-		c[i] = format.Shorten(c[i], n)
+		c[i] = cut(c[i], n)
 	}
 	return c
 }
 
 // plan fixes the layout from the rows held, and when streaming from
 // the widths Options.Widths foresees, and returns the widths of its
-// columns, in runes, without padding.
+// columns, in terminal columns, without padding.
 func (t *table) plan(streaming bool) []int {
 	l := layout{}
 	if t.o.Width > 0 && !streaming && len(t.rows) > 0 {
@@ -215,11 +215,11 @@ func (t *table) widths(l *layout, streaming bool) []int {
 	}
 	w := make([]int, len(l.header))
 	for i, h := range l.header {
-		w[i] = utf8.RuneCountInString(h)
+		w[i] = twwidth.Width(h)
 	}
 	for _, r := range t.rows {
 		for i, c := range t.cells(r, l) {
-			w[i] = max(w[i], utf8.RuneCountInString(c))
+			w[i] = max(w[i], twwidth.Width(c))
 		}
 	}
 	if !streaming {
@@ -269,7 +269,7 @@ func total(w []int) int {
 	return n
 }
 
-// distinct returns, for each column of cells, the fewest runes that
+// distinct returns, for each column of cells, the fewest columns that
 // keep its different cells different once shortened, at least minCell
 // and at most the column's width w: a cut that makes net.rx_bytes_per_s
 // and net.rx_packets_per_s both net.rx…per_s loses the row.
@@ -281,7 +281,7 @@ func distinct(cols [][]string, w []int) []int {
 		ok := func(n int) bool {
 			seen := make(map[string]bool, len(cells))
 			for _, c := range cells {
-				s := format.Shorten(c, n)
+				s := cut(c, n)
 				if seen[s] {
 					return false
 				}
@@ -304,7 +304,7 @@ func distinct(cols [][]string, w []int) []int {
 	return mins
 }
 
-// fit returns the most runes each column of widths w may keep for the
+// fit returns the most terminal columns each column of widths w may keep for the
 // table to be at most width wide, nil if it fits as it is. It shortens
 // the columns of shrink 1 first, and if that is not enough those of 1
 // and 2, and so on; never those of 0. Of those, it takes from the
@@ -329,13 +329,13 @@ func fit(w, mins []int, shrink []int, width int) []int {
 	return fitLevel(w, mins, shrink, width, 0)
 }
 
-// softCell is the fewest runes fit leaves a column it shortens first,
-// before it shortens the next ones too: a tag crushed to a few runes
+// softCell is the fewest columns fit leaves a column it shortens first,
+// before it shortens the next ones too: a tag crushed to a few characters
 // beside a name in full reads worse than both cut a little.
 const softCell = 16
 
 // fitLevel is fit with every column of shrink above 0 alike, each left
-// at least soft runes.
+// at least soft columns.
 func fitLevel(w, mins []int, shrink []int, width, soft int) []int {
 	floor := func(i int) int {
 		if mins != nil {
@@ -376,6 +376,17 @@ func fitLevel(w, mins []int, shrink []int, width, soft int) []int {
 		}
 	}
 	return caps
+}
+
+// cut is format.Shorten to at most n columns of a terminal, as
+// tablewriter measures them: a wide character, as of Chinese, takes
+// two.
+func cut(s string, n int) string {
+	c := format.Shorten(s, n)
+	for k := n - 1; k >= 0 && twwidth.Width(c) > n; k-- {
+		c = format.Shorten(s, k)
+	}
+	return c
 }
 
 // tableOptions are the look of a table of n columns: no borders, a line
@@ -447,7 +458,7 @@ func shorten(cells []string, caps []int) []string {
 	}
 	out := make([]string, len(cells))
 	for i, c := range cells {
-		out[i] = format.Shorten(c, caps[i])
+		out[i] = cut(c, caps[i])
 	}
 	return out
 }
@@ -462,18 +473,18 @@ func Render(w io.Writer, header []string, rows [][]string) error {
 // the columns that may shrink are shortened in the middle, those of
 // shrink 1 first, then those of 1 and 2, and so on (0 never), the
 // widest first, until the table fits, or until each is down to a few
-// runes.
+// characters.
 func RenderFit(w io.Writer, header []string, rows [][]string, width int, shrink []int) error {
 	shown := make([][]string, len(rows))
 	widths := make([]int, len(header))
 	for i, h := range header {
-		widths[i] = utf8.RuneCountInString(h)
+		widths[i] = twwidth.Width(h)
 	}
 	for i, r := range rows {
 		shown[i] = make([]string, len(r))
 		for j, c := range r {
 			shown[i][j] = esc.Text(c)
-			widths[j] = max(widths[j], utf8.RuneCountInString(shown[i][j]))
+			widths[j] = max(widths[j], twwidth.Width(shown[i][j]))
 		}
 	}
 	if width > 0 {
