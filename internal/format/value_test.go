@@ -139,3 +139,33 @@ func FuzzShorten(f *testing.F) {
 		}
 	})
 }
+
+// FuzzRound: rounding moves a value by less than its last kept digit,
+// keeps its integer part, is stable, and Value writes whatever it gets.
+func FuzzRound(f *testing.F) {
+	f.Add(40.097000000000016, 12)
+	f.Add(412345678912.4, 6)
+	f.Add(-1.2345678901234567e-300, 6)
+	f.Add(math.MaxFloat64, 1)
+	f.Fuzz(func(t *testing.T, v float64, digits int) {
+		digits = 1 + int(uint(digits)%17)
+		r := Round(v, digits)
+		if math.IsNaN(v) || math.IsInf(v, 0) {
+			if !math.IsNaN(v) && r != v {
+				t.Fatalf("Round(%v) = %v", v, r)
+			}
+			return
+		}
+		if d := math.Abs(r - v); d > math.Abs(v)*math.Pow(10, float64(1-digits)) && d > 0.5 {
+			t.Fatalf("Round(%v, %d) = %v: moved by %v", v, digits, r, d)
+		}
+		if again := Round(r, digits); again != r {
+			t.Fatalf("Round(%v, %d) = %v, then %v", v, digits, r, again)
+		}
+		for _, u := range []string{"", UnitBytes, UnitBytesPerSec, UnitPerSec} {
+			if Value(v, ValueOptions{Digits: digits, Unit: u}) == "" {
+				t.Fatalf("Value(%v) is empty", v)
+			}
+		}
+	})
+}
