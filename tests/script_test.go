@@ -92,9 +92,10 @@ func scriptParams(t *testing.T, dir string) testscript.Params {
 			return nil
 		},
 		Cmds: map[string]func(ts *testscript.TestScript, neg bool, args []string){
-			"records": cmdRecords,
-			"dbdump":  cmdDBDump,
-			"fixture": cmdFixture,
+			"records":  cmdRecords,
+			"dbdump":   cmdDBDump,
+			"fixture":  cmdFixture,
+			"maxwidth": cmdMaxWidth,
 			// Of the series budget's scripts.
 			"largehost": cmdLargeHost,
 			"bomb":      cmdBomb,

@@ -132,7 +132,7 @@ func (c *chart) Close() error {
 
 	bw := bufio.NewWriter(c.w)
 	if title != "" {
-		bw.WriteString(shortenMiddle(title, width) + "\n")
+		bw.WriteString(Shorten(title, width) + "\n")
 	}
 	// The plot's width is what is left of the terminal's once the value
 	// labels and the last time label have theirs: draw, measure, and

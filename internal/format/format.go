@@ -51,10 +51,8 @@ type Options struct {
 	// influx, graphite), write them as visible escapes (package esc)
 	// instead, for a person to read. The table always does.
 	Terminal bool
-	// Width and Height are the columns and lines the terminal views
-	// (chart, wide) may fill; 0 means no limit for the width and a
-	// default for the height.
-	Width, Height int
+	// Height is the lines the chart may fill, 0 for a default.
+	Height int
 	// Step is the query's bucket length, 0 without --step: the wide
 	// table lines its rows up on the buckets' starts.
 	Step time.Duration
@@ -62,6 +60,19 @@ type Options struct {
 	// their series (sm-query gives a natural order: load.1m, load.5m,
 	// load.15m); else they keep the order the series come in.
 	Order func(a, b string) int
+	// Width is how many columns the table, wide and chart may take, 0
+	// for no limit (chart: a default). A table given a width fits it: times of day under a date when every
+	// row is of one day, the tags folded into one column (as FoldTags
+	// does) when a column each would not fit, and long names and tags
+	// shortened in the middle (Shorten).
+	Width int
+	// Human asks the table to write bytes and rates with their units
+	// (see Value): 384.0 GiB, 1.2 MB/s.
+	Human bool
+	// Aggregated says the records are aggregates, each with its agg
+	// tag: the table rounds a computed one (see Computed) to
+	// TableDigits.
+	Aggregated bool
 }
 
 // A SkipError is what a Writer returns for a series, or a sample, that

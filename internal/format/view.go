@@ -104,35 +104,6 @@ func viewLabels(series []viewSeries) (labels []string, title string) {
 // textWidth is how many columns s takes on a terminal.
 func textWidth(s string) int { return runewidth.StringWidth(s) }
 
-// shortenMiddle cuts s to at most n columns by taking out its middle,
-// for an "…": labels differ at their ends as often as at their starts
-// (mount=/srv/a/data, mount=/srv/b/data).
-func shortenMiddle(s string, n int) string {
-	if textWidth(s) <= n {
-		return s
-	}
-	if n <= 0 {
-		return ""
-	}
-	r := []rune(s)
-	head := n / 2
-	tail := n - 1 - head
-	var b strings.Builder
-	w := 0
-	i := 0
-	for ; i < len(r) && w+runewidth.RuneWidth(r[i]) <= head; i++ {
-		w += runewidth.RuneWidth(r[i])
-		b.WriteRune(r[i])
-	}
-	b.WriteString("…")
-	j, tw := len(r), 0
-	for j > i && tw+runewidth.RuneWidth(r[j-1]) <= tail {
-		j--
-		tw += runewidth.RuneWidth(r[j])
-	}
-	b.WriteString(string(r[j:]))
-	return b.String()
-}
 
 // fitLabels shortens each label to at most widths[i] columns, keeping
 // what tells it apart from the others: the start and the end that all
@@ -151,7 +122,7 @@ func fitLabels(labels []string, widths []int) []string {
 		p, d, s := string(r[:pre]), string(r[pre:len(r)-suf]), string(r[len(r)-suf:])
 		room := n - textWidth(d)
 		if len(labels) == 1 || room < 4 {
-			out[i] = shortenMiddle(l, n)
+			out[i] = Shorten(l, n)
 			continue
 		}
 		// The shared start keeps its end, next to what differs, and the

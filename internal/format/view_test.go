@@ -14,7 +14,7 @@ import (
 	"sm/internal/record"
 )
 
-func TestShorten(t *testing.T) {
+func TestShortenEnds(t *testing.T) {
 	for _, tc := range []struct {
 		in   string
 		n    int
@@ -31,7 +31,7 @@ func TestShorten(t *testing.T) {
 	} {
 		t.Run(fmt.Sprintf("%s/%d", tc.in, tc.n), func(t *testing.T) {
 			for _, got := range []struct{ name, got, want string }{
-				{"middle", shortenMiddle(tc.in, tc.n), tc.mid},
+				{"middle", Shorten(tc.in, tc.n), tc.mid},
 				{"end", shortenEnd(tc.in, tc.n), tc.end},
 				{"start", shortenStart(tc.in, tc.n), tc.strt},
 			} {
@@ -56,8 +56,8 @@ func TestFitLabels(t *testing.T) {
 			[]string{"…rv/volume1…", "…rv/volume2…"}},
 		{"shared start only", []string{"device=nvme0n1p1", "device=nvme0n1p2"}, 10, []string{"…nvme0n1p1", "…nvme0n1p2"}},
 		{"too little room", []string{"aaaaaaaa1bbbbbbbbbbbbbbbbbbbbbbb", "aaaaaaaa2bbbbbbbbbbbbbbbbbbbbbbb"}, 4,
-			[]string{"aa…b", "aa…b"}},
-		{"lone label", []string{"disk.used_pct;host=web1;mount=/boot/efi"}, 16, []string{"disk.use…oot/efi"}},
+			[]string{"a…bb", "a…bb"}},
+		{"lone label", []string{"disk.used_pct;host=web1;mount=/boot/efi"}, 16, []string{"disk.us…boot/efi"}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			widths := make([]int, len(tc.labels))

@@ -274,7 +274,7 @@ func (t *wide) writeTable() error {
 	bw := bufio.NewWriter(t.w)
 	if head := strings.TrimSpace(day + "  " + title); head != "" {
 		if t.o.Width > 0 {
-			head = shortenMiddle(head, t.o.Width)
+			head = Shorten(head, t.o.Width)
 		}
 		bw.WriteString(head + "\n")
 	}
@@ -301,7 +301,7 @@ func (t *wide) writeTable() error {
 		return err
 	}
 	if more := len(t.series) - shown; more > 0 {
-		fmt.Fprintf(bw, "%s\n", shortenMiddle(fmt.Sprintf("%d more series: --format wide-csv has them all", more), t.o.Width))
+		fmt.Fprintf(bw, "%s\n", Shorten(fmt.Sprintf("%d more series: --format wide-csv has them all", more), t.o.Width))
 	}
 	return bw.Flush()
 }

@@ -78,13 +78,13 @@ func (a *atFlags) query(q *query.Query, now time.Time, rangeSet, list bool, form
 // printAt prints the last sample of each selected series from q.From to
 // q.To, both included, in the given format, and warns of the series
 // that have none there. It reads the series a batch at a time.
-func printAt(c *cli.Command, db *store.DB, q query.Query, formatName string, loc *time.Location, stdout io.Writer) (int, error) {
+func printAt(c *cli.Command, db *store.DB, q query.Query, out output, stdout io.Writer) (int, error) {
 	cols, fold, widths, err := columns(db, q.Selector, false)
 	if err != nil {
 		return 0, err
 	}
-	w, err := format.New(formatName, stdout, format.Options{Location: loc, Columns: cols, FoldTags: fold, Widths: widths,
-		Terminal: cli.IsTerminal(stdout)})
+	w, err := format.New(out.name, stdout, format.Options{Location: out.loc, Columns: cols, FoldTags: fold, Widths: widths,
+		Precision: out.prec, Terminal: cli.IsTerminal(stdout), Width: out.width, Human: out.human})
 	if err != nil {
 		return 0, err
 	}

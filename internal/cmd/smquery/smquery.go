@@ -50,6 +50,7 @@ func Main(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 	f.Var(&precision, "precision", "write influx timestamps in `UNIT`: s, ms, us or ns")
 	exitStatus := f.BoolP("exit-status", "e", false, "exit 1 when nothing matched")
 	atf := addAtFlags(f)
+	human := f.Bool("human", false, "write bytes and rates in the table with their units, as 384.0 GiB and 1.2 MB/s (default: on when the table goes to a terminal)")
 	if code, done := c.Parse(args); done {
 		return code
 	}
@@ -97,6 +98,10 @@ func Main(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 	if err := checkView(*formatName, *list); err != nil {
 		return c.UsageError("%v", err)
 	}
+	if !f.Changed("human") {
+		*human = *formatName == "table" && cli.IsTerminal(stdout)
+	}
+	out := output{name: *formatName, prec: time.Duration(precision), loc: loc, human: *human, width: cli.Width(stdout)}
 
 	path, err := store.Resolve(*dbPath)
 	if err != nil {
@@ -116,11 +121,11 @@ func Main(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 	var n int
 	beyond := false
 	if *list {
-		n, err = listSeries(db, q, *formatName, loc, stdout)
+		n, err = listSeries(db, q, out, now, stdout)
 	} else if atf.set() {
-		n, err = printAt(c, db, q, *formatName, loc, stdout)
+		n, err = printAt(c, db, q, out, stdout)
 	} else {
-		n, beyond, err = printSamples(c, db, q, *formatName, time.Duration(precision), loc, now, stdout)
+		n, beyond, err = printSamples(c, db, q, out, now, stdout)
 	}
 	if errors.Is(err, syscall.EPIPE) {
 		return cli.OK
@@ -200,16 +205,26 @@ func btoi(b bool) int {
 // with a warning already: the exit status is 1, with nothing more to say.
 var errSkipped = errors.New("series left out")
 
+// output is how sm-query prints, from its flags.
+type output struct {
+	name  string         // the format
+	prec  time.Duration  // of influx timestamps
+	loc   *time.Location // of times for people
+	width int            // of the table, 0 for no limit
+	human bool           // units in the table
+}
+
 // printSamples prints the samples or aggregates of q, and says whether
 // some were left out for values beyond ±MaxFloat64.
-func printSamples(c *cli.Command, db *store.DB, q query.Query, formatName string, prec time.Duration, loc *time.Location, now time.Time, stdout io.Writer) (int, bool, error) {
-	cols, fold, widths, err := columns(db, q.Selector, len(q.Funcs) > 0)
+func printSamples(c *cli.Command, db *store.DB, q query.Query, out output, now time.Time, stdout io.Writer) (int, bool, error) {
+	agg := len(q.Funcs) > 0
+	cols, fold, widths, err := columns(db, q.Selector, agg)
 	if err != nil {
 		return 0, false, err
 	}
-	w, err := format.New(formatName, stdout, format.Options{Location: loc, Columns: cols, FoldTags: fold, Widths: widths,
-		Precision: prec, Terminal: cli.IsTerminal(stdout), Width: cli.Width(stdout), Height: cli.Height(stdout), Step: q.Buckets.Step,
-		Order: report.NaturalCompare})
+	w, err := format.New(out.name, stdout, format.Options{Location: out.loc, Columns: cols, FoldTags: fold, Widths: widths,
+		Precision: out.prec, Terminal: cli.IsTerminal(stdout), Width: out.width, Height: cli.Height(stdout), Human: out.human,
+		Aggregated: agg, Step: q.Buckets.Step, Order: report.NaturalCompare})
 	if err != nil {
 		return 0, false, err
 	}
@@ -224,7 +239,14 @@ func printSamples(c *cli.Command, db *store.DB, q query.Query, formatName string
 		}
 		return rest
 	}
-	st, err := query.Run(db, q, now, func(r *record.Record) error { return warn(w.Write(r)) })
+	st, err := query.Run(db, q, now, func(r *record.Record) error {
+		// An average or a sum carries float noise in its last digits
+		// (40.097000000000016): no format writes it.
+		if agg && format.Computed(r.Tag("agg")) {
+			r.Value = format.Round(r.Value, format.RecordDigits)
+		}
+		return warn(w.Write(r))
+	})
 	if cerr := warn(w.Close()); err == nil {
 		err = cerr
 	}
@@ -244,11 +266,21 @@ func printSamples(c *cli.Command, db *store.DB, q query.Query, formatName string
 // tags, first and last time, and how many samples. It reads the series
 // a batch at a time and writes each row as it goes, but for the table,
 // which holds the rows it prints.
-func listSeries(db *store.DB, q query.Query, formatName string, loc *time.Location, stdout io.Writer) (int, error) {
+func listSeries(db *store.DB, q query.Query, out output, now time.Time, stdout io.Writer) (int, error) {
+	formatName, loc := out.name, out.loc
 	header := []string{"name", "tags", "first", "last", "samples"}
 	layout := time.RFC3339
 	if formatName == "table" {
 		layout = time.DateTime
+	}
+	if out.width > 0 {
+		// Seconds matter little in a list of series, nor the year of
+		// this year's, as ls -l has it: a narrow terminal has better
+		// use for the room.
+		layout = "2006-01-02 15:04"
+		if q.From.In(loc).Year() == now.Year() {
+			layout = "Jan 02 15:04"
+		}
 	}
 	var rows [][]string
 	from, to := q.From.Unix(), q.To.Unix()+1
@@ -309,7 +341,7 @@ func listSeries(db *store.DB, q query.Query, formatName string, loc *time.Locati
 		if len(rows) == 0 {
 			return 0, nil
 		}
-		return len(rows), table.Render(stdout, header, rows)
+		return len(rows), table.RenderFit(stdout, header, rows, out.width, []int{2, 1, 0, 0, 0})
 	case "csv":
 		w.Flush()
 		return n, w.Error()
