@@ -100,7 +100,7 @@ func DefaultRules() []Rule {
 	return rules
 }
 
-const ruleSyntax = "want METRIC[;TAG=VALUE]... followed by >, >=, < or <= and a number, then optionally margin NUMBER and hits N, as in disk.used_pct;mount=/var>80 margin 5"
+const ruleSyntax = "want METRIC[;TAG=VALUE]... followed by >, >=, < or <= and a number, as in disk.used_pct;mount=/var>80"
 
 // DefaultMargin is the margin of a rule that gives none, a fraction of
 // its threshold: a disk that warns above 90 % clears at 85.5 %, a load
@@ -136,7 +136,7 @@ func ParseRule(level Level, s string) (Rule, error) {
 	}
 	r.Value = v
 	if err := r.options(words[min(1, len(words)):]); err != nil {
-		return r, fmt.Errorf("rule %q: %v: %s", s, err, ruleSyntax)
+		return r, fmt.Errorf("rule %q: %v: %s, then margin NUMBER and hits N if need be", s, err, ruleSyntax)
 	}
 	series := strings.TrimSpace(r.Text[:i])
 	name, tags, _ := strings.Cut(series, ";")

@@ -37,6 +37,13 @@ type State struct {
 // Problems past it are not tracked, and one entry says so.
 const MaxState = 100000
 
+// maxState is MaxState, smaller in tests.
+var maxState = MaxState
+
+// lockHook, when set, runs between opening the state file and locking
+// it: tests stand a second run there.
+var lockHook func()
+
 // An Entry is one check's state.
 type Entry struct {
 	Kind  byte   // 's' a series, 'h' a host's freshness, '-' the whole check
@@ -122,8 +129,8 @@ func unmarshalState(b []byte) (*State, error) {
 		default:
 			var e *Entry
 			if e, err = parseEntry(line); err == nil {
-				if len(st.Entries) > MaxState {
-					return nil, fmt.Errorf("line %d: more than %d entries", n, MaxState)
+				if len(st.Entries) > maxState {
+					return nil, fmt.Errorf("line %d: more than %d entries", n, maxState)
 				}
 				st.Entries[e.id()] = e
 			}
@@ -218,6 +225,9 @@ func OpenState(path string) (*StateFile, error) {
 		if err != nil {
 			return nil, err
 		}
+		if lockHook != nil {
+			lockHook()
+		}
 		if err := flock(int(f.Fd()), unix.LOCK_EX); err != nil {
 			f.Close()
 			return nil, &fs.PathError{Op: "lock", Path: path, Err: err}
@@ -248,12 +258,12 @@ func readState(path string, f *os.File) (*StateFile, error) {
 		return nil, fmt.Errorf("%s: %w", path, ErrForeignState)
 	}
 	if len(b) > maxStateSize {
-		sf.Damaged = fmt.Errorf("state file %s is damaged, starting afresh: larger than %d MiB", path, maxStateSize>>20)
+		sf.Damaged = fmt.Errorf("state file %s is damaged, starting afresh: %w", path, fmt.Errorf("larger than %d MiB", maxStateSize>>20))
 		return sf, nil
 	}
 	st, err := unmarshalState(b)
 	if err != nil {
-		sf.Damaged = fmt.Errorf("state file %s is damaged, starting afresh: %v", path, err)
+		sf.Damaged = fmt.Errorf("state file %s is damaged, starting afresh: %w", path, err)
 		return sf, nil
 	}
 	sf.State = st

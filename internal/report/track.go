@@ -93,9 +93,11 @@ func (t *tracker) observe(e Entry, lvl Level, hits int, text func() string) {
 		if e.Hits < hits {
 			break
 		}
-		tr = &Transition{Level: lvl, Was: e.Level, Text: text(), For: t.since(e.Since)}
+		tr = &Transition{Level: lvl, Was: e.Level, Text: text()}
 		if e.Level == OK {
 			e.Start = t.now
+		} else {
+			tr.For = t.since(e.Since)
 		}
 		e.Level, e.Since, e.Hits = lvl, t.now, 0
 	case lvl.rank() < e.Level.rank():
@@ -109,7 +111,7 @@ func (t *tracker) observe(e Entry, lvl Level, hits int, text func() string) {
 	}
 	if e.Level != OK || e.Hits > 0 {
 		if old == nil && e.Kind != '-' {
-			if len(t.prev.Entries)+t.added >= MaxState {
+			if len(t.prev.Entries)+t.added >= maxState {
 				t.over = true
 				return // neither kept nor said
 			}
