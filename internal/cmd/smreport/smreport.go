@@ -41,7 +41,7 @@ exit as a Nagios plugin: 0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN. With
 problem, a worse or a better one, a resolved one), so that cron mails
 once per change:
 
-  */5 * * * *  sm-report --check --changes | mail -E -s alert root`
+  */5 * * * *  out=$(sm-report --check --changes); [ -z "$out" ] || echo "$out" | mail -s alert root`
 
 // The formats of the report.
 var formats = []string{"text", "markdown", "json", "html"}
