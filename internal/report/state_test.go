@@ -213,3 +213,43 @@ func TestSaveFails(t *testing.T) {
 		t.Errorf("err = %v", err)
 	}
 }
+
+func TestWriteChanges(t *testing.T) {
+	c := &Check{Changes: []Transition{
+		{Level: Critical, Was: OK, Text: "a;host=x\nOK - fine 96 > 95"},
+		{Level: Critical, Was: Warning, Text: "b 96 > 95", For: 15 * 60e9},
+		{Level: Warning, Was: Critical, Text: "b|c 92 > 90", For: 90 * 60e9},
+		{Level: OK, Was: Unknown, Text: "data from host web3 again", For: 26 * 3600e9},
+	}}
+	var b strings.Builder
+	if err := c.WriteChanges(&b); err != nil {
+		t.Fatal(err)
+	}
+	want := `CRITICAL - a;host=x\x0aOK - fine 96 > 95 (new)
+CRITICAL - b 96 > 95 (was WARNING for 15m)
+WARNING - b¦c 92 > 90 (was CRITICAL for 1h30m)
+OK - data from host web3 again (resolved after 1d 2h; was UNKNOWN)
+`
+	if b.String() != want {
+		t.Errorf("got\n%s\nwant\n%s", b.String(), want)
+	}
+	// At most MaxProblems, then a line counting the rest.
+	c.Changes = nil
+	for i := range MaxProblems + 7 {
+		c.Changes = append(c.Changes, Transition{Level: Warning, Text: fmt.Sprint(i)})
+	}
+	b.Reset()
+	if err := c.WriteChanges(&b); err != nil {
+		t.Fatal(err)
+	}
+	lines := strings.Split(strings.TrimSuffix(b.String(), "\n"), "\n")
+	if len(lines) != MaxProblems+1 || lines[MaxProblems] != "and 7 more changes (at most 50 are listed)" {
+		t.Errorf("%d lines, the last %q", len(lines), lines[len(lines)-1])
+	}
+	// Nothing changed: nothing written.
+	c.Changes = nil
+	b.Reset()
+	if c.WriteChanges(&b); b.Len() != 0 {
+		t.Errorf("wrote %q", b.String())
+	}
+}
