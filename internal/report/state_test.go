@@ -253,3 +253,24 @@ OK - data from host web3 again (resolved after 1d 2h; was UNKNOWN)
 		t.Errorf("wrote %q", b.String())
 	}
 }
+
+func FuzzUnmarshalState(f *testing.F) {
+	f.Add(testState().marshal())
+	f.Add(NewState().marshal())
+	f.Add(signed(stateHeader + "\ns \"k\" \"\" ok 0 0 0\n"))
+	f.Add(signed(stateHeader + "\nh \"\\x00\" \"\\u202e\" unknown -1 9223372036854775807 3\n"))
+	f.Fuzz(func(t *testing.T, b []byte) {
+		st, err := unmarshalState(b)
+		if err != nil {
+			return
+		}
+		// A state that reads writes back to one that reads the same.
+		again, err := unmarshalState(st.marshal())
+		if err != nil {
+			t.Fatalf("%q read, but not as written back: %v", b, err)
+		}
+		if !reflect.DeepEqual(again, st) {
+			t.Fatalf("%q: %+v, then %+v", b, st, again)
+		}
+	})
+}
