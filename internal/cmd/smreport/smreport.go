@@ -214,11 +214,13 @@ func Main(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 			return failed(err)
 		}
 		if *changes {
-			if err := sf.Save(res.State); err != nil {
+			// Said, then kept: a change that could not be said (a broken
+			// pipe) is said by the next run, rather than lost.
+			if err := res.WriteChanges(stdout); err != nil {
 				return failed(err)
 			}
-			if err := res.WriteChanges(stdout); err != nil {
-				return c.Fail(err)
+			if err := sf.Save(res.State); err != nil {
+				return failed(err)
 			}
 			return cli.OK
 		}
