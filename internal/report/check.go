@@ -30,6 +30,13 @@ type CheckOptions struct {
 	// ForgetAfter, when set, is how long a silent host is UNKNOWN:
 	// a host silent longer is left out, as gone.
 	ForgetAfter time.Duration
+	// State, when set, is the state of the last run with Track: a breach
+	// it holds stays on until the value is back past its margin (see
+	// Thresholds.Hold).
+	State *State
+	// Track asks for the changes since State, and the state to keep for
+	// the next run, in Check.Changes and Check.State.
+	Track bool
 }
 
 // A Check is the outcome of checking the latest values: the state and
@@ -41,6 +48,10 @@ type Check struct {
 	Perf     []string  // performance data, one item a series with a threshold, at most MaxPerf
 	Series   int       // the series checked
 	Hosts    int
+	// With CheckOptions.Track: the changes since the last run, worst
+	// first, and the state to keep.
+	Changes []Transition
+	State   *State
 }
 
 // A check holds at most MaxProblems problems, the worst, and the
@@ -67,8 +78,12 @@ type Problem struct {
 // It reads the series a batch at a time, and keeps only those that a
 // rule matches: memory does not grow with the series that none does.
 func RunCheck(db *store.DB, o CheckOptions) (*Check, error) {
+	if o.Track && o.State != nil && len(o.State.Entries) > 0 && o.State.Select != Selection(o.Selector) {
+		return nil, fmt.Errorf("the state file is of the check of %s, not of %s: give each its own --state", selected(o.State.Select), selected(Selection(o.Selector)))
+	}
 	c := &Check{}
 	now := o.Now.Unix()
+	tr := newTracker(o, now)
 	fresh := now - int64(o.Stale/time.Second)
 	since := now - int64(o.For/time.Second)
 	type latest struct {
@@ -115,21 +130,43 @@ func RunCheck(db *store.DB, o CheckOptions) (*Check, error) {
 				if o.For == 0 || !l.sample {
 					l.level = l.th.Level(l.v)
 				}
+				raw := l.level
+				if o.State != nil {
+					if e := o.State.get('s', l.s.Key()); e != nil {
+						l.level = l.th.Hold(e.Level, l.level, l.v)
+					}
+				}
 				if len(c.Perf) < MaxPerf {
 					c.Perf = append(c.Perf, perfData(l.s, l.v, l.th))
+				}
+				text := func() string {
+					v := strconv.FormatFloat(l.v, 'f', -1, 64)
+					r := l.th.rule(l.level)
+					if r == nil {
+						return l.s.Key() + " " + v
+					}
+					t := fmt.Sprintf("%s %s %s %s", l.s.Key(), v, r.Op, strconv.FormatFloat(r.Value, 'f', -1, 64))
+					if raw != l.level {
+						// Held by the margin: say so, and where it clears.
+						word := "less"
+						if r.Op[0] == '<' {
+							word = "plus"
+						}
+						t = fmt.Sprintf("%s %s %s %s (%s %s margin %s)", l.s.Key(), v, r.Op, strconv.FormatFloat(r.clearsAt(), 'f', -1, 64),
+							strconv.FormatFloat(r.Value, 'f', -1, 64), word, strconv.FormatFloat(r.margin(), 'f', -1, 64))
+					}
+					if o.For > 0 && l.sample {
+						t += " for " + Span(o.For)
+					}
+					return t
+				}
+				if o.Track {
+					tr.observe(Entry{Kind: 's', Key: l.s.Key(), Host: host}, l.level, l.th.rule(l.level).hits(), text)
 				}
 				if l.level == OK {
 					continue
 				}
-				r := l.th.Warn
-				if l.level == Critical {
-					r = l.th.Crit
-				}
-				text := fmt.Sprintf("%s %s %s %s", l.s.Key(), strconv.FormatFloat(l.v, 'f', -1, 64), r.Op, strconv.FormatFloat(r.Value, 'f', -1, 64))
-				if o.For > 0 && l.sample {
-					text += " for " + Span(o.For)
-				}
-				c.add(Problem{l.level, text})
+				c.add(Problem{l.level, text()})
 			}
 		}
 		return nil
@@ -140,6 +177,7 @@ func RunCheck(db *store.DB, o CheckOptions) (*Check, error) {
 	if matched == 0 {
 		c.Status = Unknown
 		c.Problems = []Problem{{Unknown, "no series match"}}
+		tr.whole(c, hosts, c.Problems[0].Text)
 		return c, nil
 	}
 	if o.ForgetAfter > 0 {
@@ -158,6 +196,7 @@ func RunCheck(db *store.DB, o CheckOptions) (*Check, error) {
 			}
 			c.Status = Unknown
 			c.Problems = []Problem{{Unknown, fmt.Sprintf("%s in the last %s (--forget-after)", what, Span(o.ForgetAfter))}}
+			tr.whole(c, hosts, c.Problems[0].Text)
 			return c, nil
 		}
 	}
@@ -166,19 +205,37 @@ func RunCheck(db *store.DB, o CheckOptions) (*Check, error) {
 	var series []Problem
 	series, c.Problems = c.Problems, nil
 	for _, h := range slices.Sorted(maps.Keys(hosts)) {
-		if !hosts[h] {
-			what := "no data"
-			if h != "" {
-				what = "no data from host " + h
-			}
-			c.add(Problem{Unknown, fmt.Sprintf("%s in the last %s (--stale)", what, Span(o.Stale))})
+		what := "no data"
+		if h != "" {
+			what = "no data from host " + h
 		}
+		text := fmt.Sprintf("%s in the last %s (--stale)", what, Span(o.Stale))
+		if !hosts[h] {
+			c.add(Problem{Unknown, text})
+			tr.observe(Entry{Kind: 'h', Key: h, Host: h}, Unknown, 1, func() string { return text })
+			continue
+		}
+		tr.observe(Entry{Kind: 'h', Key: h, Host: h}, OK, 1, func() string {
+			if h == "" {
+				return "data again"
+			}
+			return "data from host " + h + " again"
+		})
 	}
 	c.Problems = append(c.Problems, series...)
 	c.cut()
+	tr.whole(c, hosts, "")
 	c.Hosts = len(hosts)
 	c.Series = freshSeries
 	return c, nil
+}
+
+// selected names a selection for people.
+func selected(sel string) string {
+	if sel == "" {
+		return "every series"
+	}
+	return strconv.Quote(sel)
 }
 
 // errHeard stops a scan at the first sample.

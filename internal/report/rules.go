@@ -60,7 +60,15 @@ type Rule struct {
 	Tags  []record.Tag // each must be on the series
 	Op    string       // > >= < <=
 	Value float64
-	Text  string // as written
+	// Margin is how far past Value, on the good side, a value must come
+	// back for the breach to clear (hysteresis); when MarginSet is false
+	// it is DefaultMargin of Value.
+	Margin    float64
+	MarginSet bool
+	// Hits is how many checks in a row must breach before --changes
+	// reports it; 0 is 1.
+	Hits int
+	Text string // as written
 	// Default marks the built-in rules; any rule given by the user for
 	// a series beats them.
 	Default bool
@@ -94,8 +102,19 @@ func DefaultRules() []Rule {
 
 const ruleSyntax = "want METRIC[;TAG=VALUE]... followed by >, >=, < or <= and a number, as in disk.used_pct;mount=/var>80"
 
+// DefaultMargin is the margin of a rule that gives none, a fraction of
+// its threshold: a disk that warns above 90 % clears at 85.5 %, a load
+// that warns at 8 clears below 7.6. Enough that a value hovering at the
+// limit, as a full disk's logs rotate, does not flap; not so much that a
+// real recovery waits long. "margin 0" asks for none.
+const DefaultMargin = 0.05
+
+// maxHits bounds hits: at one check every minute, a week.
+const maxHits = 10080
+
 // ParseRule parses a rule of the given level: METRIC[;TAG=VALUE]...,
-// an operator, and a number, as in disk.used_pct;mount=/var>80.
+// an operator, and a number, as in disk.used_pct;mount=/var>80; then,
+// optionally, "margin NUMBER" (hysteresis) and "hits N", in any order.
 func ParseRule(level Level, s string) (Rule, error) {
 	r := Rule{Level: level, Text: strings.TrimSpace(s)}
 	i := strings.LastIndexAny(r.Text, "<>")
@@ -106,12 +125,19 @@ func ParseRule(level Level, s string) (Rule, error) {
 	if i+1 < len(r.Text) && r.Text[i+1] == '=' {
 		r.Op += "="
 	}
-	num := strings.TrimSpace(r.Text[i+len(r.Op):])
-	v, err := strconv.ParseFloat(num, 64)
-	if err != nil || math.IsNaN(v) || math.IsInf(v, 0) || strings.ContainsAny(num, "xXpP_") {
+	words := strings.Fields(r.Text[i+len(r.Op):])
+	num := ""
+	if len(words) > 0 {
+		num = words[0]
+	}
+	v, err := number(num)
+	if err != nil {
 		return r, fmt.Errorf("rule %q: threshold %q is not a number: %s", s, num, ruleSyntax)
 	}
 	r.Value = v
+	if err := r.options(words[min(1, len(words)):]); err != nil {
+		return r, fmt.Errorf("rule %q: %v: %s, then margin NUMBER and hits N if need be", s, err, ruleSyntax)
+	}
 	series := strings.TrimSpace(r.Text[:i])
 	name, tags, _ := strings.Cut(series, ";")
 	if name == "" {
@@ -136,6 +162,50 @@ func ParseRule(level Level, s string) (Rule, error) {
 		}
 	}
 	return r, nil
+}
+
+// number parses a finite decimal number, as thresholds are written.
+func number(s string) (float64, error) {
+	v, err := strconv.ParseFloat(s, 64)
+	if err != nil || math.IsNaN(v) || math.IsInf(v, 0) || strings.ContainsAny(s, "xXpP_") {
+		return 0, fmt.Errorf("%q is not a number", s)
+	}
+	return v, nil
+}
+
+// options parses what follows a rule's threshold: margin NUMBER and
+// hits N, each at most once.
+func (r *Rule) options(words []string) error {
+	seen := map[string]bool{}
+	for len(words) > 0 {
+		word := words[0]
+		if word != "margin" && word != "hits" {
+			return fmt.Errorf("%q after the threshold", word)
+		}
+		if seen[word] {
+			return fmt.Errorf("%s given twice", word)
+		}
+		seen[word] = true
+		if len(words) < 2 {
+			return fmt.Errorf("%s without a value", word)
+		}
+		val := words[1]
+		words = words[2:]
+		if word == "margin" {
+			m, err := number(val)
+			if err != nil || m < 0 {
+				return fmt.Errorf("margin %q is not a number of 0 or more", val)
+			}
+			r.Margin, r.MarginSet = m, true
+			continue
+		}
+		n, err := strconv.Atoi(val)
+		if err != nil || n < 1 || n > maxHits {
+			return fmt.Errorf("hits %q is not a whole number from 1 to %d", val, maxHits)
+		}
+		r.Hits = n
+	}
+	return nil
 }
 
 // ParseRules reads a thresholds file: one rule a line, after its level
@@ -184,6 +254,41 @@ func (r Rule) Breached(v float64) bool {
 	return v <= r.Value
 }
 
+// margin returns how far back past the threshold a value must come to
+// clear a breach.
+func (r Rule) margin() float64 {
+	if r.MarginSet {
+		return r.Margin
+	}
+	return math.Abs(r.Value) * DefaultMargin
+}
+
+// clearsAt returns the threshold a value must come back past to clear a
+// breach: the threshold less the margin for > and >=, plus it for <
+// and <=.
+func (r Rule) clearsAt() float64 {
+	if r.Op[0] == '>' {
+		return r.Value - r.margin()
+	}
+	return r.Value + r.margin()
+}
+
+// Held reports whether v, not past the margin, keeps a breach of the
+// rule that was on.
+func (r Rule) Held(v float64) bool {
+	h := r
+	h.Value = r.clearsAt()
+	return h.Breached(v)
+}
+
+// hits returns how many checks in a row must breach.
+func (r *Rule) hits() int {
+	if r == nil || r.Hits < 1 {
+		return 1
+	}
+	return r.Hits
+}
+
 // matches reports whether the rule is for the series.
 func (r Rule) matches(name string, tags []record.Tag) bool {
 	if ok, _ := path.Match(r.Name, name); !ok {
@@ -217,6 +322,32 @@ func (t Thresholds) Level(v float64) Level {
 		return Warning
 	}
 	return OK
+}
+
+// Hold returns the level of v when the level before was prev and v,
+// by itself, is at level now: a breach that was on stays on until v is
+// back past its threshold by the rule's margin, so that a value
+// hovering at the threshold does not flap. A worse level is taken at
+// once.
+func (t Thresholds) Hold(prev, now Level, v float64) Level {
+	if prev == Critical && now != Critical && t.Crit != nil && t.Crit.Held(v) {
+		return Critical
+	}
+	if (prev == Critical || prev == Warning) && now == OK && t.Warn != nil && t.Warn.Held(v) {
+		return Warning
+	}
+	return now
+}
+
+// rule returns the rule of level l, nil for OK.
+func (t Thresholds) rule(l Level) *Rule {
+	switch l {
+	case Critical:
+		return t.Crit
+	case Warning:
+		return t.Warn
+	}
+	return nil
 }
 
 // Any reports whether the series has a rule at all.

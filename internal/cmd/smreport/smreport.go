@@ -22,6 +22,7 @@ import (
 	"sm/internal/safefile"
 	"sm/internal/store"
 	"sm/internal/when"
+	"sm/internal/xdg"
 )
 
 const doc = `
@@ -35,9 +36,12 @@ with a sparkline.
   sm-query --since 30d --host web1 | sm-report - --format html -o web1.html
 
 With --check, check the latest values against the thresholds instead and
-exit as a Nagios plugin: 0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN.
+exit as a Nagios plugin: 0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN. With
+--changes as well, print only what changed since the last run (a new
+problem, a worse or a better one, a resolved one), so that cron mails
+once per change:
 
-  */5 * * * *  out=$(sm-report --check) || echo "$out" | mail -s alert root`
+  */5 * * * *  out=$(sm-report --check --changes); [ -z "$out" ] || echo "$out" | mail -s alert root`
 
 // The formats of the report.
 var formats = []string{"text", "markdown", "json", "html"}
@@ -59,6 +63,8 @@ func Main(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	forDur := f.String("for", "", "with --check, breach only when every sample of the last `DURATION` does")
 	stale := f.String("stale", "15m", "with --check, a host whose latest sample is older than `DURATION` is UNKNOWN")
 	forgetAfter := f.String("forget-after", "7d", "with --check, leave out a host silent for longer than `DURATION`, as gone; 0: never")
+	changes := f.Bool("changes", false, "with --check, print only the checks that changed state since the last run, kept in --state, and exit 0")
+	statePath := f.String("state", "", "with --check, read (and with --changes, keep) the checks' state in `FILE` (default with --changes: $XDG_STATE_HOME/sm/check.state, or /var/lib/sm/check.state for root)")
 
 	isCheck := false
 	for _, a := range args {
@@ -168,6 +174,9 @@ func Main(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	if !*check && f.Changed("forget-after") {
 		return usage("--forget-after goes with --check")
 	}
+	if !*check && (*changes || f.Changed("state")) {
+		return usage("--changes and --state go with --check")
+	}
 	if *check && (f.Changed("format") || f.Changed("week") || sel.RangeSet()) {
 		return usage("--check looks at the latest values: --format, --week, --since and --until do not go with it")
 	}
@@ -193,9 +202,27 @@ func Main(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	defer db.Close()
 
 	if *check {
-		res, err := report.RunCheck(db, report.CheckOptions{Selector: q.Selector, Now: now, Rules: rules, For: forD, Stale: staleD, ForgetAfter: forgetD})
+		sf, prev, err := checkState(c, *statePath, *changes, stdout)
 		if err != nil {
 			return failed(err)
+		}
+		if sf != nil {
+			defer sf.Close()
+		}
+		res, err := report.RunCheck(db, report.CheckOptions{Selector: q.Selector, Now: now, Rules: rules, For: forD, Stale: staleD, ForgetAfter: forgetD, State: prev, Track: *changes})
+		if err != nil {
+			return failed(err)
+		}
+		if *changes {
+			// Said, then kept: a change that could not be said (a broken
+			// pipe) is said by the next run, rather than lost.
+			if err := res.WriteChanges(stdout); err != nil {
+				return failed(err)
+			}
+			if err := sf.Save(res.State); err != nil {
+				return failed(err)
+			}
+			return cli.OK
 		}
 		if bad {
 			// What was checked is not all that was given.
@@ -229,6 +256,38 @@ func Main(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		return cli.Fail
 	}
 	return cli.OK
+}
+
+// checkState opens the state file with --changes, locked for the run,
+// and reads it; with --state alone it only reads it, for the margins of
+// the breaches it holds. A damaged state is said, on standard output
+// too for the mail, and the run starts afresh; a missing one is empty.
+func checkState(c *cli.Command, path string, changes bool, stdout io.Writer) (*report.StateFile, *report.State, error) {
+	if !changes {
+		if path == "" {
+			return nil, nil, nil
+		}
+		st, err := report.ReadState(path)
+		if err != nil {
+			c.Warnf("%v; checking without it", err)
+		}
+		return nil, st, nil
+	}
+	if path == "" {
+		var err error
+		if path, err = xdg.State.Path("check.state"); err != nil {
+			return nil, nil, fmt.Errorf("no state file: %v (use --state)", err)
+		}
+	}
+	sf, err := report.OpenState(path)
+	if err != nil {
+		return nil, nil, err
+	}
+	if sf.Damaged != nil {
+		c.Warn(sf.Damaged)
+		fmt.Fprintf(stdout, "UNKNOWN - %s\n", esc.Text(sf.Damaged.Error()))
+	}
+	return sf, sf.State, nil
 }
 
 // maxWeeks bounds --week: 1970 is less far back for a few centuries.
