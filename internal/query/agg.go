@@ -355,3 +355,11 @@ func mod(a, b int64) int64 {
 	}
 	return r
 }
+
+// AddRollup adds an hour's rollup, in time order with the samples: an
+// Acc with one gives min, max, avg, sum, count and last, and no
+// function that needs every sample.
+func (a *Acc) AddRollup(hour int64, min, max, sum, last float64, count int64) {
+	a.a.addRollup(hour, min, max, sum, last, count)
+	a.hasPrev = false
+}
