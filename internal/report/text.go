@@ -35,6 +35,7 @@ func writeText(w io.Writer, rep *Report, md bool) error {
 	p := &printer{w: w, md: md}
 	loc := rep.From.Location()
 	p.heading(1, rep.Title())
+	p.notes(rep.Warnings)
 	if rep.NoData != "" {
 		p.line(p.esc(rep.NoData))
 		if len(rep.Highlights) == 0 {
