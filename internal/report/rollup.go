@@ -170,6 +170,6 @@ func P95Cell(r Row) string {
 // rollupWarning says that p95 leaves out the hours kept only as
 // rollups.
 func rollupWarning(db *store.DB, now time.Time) string {
-	return "samples before " + now.Add(-db.Policy().Raw).Format(time.RFC3339) +
+	return "samples before " + now.Add(-db.Policy().Raw).Format(stampLayout) +
 		" are kept only as hourly rollups: p95 leaves those hours out (marked * where it covers part of the period, – where none)"
 }
