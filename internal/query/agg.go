@@ -93,6 +93,10 @@ type acc struct {
 	prevTs           int64
 	prevV            float64
 	hasPrev, hasRate bool
+	// rolled is set when the bucket holds an hour's rollup, whose
+	// samples are gone: the functions that need every sample have no
+	// value; firstRolled when its first hour is one, and first none.
+	rolled, firstRolled bool
 }
 
 func newAcc(keep bool) *acc { return &acc{hour: -1, keep: keep} }
@@ -142,7 +146,9 @@ func (a *acc) addRollup(hour int64, min, max, sum, last float64, count int64) {
 	}
 	if a.count == 0 {
 		a.min, a.max = min, max
+		a.firstRolled = true
 	}
+	a.rolled = true
 	a.count += count
 	a.min = math.Min(a.min, min)
 	a.max = math.Max(a.max, max)
@@ -167,7 +173,7 @@ func (a *acc) counter(prevTs int64, prevV float64, ts int64, v float64) {
 // rate, beyond ±MaxFloat64 is ±Inf: the caller says it cannot be
 // written.
 func (a *acc) value(f Func) (float64, bool) {
-	if a.count == 0 {
+	if a.count == 0 || a.rolled && !f.FromRollups() && (f != First || a.firstRolled) {
 		return 0, false
 	}
 	switch f {
@@ -348,4 +354,12 @@ func mod(a, b int64) int64 {
 		r += b
 	}
 	return r
+}
+
+// AddRollup adds an hour's rollup, in time order with the samples: an
+// Acc with one gives min, max, avg, sum, count and last, and no
+// function that needs every sample.
+func (a *Acc) AddRollup(hour int64, min, max, sum, last float64, count int64) {
+	a.a.addRollup(hour, min, max, sum, last, count)
+	a.hasPrev = false
 }

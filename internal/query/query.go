@@ -154,10 +154,17 @@ func aggregate(db *store.DB, s Series, q Query, from, to int64, st *Stats, emit 
 			needRaw = true
 		}
 	}
-	if needRaw && !st.RawSince.IsZero() && from < st.RawSince.Unix() {
+	rawGone := needRaw && !st.RawSince.IsZero() && from < st.RawSince.Unix()
+	mixed := rawGone && !q.noRollups && rollupsFit(q, from, to)
+	gone := func(f Func) {
+		if !slices.Contains(st.RawGone, f) {
+			st.RawGone = append(st.RawGone, f)
+		}
+	}
+	if rawGone && !mixed {
 		for _, f := range q.Funcs {
-			if !f.FromRollups() && !slices.Contains(st.RawGone, f) {
-				st.RawGone = append(st.RawGone, f)
+			if !f.FromRollups() {
+				gone(f)
 			}
 		}
 	}
@@ -187,6 +194,9 @@ func aggregate(db *store.DB, s Series, q Query, from, to int64, st *Stats, emit 
 		b := bucket{start: cur, vals: make([]float64, len(q.Funcs)), has: make([]bool, len(q.Funcs))}
 		for i, f := range q.Funcs {
 			b.vals[i], b.has[i] = a.value(f)
+			if !b.has[i] && a.rolled && !f.FromRollups() {
+				gone(f)
+			}
 		}
 		out = append(out, b)
 	}
@@ -206,14 +216,20 @@ func aggregate(db *store.DB, s Series, q Query, from, to int64, st *Stats, emit 
 		prevTs, prevV, hasPrev = ts, v, true
 		return nil
 	}
-	if needRaw || q.noRollups || !rollupsFit(q, from, to) {
-		if err := db.Scan(s.ID, from, to, addSample); err != nil {
-			return err
-		}
-	} else if err := fromRollups(db, s.ID, q, from, to, start, addSample, func(r store.Rollup) {
+	addRollup := func(r store.Rollup) {
 		into(r.Hour)
 		a.addRollup(r.Hour, r.Min, r.Max, r.Sum, r.Last, r.Count)
-	}); err != nil {
+	}
+	var err error
+	switch {
+	case mixed:
+		err = beforeSamples(db, s.ID, from, to, start, addSample, addRollup)
+	case needRaw || q.noRollups || !rollupsFit(q, from, to):
+		err = db.Scan(s.ID, from, to, addSample)
+	default:
+		err = fromRollups(db, s.ID, q, from, to, start, addSample, addRollup)
+	}
+	if err != nil {
 		return err
 	}
 	flush()
@@ -306,6 +322,47 @@ func fromRollups(db *store.DB, series int64, q Query, from, to int64, start func
 	return nil
 }
 
+// errFound ends a scan that has found what it looked for.
+var errFound = errors.New("found")
+
+// beforeSamples feeds the range in time order, for functions of which
+// some need samples: the rollup of every whole hour before the series'
+// first sample in the range that lies in one bucket, whose samples the
+// retention has pruned, then the samples. Where samples are kept, it
+// reads them alone, as a query of samples does; buckets that hold a
+// rollup give only the functions that rollups can answer.
+func beforeSamples(db *store.DB, series int64, from, to int64, start func(int64) int64,
+	sample func(int64, float64) error, rollup func(store.Rollup)) error {
+	cut := to
+	err := db.Scan(series, from, to, func(ts int64, _ float64) error {
+		cut = max(from, ts-mod(ts, 3600))
+		return errFound
+	})
+	if err != nil && !errors.Is(err, errFound) {
+		return err
+	}
+	rs := make([]store.Rollup, 0, rollupWindow/3600)
+	for w := from + mod(-from, 3600); w+3600 <= cut; w += rollupWindow {
+		rs = rs[:0]
+		err := db.Rollups(series, w, min(w+rollupWindow, cut-3600+1), func(r store.Rollup) error {
+			rs = append(rs, r)
+			return nil
+		})
+		if err != nil {
+			return err
+		}
+		for _, r := range rs {
+			if start(r.Hour) == start(r.Hour+3599) && !math.IsNaN(r.Sum) {
+				rollup(r)
+			}
+		}
+	}
+	if cut < to {
+		return db.Scan(series, cut, to, sample)
+	}
+	return nil
+}
+
 // BeyondWarning says which buckets were left out for a sum or rate
 // beyond ±MaxFloat64, or "".
 func (st Stats) BeyondWarning() string {
@@ -327,7 +384,7 @@ func (st Stats) Warning() string {
 		for i, f := range st.RawGone {
 			names[i] = string(f)
 		}
-		return fmt.Sprintf("%s need samples, which are kept since %s: earlier buckets are left out (see sm-store --retention)",
+		return fmt.Sprintf("%s need samples, which are kept since %s: their buckets of hours kept only as rollups are left out (see sm-store --retention)",
 			strings.Join(names, ", "), since)
 	case st.OnlyRollups:
 		return fmt.Sprintf("samples before %s are kept only as hourly rollups: see them with --step 1h --agg avg,min,max", since)

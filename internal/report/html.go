@@ -88,7 +88,7 @@ func newHTMLPage(rep *Report) htmlPage {
 			}
 			for _, r := range f.Rows {
 				t.Rows = append(t.Rows, htmlRow{Label: r.Label, Class: levelClass(r.Level),
-					Cells: []string{Num(r.Min, r.Unit), Num(r.Avg, r.Unit), Num(r.P95, r.Unit), Num(r.Max, r.Unit),
+					Cells: []string{Num(r.Min, r.Unit), Num(r.Avg, r.Unit), P95Cell(r), Num(r.Max, r.Unit),
 						Num(r.Last, r.Unit), Change(r.Change), Coverage(r.Coverage)},
 					Spark: Spark(r.Spark)})
 			}

@@ -169,9 +169,14 @@ type Row struct {
 	Tags  map[string]string `json:"tags,omitempty"`
 	Unit  string            `json:"unit,omitempty"`
 
-	Min      float64   `json:"min"`
-	Avg      float64   `json:"avg"`
-	P95      float64   `json:"p95"`
+	Min float64 `json:"min"`
+	Avg float64 `json:"avg"`
+	P95 float64 `json:"p95"`
+	// P95From, when set, is where the samples that P95 covers start:
+	// before it the period has only hourly rollups. NoP95 says it has
+	// nothing but rollups, and P95 is none.
+	P95From  time.Time `json:"p95_from,omitzero"`
+	NoP95    bool      `json:"no_p95,omitempty"`
 	Max      float64   `json:"max"`
 	Last     float64   `json:"last"`
 	LastTime time.Time `json:"last_time"`
@@ -226,10 +231,8 @@ func Build(db *store.DB, o Options) (*Report, error) {
 	from, to := o.From.Unix(), o.To.Unix()+1 // [from, to)
 	end := min(to, o.Now.Unix()+1)
 	rep := &Report{From: o.From, To: o.To, End: time.Unix(end, 0).In(o.From.Location()), Complete: !o.To.After(o.Now)}
-	if raw := db.Policy().Raw; raw > 0 && o.From.Before(o.Now.Add(-raw)) {
-		rep.Warnings = append(rep.Warnings, "samples before "+o.Now.Add(-raw).Format(time.RFC3339)+
-			" are kept only as hourly rollups, which the report leaves out")
-	}
+	rolls := newRollupReader(db, from, to, o.Now)
+	p95From := false
 	prev := query.Query{From: o.From.Add(-o.To.Sub(o.From) - time.Second), To: o.From.Add(-time.Second), Funcs: []query.Func{query.Avg}}
 	hosts := map[string]*hostScan{}
 	var shown []*hostScan // at most MaxHosts, the first by name
@@ -247,6 +250,7 @@ func Build(db *store.DB, o Options) (*Report, error) {
 		if err != nil {
 			return err
 		}
+		rolls.batch(series)
 		for i, s := range series {
 			host := record.TagValue(s.Tags, "host")
 			h := hosts[host]
@@ -255,7 +259,7 @@ func Build(db *store.DB, o Options) (*Report, error) {
 				hosts[host] = h
 			}
 			sc := newSeriesScan(s, o.Rules.For(s.Name, s.Tags), from, to, end, o.From.Location())
-			if err := rng.Scan(s.ID, sc.add); err != nil {
+			if err := rolls.scan(rng, i, sc); err != nil {
 				return err
 			}
 			h.prevData = h.prevData || prevAvg[i] != nil
@@ -264,6 +268,7 @@ func Build(db *store.DB, o Options) (*Report, error) {
 			}
 			sc.interval = sc.usualInterval()
 			row := sc.row(prevAvg[i])
+			p95From = p95From || sc.rolled
 			if !h.hasData {
 				h.hasData = true
 				shown = show(shown, h)
@@ -303,6 +308,9 @@ func Build(db *store.DB, o Options) (*Report, error) {
 		if hl, ok := h.silent(end); ok {
 			rep.addHighlights(hl)
 		}
+	}
+	if p95From {
+		rep.Warnings = append(rep.Warnings, rollupWarning(db, o.Now))
 	}
 	if len(rep.Hosts)+rep.HostsMore == 0 {
 		rep.NoData = noData(o.Selector, rep.period())
@@ -600,7 +608,7 @@ type seriesScan struct {
 	s             query.Series
 	th            Thresholds
 	from, to, end int64
-	acc           *query.Acc
+	acc, p95      *query.Acc
 	n             int64
 	first, last   int64
 	lastV         float64
@@ -616,6 +624,12 @@ type seriesScan struct {
 	interval         time.Duration
 	periodLength     int64
 	loc              *time.Location
+
+	// Of the hours that have only rollups, and of the samples.
+	rolled   bool
+	rollStep int64 // the shortest spacing of a rollup's samples
+	raw      int64 // samples
+	rawFirst int64
 }
 
 // t returns ts as a time in the report's location.
@@ -633,7 +647,8 @@ type spell struct {
 
 func newSeriesScan(s query.Series, th Thresholds, from, to, end int64, loc *time.Location) *seriesScan {
 	sc := &seriesScan{s: s, th: th, from: from, to: to, end: end, loc: loc,
-		acc:   query.NewAcc(query.Min, query.Avg, query.P95, query.Max, query.Last),
+		acc:   query.NewAcc(query.Min, query.Avg, query.Max, query.Last),
+		p95:   query.NewAcc(query.P95),
 		chart: make([]Bucket, ChartBuckets),
 		fit:   s.Name == "disk.used_pct",
 	}
@@ -651,10 +666,16 @@ func newSeriesScan(s query.Series, th Thresholds, from, to, end int64, loc *time
 func (sc *seriesScan) add(ts int64, v float64) error {
 	if sc.n == 0 {
 		sc.first = ts
-	} else {
+	}
+	if sc.n > 0 {
 		sc.gaps = append(sc.gaps, ts-sc.last)
 	}
+	if sc.raw == 0 {
+		sc.rawFirst = ts
+	}
 	sc.n++
+	sc.raw++
+	sc.p95.Add(ts, v)
 	sc.last, sc.lastV = ts, v
 	sc.acc.Add(ts, v)
 	i := int((ts - sc.from) * ChartBuckets / sc.periodLength)
@@ -752,7 +773,7 @@ func (sc *seriesScan) row(prevAvg *float64) Row {
 	r.Avg, _ = sc.acc.Value(query.Avg)
 	r.Max, _ = sc.acc.Value(query.Max)
 	r.Last, _ = sc.acc.Value(query.Last)
-	r.P95, _ = sc.acc.Value(query.P95)
+	sc.setP95(&r)
 	if prevAvg != nil {
 		if c, ok := change(*prevAvg, r.Avg); ok {
 			r.Change = &c

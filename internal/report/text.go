@@ -35,6 +35,7 @@ func writeText(w io.Writer, rep *Report, md bool) error {
 	p := &printer{w: w, md: md}
 	loc := rep.From.Location()
 	p.heading(1, rep.Title())
+	p.notes(rep.Warnings)
 	if rep.NoData != "" {
 		p.line(p.esc(rep.NoData))
 		if len(rep.Highlights) == 0 {
@@ -87,7 +88,7 @@ func writeText(w io.Writer, rep *Report, md bool) error {
 				if !md {
 					label = shorten(label, labelWidth)
 				}
-				rows = append(rows, []string{label, Num(r.Min, r.Unit), Num(r.Avg, r.Unit), Num(r.P95, r.Unit),
+				rows = append(rows, []string{label, Num(r.Min, r.Unit), Num(r.Avg, r.Unit), P95Cell(r),
 					Num(r.Max, r.Unit), Num(r.Last, r.Unit), Change(r.Change), Coverage(r.Coverage), Spark(r.Spark)})
 			}
 			p.table([]string{f.Name, "min", "avg", "p95", "max", "last", "change", "cover", "trend"}, rows, "lrrrrrrrl")

@@ -28,9 +28,10 @@ import (
 const doc = `
 Sum up the last 7 days, or --since and --until, or --week, of every host
 in the database, or of the records in the FILEs ("-" for standard
-input): highlights first (thresholds breached, disks filling up, hosts
-that stopped reporting, busiest hours), then a table a family of series
-with a sparkline.
+input), over the span they cover unless a period is given: highlights
+first (thresholds breached, disks filling up, hosts that stopped
+reporting, busiest hours), then a table a family of series with a
+sparkline.
 
   0 7 * * 1  sm-report | mail -s "weekly metrics" root
   sm-query --since 30d --host web1 | sm-report - --format html -o web1.html
@@ -185,16 +186,25 @@ func Main(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	}
 
 	var db *store.DB
-	bad := false
+	var in input
+	periodSet := sel.RangeSet() || f.Changed("week")
+	if periodSet {
+		// What the report reads: the period and the one before it.
+		in.lo, in.hi = q.From.Add(-q.To.Sub(q.From)-time.Second).Unix(), q.To.Unix()
+	}
 	if files := f.Args(); len(files) > 0 {
 		dir, err := os.MkdirTemp("", "sm-report-")
 		if err != nil {
 			return failed(err)
 		}
 		defer os.RemoveAll(dir)
-		db, bad, err = load(c, filepath.Join(dir, "input.db"), files, stdin)
+		db, err = load(c, filepath.Join(dir, "input.db"), files, stdin, &in)
 		if err != nil {
 			return failed(err)
+		}
+		if from, to, ok := in.span(loc); ok && !periodSet && !*check {
+			// Records on a pipe are reported over the span they cover.
+			q.From, q.To = from, to
 		}
 	} else if db, err = openDB(*dbPath); err != nil {
 		return failed(err)
@@ -224,7 +234,7 @@ func Main(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 			}
 			return cli.OK
 		}
-		if bad {
+		if in.bad {
 			// What was checked is not all that was given.
 			res.Problems = append(res.Problems, report.Problem{Level: report.Unknown, Text: "bad input lines, reported on standard error"})
 			res.Status = res.Status.Worse(report.Unknown)
@@ -240,6 +250,7 @@ func Main(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	if err != nil {
 		return c.Fail(err)
 	}
+	rep.Warnings = append(rep.Warnings, in.leftOut(loc)...)
 	for _, w := range rep.Warnings {
 		c.Warnf("%s", w)
 	}
@@ -252,7 +263,7 @@ func Main(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		c.Warnf("%s", strings.ToLower(rep.NoData[:1])+strings.TrimSuffix(rep.NoData[1:], "."))
 		return cli.Fail
 	}
-	if bad {
+	if in.bad {
 		return cli.Fail
 	}
 	return cli.OK
@@ -336,11 +347,12 @@ func openDB(flag string) (*store.DB, error) {
 
 // load reads records from files into a new database at path, so that a
 // report on a pipe is made as one on the database. Bad lines are
-// reported and skipped; bad says there were some.
-func load(c *cli.Command, path string, files []string, stdin io.Reader) (_ *store.DB, bad bool, err error) {
+// reported and skipped; sum sums up the records and says whether there
+// were bad lines.
+func load(c *cli.Command, path string, files []string, stdin io.Reader, sum *input) (_ *store.DB, err error) {
 	db, err := store.Open(path, store.Options{NoSync: true, Now: cli.Now})
 	if err != nil {
-		return nil, false, err
+		return nil, err
 	}
 	defer func() {
 		if err != nil {
@@ -348,7 +360,7 @@ func load(c *cli.Command, path string, files []string, stdin io.Reader) (_ *stor
 		}
 	}()
 	if err := db.SetPolicy(store.Policy{}); err != nil {
-		return nil, false, err
+		return nil, err
 	}
 	b := store.NewBatch()
 	flush := func() error {
@@ -366,7 +378,7 @@ func load(c *cli.Command, path string, files []string, stdin io.Reader) (_ *stor
 		if name != "-" {
 			fh, err := os.Open(name)
 			if err != nil {
-				return nil, false, err
+				return nil, err
 			}
 			defer fh.Close()
 			in, label = fh, name
@@ -380,9 +392,10 @@ func load(c *cli.Command, path string, files []string, stdin io.Reader) (_ *stor
 				var ts int64
 				if key, v, ts, err = record.ParseKey(line, now, key); err == nil {
 					b.Add(key, ts, v)
+					sum.add(ts)
 					if b.Len() >= 10000 {
 						if err := flush(); err != nil {
-							return nil, false, err
+							return nil, err
 						}
 					}
 					continue
@@ -392,16 +405,16 @@ func load(c *cli.Command, path string, files []string, stdin io.Reader) (_ *stor
 			var le *record.LineError
 			if errors.As(err, &le) {
 				c.Warn(err)
-				bad = true
+				sum.bad = true
 				continue
 			}
 			if err == io.EOF {
 				break
 			}
-			return nil, false, fmt.Errorf("%s: %w", label, err)
+			return nil, fmt.Errorf("%s: %w", label, err)
 		}
 	}
-	return db, bad, flush()
+	return db, flush()
 }
 
 // write writes the report in its format, to stdout or to a file that
