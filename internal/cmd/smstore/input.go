@@ -16,6 +16,7 @@ import (
 type chunk struct {
 	keys     []byte // the series texts, end to end
 	recs     []rec
+	metas    []record.Meta
 	errs     []error // bad lines
 	ioErr    error   // a file that could not be read
 	spool    bool    // the records come from the spool
@@ -76,12 +77,13 @@ func (r *run) readOne(in io.Reader, name string, spool bool, out chan<- *chunk) 
 	rd := record.NewReader(in, name)
 	rd.Now = cli.Now
 	rd.Whole = spool // sm-store ends every line it spools
+	rd.Meta = true
 	if r.reject != nil {
 		rd.Reject = r.reject
 	}
 	c := &chunk{spool: spool}
 	send := func() {
-		if len(c.recs) > 0 || len(c.errs) > 0 || c.ioErr != nil {
+		if len(c.recs) > 0 || len(c.metas) > 0 || len(c.errs) > 0 || c.ioErr != nil {
 			out <- c
 			c = &chunk{spool: spool}
 		}
@@ -92,7 +94,14 @@ func (r *run) readOne(in io.Reader, name string, spool bool, out chan<- *chunk) 
 	now := cli.Now().Unix()
 	for {
 		line, err := rd.NextLine()
-		if err == nil {
+		if err == nil && record.IsMeta(line) {
+			var m record.Meta
+			if m, err = record.ParseMeta(line, now); err != nil {
+				err = rd.Error(err)
+			} else {
+				c.metas = append(c.metas, m)
+			}
+		} else if err == nil {
 			var v float64
 			var ts int64
 			key, v, ts, err = record.ParseKey(line, now, key)
