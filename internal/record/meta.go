@@ -92,7 +92,7 @@ func ParseMeta(line []byte, now int64) (Meta, error) {
 			return m, fmt.Errorf("meta %s: %s is not KEY=VALUE", m.Group, quote(w))
 		}
 		key := string(k)
-		if err := CheckTagKey(key); err != nil {
+		if err := checkName("key", key, true); err != nil {
 			return m, fmt.Errorf("meta %s: %w", m.Group, err)
 		}
 		if seen[key] {
@@ -188,8 +188,8 @@ func metaText(key string, v []byte) (string, error) {
 // '-' and '.', as a metric name's start, not starting or ending with a
 // dot.
 func CheckGroup(g string) error {
-	if err := CheckTagKey(g); err != nil {
-		return fmt.Errorf("group: %w", err)
+	if err := checkName("group", g, true); err != nil {
+		return err
 	}
 	if g[0] == '.' || g[len(g)-1] == '.' {
 		return fmt.Errorf("group %q starts or ends with a dot", g)
@@ -197,17 +197,27 @@ func CheckGroup(g string) error {
 	return nil
 }
 
-// checkField reports whether f may name a field, the last component of
-// a metric name: letters, digits, '_' and '-'.
-func checkField(f string) error {
-	if err := CheckTagKey(f); err != nil {
-		return fmt.Errorf("field: %w", err)
+// checkName reports whether s is a name of letters, digits, '_', '-',
+// and '.' if dot is set; what says what it names.
+func checkName(what, s string, dot bool) error {
+	if s == "" {
+		return fmt.Errorf("empty %s name", what)
 	}
-	if strings.Contains(f, ".") {
-		return fmt.Errorf("field %q has a dot", f)
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; !isKeyByte(c) || c == '.' && !dot {
+			allowed := "A-Z a-z 0-9 _ -"
+			if dot {
+				allowed += " ."
+			}
+			return fmt.Errorf("%s name %s has byte %#02x (allowed: %s)", what, quote([]byte(s)), c, allowed)
+		}
 	}
 	return nil
 }
+
+// checkField reports whether f may name a field, the last component of
+// a metric name: letters, digits, '_' and '-'.
+func checkField(f string) error { return checkName("field", f, false) }
 
 // Check reports whether m can be written as a meta line that reads back
 // as m: the bounds and characters ParseMeta takes. Empty texts are left
