@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 
 	"sm/internal/record"
@@ -73,19 +74,36 @@ func (b *Batch) EachRefusedMeta(f func(m *record.Meta)) {
 	}
 }
 
-// writeMetas stores the batch's metas.
+// writeMetas stores the batch's metas. Of one host's group only the
+// batch's latest is written, and only if it says something new: the
+// same meta comes every run, and may be 64 KiB.
 func (w *writer) writeMetas(b *Batch) (int, error) {
 	if len(b.metas) == 0 {
 		return 0, nil
 	}
-	stored := 0
-	groups := map[string]int{} // a host's groups, once counted
+	type key struct{ host, group string }
+	latest := map[key]int{}
+	var order []key
 	for i := range b.metas {
 		m := &b.metas[i]
 		if err := m.Check(); err != nil {
 			// ParseMeta passed it: a caller's mistake.
-			return stored, err
+			return 0, err
 		}
+		k := key{m.Host, m.Group}
+		j, ok := latest[k]
+		if !ok {
+			order = append(order, k)
+		}
+		if !ok || m.Time >= b.metas[j].Time {
+			latest[k] = i
+		}
+	}
+	stored := 0
+	groups := map[string]int{} // a host's groups, once counted
+	for _, k := range order {
+		i := latest[k]
+		m := &b.metas[i]
 		host := string(record.AppendTagValue(nil, m.Host))
 		var n int
 		if err := w.c.QueryRowContext(w.ctx, "SELECT count(*) FROM group_meta WHERE host = ? AND grp = ?", host, m.Group).Scan(&n); err != nil {
@@ -100,28 +118,38 @@ func (w *writer) writeMetas(b *Batch) (int, error) {
 			}
 			if have >= MaxHostGroups {
 				groups[host] = have
-				b.refusedMeta = append(b.refusedMeta, i)
+				// Every meta of the group is refused, not only the one
+				// that would have been written.
+				for j := range b.metas {
+					if b.metas[j].Host == m.Host && b.metas[j].Group == m.Group {
+						b.refusedMeta = append(b.refusedMeta, j)
+					}
+				}
 				continue
 			}
 			groups[host] = have + 1
 		}
-		labels, err := json.Marshal(m.Labels)
-		if err != nil {
-			return stored, err
+		labels := []byte("{}")
+		if len(m.Labels) > 0 {
+			var err error
+			if labels, err = json.Marshal(m.Labels); err != nil {
+				return stored, err
+			}
 		}
-		if m.Labels == nil {
-			labels = []byte("{}")
-		}
+		// The time of an unchanged meta is left as it was: the time
+		// of its last change, against which a late, older one loses.
 		if err := w.exec(`INSERT INTO group_meta (host, grp, ts, title, vlabel, field_order, labels)
 			VALUES (?, ?, ?, ?, ?, ?, ?)
 			ON CONFLICT (host, grp) DO UPDATE SET ts = excluded.ts, title = excluded.title,
 				vlabel = excluded.vlabel, field_order = excluded.field_order, labels = excluded.labels
-			WHERE excluded.ts >= group_meta.ts`,
+			WHERE excluded.ts >= group_meta.ts AND (title, vlabel, field_order, labels) IS NOT
+				(excluded.title, excluded.vlabel, excluded.field_order, excluded.labels)`,
 			host, m.Group, m.Time, m.Title, m.VLabel, strings.Join(m.Order, ","), string(labels)); err != nil {
 			return stored, err
 		}
 		stored++
 	}
+	slices.Sort(b.refusedMeta)
 	return stored, nil
 }
 

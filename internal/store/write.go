@@ -86,7 +86,7 @@ type Stats struct {
 	Stored    int // samples
 	NewSeries int
 	Refused   int // samples of new series past a limit, not stored
-	Metas     int // metas stored
+	Metas     int // metas written: the latest of each group, if new
 }
 
 // Limits bound the series that senders can create, in the way of

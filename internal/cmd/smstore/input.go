@@ -39,6 +39,9 @@ type rec struct {
 // stored as it comes.
 const chunkSize = 2048
 
+// metaChunk is the most meta lines a chunk holds: each may be 64 KiB.
+const metaChunk = 4
+
 // readAll parses the spool and the files in turn and sends their
 // records, then closes out.
 func (r *run) readAll(files []string, out chan<- *chunk) {
@@ -132,7 +135,7 @@ func (r *run) readOne(in io.Reader, name string, spool bool, out chan<- *chunk) 
 			send()
 			return
 		}
-		if len(c.recs) >= chunkSize || !rd.Buffered() {
+		if len(c.recs) >= chunkSize || len(c.metas) >= metaChunk || !rd.Buffered() {
 			send()
 			now = cli.Now().Unix()
 		}

@@ -43,6 +43,9 @@ const (
 	batchSize = 10000
 	batchAge  = time.Second
 	maxShown  = 20 // bad lines reported one by one
+	// A batch is committed at this many meta lines too: each may be
+	// 64 KiB, and sm-store's memory stays bounded whatever it reads.
+	metaBatch = 16
 )
 
 // memoryLimit is the soft limit of the Go heap: sm-store keeps at most a
@@ -382,6 +385,9 @@ func (r *run) ingest(files []string) {
 			b.AddMeta(*m)
 			if c.spool {
 				fromSpoolMeta++
+			}
+			if b.Metas() >= metaBatch {
+				commit()
 			}
 		}
 		for i := range c.recs {
