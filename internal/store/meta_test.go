@@ -89,6 +89,14 @@ func TestGroupMeta(t *testing.T) {
 		t.Errorf("after same time: %+v", got)
 	}
 
+	// The same meta again is not written: its time stays that of its
+	// last change.
+	writeMeta(t, db, `#meta munin.df host=a;b time=300 title=Same\040time`)
+	var ts int64
+	if err := db.conn.QueryRowContext(context.Background(), "SELECT ts FROM group_meta WHERE grp = 'munin.df'").Scan(&ts); err != nil || ts != 100 {
+		t.Errorf("unchanged meta: time %d, %v", ts, err)
+	}
+
 	// Retiring a host takes its meta.
 	write(t, db, "load.1m;host=web1 1 1764039600")
 	got, err := db.RetireHost("web1")
