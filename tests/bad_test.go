@@ -55,6 +55,14 @@ var badGenerated = map[string]func(w io.Writer){
 	"rrd-2mb-text": func(w io.Writer) {
 		io.WriteString(w, "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<rrd>\n\t<version>"+strings.Repeat("0", 2<<20)+"</version>\n</rrd>\n")
 	},
+	// A meta line of 64 KiB is read, one byte more is not.
+	"long-meta-65537": func(w io.Writer) {
+		const head = "#meta munin.load host=web1 future="
+		io.WriteString(w, badBefore)
+		io.WriteString(w, head+strings.Repeat("x", 65536-len(head))+"\r\n")
+		io.WriteString(w, head+strings.Repeat("x", 65537-len(head))+"\n")
+		io.WriteString(w, badAfter)
+	},
 	"long-many-tags": func(w io.Writer) {
 		io.WriteString(w, badBefore+"x.tags")
 		for i := range 400 {
@@ -345,7 +353,7 @@ func checkBad(t *testing.T, dir, name string, got badWant, byLine bool) {
 		}
 	}
 	lines, skipped := 0, 0
-	br := bufio.NewReaderSize(in, 1<<16)
+	br := bufio.NewReaderSize(in, 1<<17)
 	for {
 		line, err := br.ReadSlice('\n')
 		if len(line) == 0 && err == io.EOF {
@@ -357,14 +365,16 @@ func checkBad(t *testing.T, dir, name string, got badWant, byLine bool) {
 			line = bytes.TrimPrefix(line, []byte("\xef\xbb\xbf"))
 		}
 		if errors.Is(err, bufio.ErrBufferFull) {
-			// Longer than the buffer, so longer than record.MaxLine:
-			// bad, however blank, and compared piece by piece.
+			// Longer than the buffer, so longer than record.MaxLine
+			// and record.MaxMetaLine: bad, however blank, and compared
+			// piece by piece.
 			for ; errors.Is(err, bufio.ErrBufferFull); line, err = br.ReadSlice('\n') {
 				if bad[lines] {
 					expect(lines, line)
 				}
 			}
-		} else if l := bytes.TrimLeft(bytes.TrimSuffix(bytes.TrimSuffix(line, []byte("\n")), []byte("\r")), " \t"); len(l) == 0 || l[0] == '#' {
+		} else if l := bytes.TrimLeft(bytes.TrimSuffix(bytes.TrimSuffix(line, []byte("\n")), []byte("\r")), " \t"); len(l) == 0 || l[0] == '#' && !bad[lines] {
+			// A comment, or a meta line stored apart from the records.
 			skipped++
 		}
 		if err != nil && err != io.EOF {

@@ -25,6 +25,12 @@ type Writer interface {
 	Close() error
 }
 
+// A MetaWriter is a Writer whose format carries meta lines (package
+// record) among its records: graphite's alone.
+type MetaWriter interface {
+	WriteMeta(m *record.Meta) error
+}
+
 // Options are the settings a format may heed.
 type Options struct {
 	// Location is the time zone for human-readable times; nil means UTC.

@@ -35,3 +35,15 @@ func (g *graphite) Write(r *record.Record) error {
 }
 
 func (g *graphite) Close() error { return g.w.Flush() }
+
+// WriteMeta writes a meta line, which only this format carries: the
+// others have no place for one.
+func (g *graphite) WriteMeta(m *record.Meta) error {
+	g.buf = record.AppendMeta(g.buf[:0], m)
+	b := g.buf
+	if g.term {
+		b = append(esc.Append(nil, string(b[:len(b)-1])), '\n')
+	}
+	_, err := g.w.Write(b)
+	return err
+}

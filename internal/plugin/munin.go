@@ -331,15 +331,25 @@ func writeFile(file string, data []byte) error {
 }
 
 // A muninConfig is what sm-sample takes from a plugin's config output:
-// each field's type and bounds, by graph, and the host it reports for.
+// each field's type and bounds, by graph, and the host it reports for;
+// and how each graph is titled and labelled, for its meta line.
 type muninConfig struct {
 	host   string
 	graphs map[string]map[string]*fieldConfig // "" is the plugin's own graph
+	draw   map[string]*graphConfig
 }
 
 type fieldConfig struct {
 	typ      string // GAUGE, DERIVE, COUNTER, ABSOLUTE
 	min, max float64
+	label    string
+}
+
+// A graphConfig is what a graph's config says of its drawing.
+type graphConfig struct {
+	title, vlabel string
+	order         []string // graph_order, as written
+	fields        []string // in the order the config first names them
 }
 
 func (c *muninConfig) field(graph, field string) *fieldConfig {
@@ -352,8 +362,16 @@ func (c *muninConfig) field(graph, field string) *fieldConfig {
 // parseConfig reads config output: multigraph, host_name and the type,
 // min and max of each field; the rest is for drawing graphs.
 func parseConfig(b []byte) *muninConfig {
-	c := &muninConfig{graphs: map[string]map[string]*fieldConfig{}}
+	c := &muninConfig{graphs: map[string]map[string]*fieldConfig{}, draw: map[string]*graphConfig{}}
 	graph := ""
+	draw := func() *graphConfig {
+		g := c.draw[graph]
+		if g == nil {
+			g = &graphConfig{}
+			c.draw[graph] = g
+		}
+		return g
+	}
 	eachLine(b, func(_ int, key, value string) {
 		switch key {
 		case "multigraph":
@@ -361,6 +379,15 @@ func parseConfig(b []byte) *muninConfig {
 			return
 		case "host_name":
 			c.host = value
+			return
+		case "graph_title":
+			draw().title = value
+			return
+		case "graph_vlabel":
+			draw().vlabel = value
+			return
+		case "graph_order":
+			draw().order = strings.Fields(value)
 			return
 		}
 		field, attr, ok := strings.Cut(key, ".")
@@ -376,8 +403,12 @@ func parseConfig(b []byte) *muninConfig {
 		if f == nil {
 			f = &fieldConfig{typ: "GAUGE", min: math.Inf(-1), max: math.Inf(1)}
 			fields[field] = f
+			g := draw()
+			g.fields = append(g.fields, field)
 		}
 		switch attr {
+		case "label":
+			f.label = value
 		case "type":
 			f.typ = strings.ToUpper(value)
 		case "min", "max":
@@ -486,18 +517,69 @@ func parseNumber(s string) (float64, error) {
 // metricName makes a legal sm metric name of munin.GRAPH.FIELD: any byte
 // but letters, digits, _, - and . becomes _.
 func metricName(graph, field string) string {
-	b := make([]byte, 0, len("munin.")+len(graph)+1+len(field))
-	b = append(b, "munin."...)
-	for _, s := range []string{graph, ".", field} {
-		for i := 0; i < len(s); i++ {
-			c := s[i]
-			if !wordByte(c) && c != '-' && c != '.' {
-				c = '_'
-			}
-			b = append(b, c)
+	return groupName(graph) + "." + cleanName(field)
+}
+
+// groupName is the group of a graph's records, munin.GRAPH: what their
+// names share but the field.
+func groupName(graph string) string { return "munin." + cleanName(graph) }
+
+// cleanName turns any byte but letters, digits, _, - and . into _.
+func cleanName(s string) string {
+	b := []byte(s)
+	for i, c := range b {
+		if !wordByte(c) && c != '-' && c != '.' {
+			b[i] = '_'
 		}
 	}
 	return string(b)
+}
+
+// muninMeta is the meta line of a graph, from its config: its title, its
+// vertical label, and its fields' order and labels. The fields are those
+// the config names: those of graph_order first, as Munin draws them,
+// then the others in the order named. A vertical label's
+// ${graph_period} is the second, the rates' unit.
+// graph is as the config names it, "" for the plugin's own, named name.
+func (c *muninConfig) meta(graph, name, host string, now int64) record.Meta {
+	m := record.Meta{Group: groupName(name), Host: host, Time: now}
+	g := c.draw[graph]
+	if g == nil {
+		return m
+	}
+	m.Title = record.MetaText(g.title)
+	m.VLabel = record.MetaText(strings.ReplaceAll(g.vlabel, "${graph_period}", "second"))
+	fields := c.graphs[graph]
+	var order []string
+	for _, f := range g.order {
+		// NAME=OTHER draws another graph's field under this name.
+		f, _, _ = strings.Cut(f, "=")
+		if fields[f] != nil && !slices.Contains(order, f) {
+			order = append(order, f)
+		}
+	}
+	for _, f := range g.fields {
+		if !slices.Contains(order, f) {
+			order = append(order, f)
+		}
+	}
+	for _, f := range order {
+		if len(m.Order) == record.MaxMetaFields {
+			break
+		}
+		name := cleanName(f)
+		if strings.Contains(name, ".") || slices.Contains(m.Order, name) {
+			continue // not a field of a record's name
+		}
+		m.Order = append(m.Order, name)
+		if l := record.MetaText(fields[f].label); l != "" {
+			if m.Labels == nil {
+				m.Labels = map[string]string{}
+			}
+			m.Labels[name] = l
+		}
+	}
+	return m
 }
 
 // muninRecords turns a plugin's values into records: gauges as they are,
@@ -510,7 +592,12 @@ func (run *Runner) muninRecords(f *fetched, rates *rateState) []record.Record {
 	if host == "" {
 		host = f.config.host
 	}
+	if host == "" {
+		host = record.TagValue(run.Tags, "host")
+	}
 	var recs []record.Record
+	// The graphs with records, in order, for their meta lines.
+	var graphs []string
 	for _, v := range f.values {
 		graph := v.graph
 		if graph == "" {
@@ -538,6 +625,22 @@ func (run *Runner) muninRecords(f *fetched, rates *rateState) []record.Record {
 			continue
 		}
 		recs = append(recs, r)
+		if !slices.Contains(graphs, v.graph) {
+			graphs = append(graphs, v.graph)
+		}
+	}
+	now := run.Now().Unix()
+	for _, g := range graphs {
+		name := g
+		if name == "" {
+			name = f.res.Name
+		}
+		m := f.config.meta(g, name, host, now)
+		if err := m.Check(); err != nil {
+			f.res.errorf("%v", err)
+			continue
+		}
+		f.res.Meta = append(f.res.Meta, m)
 	}
 	return recs
 }

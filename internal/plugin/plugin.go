@@ -54,8 +54,11 @@ type Report struct {
 type Result struct {
 	Name    string
 	Records []record.Record // with their tags, in canonical order
-	Stderr  []string        // the plugin's own standard error, by line, bounded
-	Errors  []error         // each one line, naming the plugin
+	// Meta are the meta lines of a Munin plugin's graphs with records:
+	// their titles and labels, from its config.
+	Meta   []record.Meta
+	Stderr []string // the plugin's own standard error, by line, bounded
+	Errors []error  // each one line, naming the plugin
 }
 
 // Failed reports whether the run has anything to report as a failure.

@@ -56,12 +56,14 @@ func FuzzParse(f *testing.F) {
 }
 
 // FuzzReader checks that the line reader never panics and never hands
-// out more than MaxLine bytes of a line, whatever the input; and that
+// out more than MaxLine bytes of a line (MaxMetaLine of a meta line),
+// whatever the input; and that
 // Whole changes only the result of a last line without a newline.
 func FuzzReader(f *testing.F) {
 	f.Add([]byte("a 1 2\r\nb 2\n\n#c\nd"))
 	f.Add([]byte("\xef\xbb\xbfa 1 2"))
 	f.Add([]byte("a 1 2\nb 3 4"))
+	f.Add([]byte("#meta g title=x\na 1 2\n"))
 	f.Fuzz(func(t *testing.T, in []byte) {
 		read := func(whole bool) []string {
 			r := NewReader(bytes.NewReader(in), "fuzz")
@@ -73,7 +75,7 @@ func FuzzReader(f *testing.F) {
 				if err == io.EOF {
 					return out
 				}
-				if len(r.Raw()) > MaxLine {
+				if len(r.Raw()) > maxLen(r.Raw()) {
 					t.Fatalf("Raw() is %d bytes", len(r.Raw()))
 				}
 				if err != nil {
@@ -131,6 +133,49 @@ func FuzzParseKey(f *testing.F) {
 		}
 		if want := AppendSeries(nil, r.Name, r.Tags); !bytes.Equal(key, want) || v != r.Value || ts != r.Time {
 			t.Fatalf("ParseKey(%q) = %q %v %v, Parse gives %q %v %v", line, key, v, ts, want, r.Value, r.Time)
+		}
+	})
+}
+
+// FuzzParseMeta checks that ParseMeta never panics, keeps its bounds,
+// and that a parsed meta line formats to a canonical line that passes
+// Check and parses back to the same Meta.
+func FuzzParseMeta(f *testing.F) {
+	for _, s := range []string{
+		"#meta munin.load host=web1 time=1764045000 title=Load\\040average vlabel=load order=load label.load=load",
+		"#meta munin.if_eth0 order=down,up label.down=received label.up=bytes\\040/\\040s future=1",
+		"#meta g title=\\011tab",
+		"#meta g title=\\377",
+		"#meta g label.a=1 label.a=2",
+		"#meta g order=a,a",
+		"#meta .g",
+		"#meta g host=~x",
+		"#meta g time=-1",
+		"#meta",
+	} {
+		f.Add([]byte(s))
+	}
+	f.Fuzz(func(t *testing.T, line []byte) {
+		m, err := ParseMeta(line, now)
+		if err != nil {
+			return
+		}
+		if len(m.Title) > MaxMetaText || len(m.VLabel) > MaxMetaText || len(m.Order) > MaxMetaFields || len(m.Labels) > MaxMetaFields {
+			t.Fatalf("ParseMeta(%q) past the bounds: %+v", line, m)
+		}
+		if err := m.Check(); err != nil {
+			t.Fatalf("ParseMeta(%q) gave %+v, which Check refuses: %v", line, m, err)
+		}
+		canon := AppendMeta(nil, &m)
+		if bytes.Count(canon, []byte("\n")) != 1 || !IsMeta(canon) {
+			t.Fatalf("canonical line %q is not one meta line", canon)
+		}
+		m2, err := ParseMeta(canon[:len(canon)-1], now+1)
+		if err != nil {
+			t.Fatalf("ParseMeta(%q) of canonical %q: %v", line, canon, err)
+		}
+		if !reflect.DeepEqual(m, m2) {
+			t.Fatalf("round trip changed %#v into %#v via %q", m, m2, canon)
 		}
 	})
 }

@@ -27,7 +27,9 @@ var ErrLong = errors.New("line is longer than 4096 bytes")
 var ErrCut = errors.New("last line cut short: no newline at its end")
 
 // A Reader reads records line by line. Its memory does not grow with the
-// input: a line longer than MaxLine is skipped, not held.
+// input: a line longer than MaxLine is skipped, not held. A meta line
+// may be up to MaxMetaLine long; without Meta it is skipped as a
+// comment.
 type Reader struct {
 	br   *bufio.Reader
 	file string
@@ -46,14 +48,18 @@ type Reader struct {
 	// Comments makes NextLine return comment lines too, for the foreign
 	// formats whose headers are comments (sadf -d, OpenMetrics).
 	Comments bool
-	cut      bool // the last line read had no newline
-	crlf     bool // the last line read ended in CRLF
+	// Meta makes NextLine return meta lines too (IsMeta tells them
+	// apart), for a reader that keeps them. Next skips them still.
+	Meta bool
+	cut  bool // the last line read had no newline
+	crlf bool // the last line read ended in CRLF
 }
 
 // NewReader returns a Reader of r; file names it in errors ("stdin" for
 // standard input).
 func NewReader(r io.Reader, file string) *Reader {
-	return &Reader{br: bufio.NewReaderSize(r, 64<<10), file: file, Now: time.Now}
+	// Room for the longest meta line and its CRLF.
+	return &Reader{br: bufio.NewReaderSize(r, MaxMetaLine+2), file: file, Now: time.Now}
 }
 
 // Line returns the number of the last line read, counting from 1.
@@ -80,6 +86,9 @@ func (r *Reader) LineEnd() string {
 // again; any other error is a read error that ends the input.
 func (r *Reader) Next() (Record, error) {
 	line, err := r.NextLine()
+	for err == nil && r.Meta && IsMeta(line) {
+		line, err = r.NextLine()
+	}
 	if err != nil {
 		return Record{}, err
 	}
@@ -105,9 +114,9 @@ func (r *Reader) NextLine() ([]byte, error) {
 		}
 		r.raw = line
 		if long {
-			return nil, r.Error(ErrLong)
+			return nil, r.Error(longError(line))
 		}
-		if !isBlank(line) || r.Comments && !isEmpty(line) {
+		if !isBlank(line) || r.Comments && !isEmpty(line) || r.Meta && IsMeta(line) {
 			if r.cut && r.Whole {
 				return nil, r.Error(ErrCut)
 			}
@@ -139,9 +148,26 @@ func (r *Reader) NextRaw() ([]byte, error) {
 	r.line++
 	r.raw = line
 	if long {
-		return nil, r.Error(ErrLong)
+		return nil, r.Error(longError(line))
 	}
 	return line, nil
+}
+
+// longError is the reason given for an overlong line, which starts with
+// line.
+func longError(line []byte) error {
+	if IsMeta(line) {
+		return ErrMetaLong
+	}
+	return ErrLong
+}
+
+// maxLen is the longest a line starting with line may be.
+func maxLen(line []byte) int {
+	if IsMeta(line) {
+		return MaxMetaLine
+	}
+	return MaxLine
 }
 
 // Buffered reports whether a whole line may be waiting in the buffer,
@@ -149,7 +175,8 @@ func (r *Reader) NextRaw() ([]byte, error) {
 func (r *Reader) Buffered() bool { return r.br.Buffered() > 0 }
 
 // readLine returns the next line without its LF or CRLF. A line longer
-// than MaxLine is returned cut short with long set, the rest discarded.
+// than MaxLine, or a meta line longer than MaxMetaLine, is returned cut
+// to MaxLine bytes with long set, the rest discarded.
 func (r *Reader) readLine() (line []byte, long bool, err error) {
 	line, err = r.br.ReadSlice('\n')
 	if errors.Is(err, bufio.ErrBufferFull) {
@@ -180,7 +207,7 @@ func (r *Reader) readLine() (line []byte, long bool, err error) {
 	line = bytes.TrimSuffix(line, []byte("\n"))
 	r.crlf = bytes.HasSuffix(line, []byte("\r"))
 	line = bytes.TrimSuffix(line, []byte("\r"))
-	if len(line) > MaxLine {
+	if len(line) > maxLen(line) {
 		r.long = append(r.long[:0], line[:MaxLine]...)
 		r.spill(whole)
 		if !bytes.HasSuffix(whole, []byte("\n")) {

@@ -163,10 +163,12 @@ type Retired struct {
 	Series  int64
 	Samples int64 // raw samples
 	Rollups int64 // hourly rollups
+	Groups  int64 // groups with meta
 }
 
 // RetireHost removes every series of a host, given as its tag value is
-// written in records (escaped), with all its samples and rollups, in one
+// written in records (escaped), with all its samples, rollups and groups'
+// meta, in one
 // transaction: a crash leaves all of it or none. The times rows its
 // blocks shared with other series stay.
 func (db *DB) RetireHost(host string) (Retired, error) {
@@ -183,6 +185,7 @@ func (db *DB) RetireHost(host string) (Retired, error) {
 			{"SELECT count(*) FROM sample WHERE " + of, &raw},
 			{"SELECT coalesce(sum(json_array_length(vals)), 0) FROM block WHERE " + of, &packed},
 			{"SELECT count(*) FROM rollup WHERE " + of, &r.Rollups},
+			{"SELECT count(*) FROM group_meta WHERE host = ?", &r.Groups},
 		} {
 			if err := db.conn.QueryRowContext(ctx, q.query, host).Scan(q.n); err != nil {
 				return err
@@ -193,6 +196,9 @@ func (db *DB) RetireHost(host string) (Retired, error) {
 			if _, err := db.conn.ExecContext(ctx, "DELETE FROM "+table+" WHERE "+of, host); err != nil {
 				return err
 			}
+		}
+		if _, err := db.conn.ExecContext(ctx, "DELETE FROM group_meta WHERE host = ?", host); err != nil {
+			return err
 		}
 		_, err := db.conn.ExecContext(ctx, "DELETE FROM series WHERE host = ?", host)
 		return err

@@ -20,6 +20,7 @@ type migration func(ctx context.Context, c *sql.Conn) error
 var migrations = []migration{
 	createV1,
 	addHost,
+	addGroupMeta,
 }
 
 // createV1 is the first schema, described for users in sm-store(1).

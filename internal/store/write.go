@@ -8,6 +8,8 @@ import (
 	"fmt"
 	"hash/fnv"
 	"strings"
+
+	"sm/internal/record"
 )
 
 // A Batch holds samples to store in one transaction: all of them or
@@ -17,6 +19,9 @@ type Batch struct {
 	index   map[string]int32 // and their place in keys
 	points  []batchPoint
 	refused []*LimitError // by key, after Write: the new series not created
+	metas   []record.Meta
+	// refusedMeta are the metas not stored by the last Write, by index.
+	refusedMeta []int
 }
 
 type batchPoint struct {
@@ -49,6 +54,8 @@ func (b *Batch) Reset() {
 	clear(b.index)
 	b.points = b.points[:0]
 	b.refused = b.refused[:0]
+	b.metas = b.metas[:0]
+	b.refusedMeta = b.refusedMeta[:0]
 }
 
 // Each calls f with every sample of the batch, in order of arrival, as
@@ -79,6 +86,7 @@ type Stats struct {
 	Stored    int // samples
 	NewSeries int
 	Refused   int // samples of new series past a limit, not stored
+	Metas     int // metas written: the latest of each group, if new
 }
 
 // Limits bound the series that senders can create, in the way of
@@ -231,7 +239,9 @@ func (w *writer) write(b *Batch) (Stats, error) {
 			return st, err
 		}
 	}
-	return st, nil
+	b.refusedMeta = b.refusedMeta[:0]
+	st.Metas, err = w.writeMetas(b)
+	return st, err
 }
 
 // A group is one series' period.

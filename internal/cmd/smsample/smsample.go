@@ -210,9 +210,21 @@ func Main(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 			return c.Fail(err)
 		}
 	}
-	for i := range more {
-		if err := check(w.Write(&more[i])); err != nil {
-			return c.Fail(err)
+	// A plugin's meta lines go before its records, in the one format
+	// that has them.
+	mw, _ := w.(format.MetaWriter)
+	for _, r := range rep.Results {
+		for i := range r.Meta {
+			if mw != nil {
+				if err := mw.WriteMeta(&r.Meta[i]); err != nil {
+					return c.Fail(err)
+				}
+			}
+		}
+		for i := range r.Records {
+			if err := check(w.Write(&r.Records[i])); err != nil {
+				return c.Fail(err)
+			}
 		}
 	}
 	if err := check(w.Close()); err != nil {

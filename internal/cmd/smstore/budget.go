@@ -24,6 +24,7 @@ const (
 type refusal struct {
 	host string // as written in records (escaped); "" for none
 	why  string
+	meta bool // of meta lines, not records
 }
 
 // parsePin parses --pin's host=NAME and returns NAME as it is written in
@@ -46,8 +47,36 @@ func (r *run) pinned(key []byte, ts int64, v float64) bool {
 	if host == *r.pin {
 		return true
 	}
-	r.refuse(string(key), ts, v, refusal{host, fmt.Sprintf("not the pinned host %s (--pin)", strconv.Quote(*r.pin))})
+	r.refuse(string(key), ts, v, refusal{host, fmt.Sprintf("not the pinned host %s (--pin)", strconv.Quote(*r.pin)), false})
 	return false
+}
+
+// pinnedMeta reports whether a meta line may be stored under --pin, and
+// refuses it otherwise: a host may not title another's graphs.
+func (r *run) pinnedMeta(m *record.Meta) bool {
+	if r.pin == nil {
+		return true
+	}
+	host := string(record.AppendTagValue(nil, m.Host))
+	if host == *r.pin {
+		return true
+	}
+	r.refuseMeta(m, refusal{host, fmt.Sprintf("not the pinned host %s (--pin)", strconv.Quote(*r.pin)), true})
+	return false
+}
+
+// refuseMetaLimit refuses a meta line of a host with too many groups.
+func (r *run) refuseMetaLimit(m *record.Meta) {
+	host := string(record.AppendTagValue(nil, m.Host))
+	r.refuseMeta(m, refusal{host, fmt.Sprintf("more than %d groups with meta of one host", store.MaxHostGroups), true})
+}
+
+// refuseMeta sets a meta line aside as refuse does a record.
+func (r *run) refuseMeta(m *record.Meta, why refusal) {
+	if r.reject != nil {
+		r.reject.Write(record.AppendMeta(r.reject.AvailableBuffer(), m))
+	}
+	r.count(why)
 }
 
 // refuseLimit refuses a record of a new series past a limit.
@@ -56,18 +85,24 @@ func (r *run) refuseLimit(key string, ts int64, v float64, why *store.LimitError
 	if why.Limit == store.HostSeriesLimit {
 		flag = "--max-host-series"
 	}
-	r.refuse(key, ts, v, refusal{why.Host, fmt.Sprintf("%v (%s)", why, flag)})
+	r.refuse(key, ts, v, refusal{why.Host, fmt.Sprintf("%v (%s)", why, flag), false})
 }
 
 // refuse sets a record aside, in --reject's file if there is one, and
 // counts it for the message at the end. The messages are of the first
 // few hosts: a flood of made-up hosts gets one line for the rest.
 func (r *run) refuse(key string, ts int64, v float64, why refusal) {
-	r.status = cli.Fail
-	r.refused++
 	if r.reject != nil {
 		r.reject.Write(appendLine(r.reject.AvailableBuffer(), key, ts, v))
 	}
+	r.count(why)
+}
+
+// count counts a refusal for the message at the end, and makes the run
+// a failure.
+func (r *run) count(why refusal) {
+	r.status = cli.Fail
+	r.refused++
 	if r.refusals == nil {
 		r.refusals = map[refusal]int{}
 	}
@@ -85,9 +120,13 @@ func (r *run) refuse(key string, ts int64, v float64, why refusal) {
 func (r *run) reportRefusals() {
 	for _, why := range r.refusalOrder {
 		n := r.refusals[why]
-		who := plural(n, "record") + " without a host"
+		what := plural(n, "record")
+		if why.meta {
+			what = plural(n, "meta line")
+		}
+		who := what + " without a host"
 		if why.host != "" {
-			who = fmt.Sprintf("%s of host %s", plural(n, "record"), strconv.Quote(why.host))
+			who = fmt.Sprintf("%s of host %s", what, strconv.Quote(why.host))
 		}
 		r.Warnf("%d %s refused: %s", n, who, why.why)
 	}
@@ -116,7 +155,7 @@ func retire(c *cli.Command, dbPath string, o store.Options, host string, verbose
 	if err != nil {
 		return c.Fail(err)
 	}
-	if got.Series == 0 {
+	if got.Series == 0 && got.Groups == 0 {
 		return c.Fail(fmt.Errorf("--retire-host: no series of host %s", strconv.Quote(escaped)))
 	}
 	if verbose {

@@ -14,6 +14,7 @@ import (
 	"golang.org/x/sys/unix"
 
 	"sm/internal/cli"
+	"sm/internal/record"
 )
 
 // forward passes the records to a command instead of storing them: the
@@ -43,6 +44,9 @@ func (r *run) forward(files []string, command string) {
 		for _, e := range c.errs {
 			r.badLine(e)
 		}
+		for i := range c.metas {
+			r.spool.addMeta(&c.metas[i])
+		}
 		for i := range c.recs {
 			rec := &c.recs[i]
 			r.read++
@@ -59,12 +63,12 @@ func (r *run) forward(files []string, command string) {
 		r.failed(err)
 		r.lost = r.read - added
 	}
-	size, n, err := r.spool.lines()
+	size, n, all, err := r.spool.lines()
 	if err != nil {
 		r.failed(err)
 		return
 	}
-	if n == 0 {
+	if all == 0 {
 		return
 	}
 	if err := r.pipeTo(command, r.spool.f, size); err != nil {
@@ -214,7 +218,7 @@ func (s *spool) cutTorn() error {
 		return err
 	}
 	size := fi.Size()
-	const tail = 4096 + 64 // a line is at most this long
+	const tail = record.MaxMetaLine + 64 // a line is at most this long
 	from := max(0, size-tail)
 	b := make([]byte, size-from)
 	if _, err := s.f.ReadAt(b, from); err != nil {
@@ -230,19 +234,22 @@ func (s *spool) cutTorn() error {
 	return fmt.Errorf("%s: cut off a torn last line of %d bytes, left by a run that was stopped while writing it", s.path, size-keep)
 }
 
-// lines returns the size of the spool and the records in it, read
-// through the locked file: the path may name another file by now.
-func (s *spool) lines() (size int64, n int, err error) {
+// lines returns the size of the spool, the records in it and all its
+// lines, meta lines too, read through the locked file: the path may name
+// another file by now.
+func (s *spool) lines() (size int64, n, all int, err error) {
 	buf := make([]byte, 64<<10)
+	lw := &lineWriter{}
 	for {
 		m, err := s.f.ReadAt(buf, size)
-		n += bytes.Count(buf[:m], []byte("\n"))
+		lw.count(buf[:m])
+		all += bytes.Count(buf[:m], []byte("\n"))
 		size += int64(m)
 		if err == io.EOF {
-			return size, n, nil
+			return size, lw.lines, all, nil
 		}
 		if err != nil {
-			return size, n, err
+			return size, lw.lines, all, err
 		}
 	}
 }

@@ -16,6 +16,7 @@ import (
 type chunk struct {
 	keys     []byte // the series texts, end to end
 	recs     []rec
+	metas    []record.Meta
 	errs     []error // bad lines
 	ioErr    error   // a file that could not be read
 	spool    bool    // the records come from the spool
@@ -37,6 +38,9 @@ type rec struct {
 // the input has nothing more buffered, so that a trickle from tail -f is
 // stored as it comes.
 const chunkSize = 2048
+
+// metaChunk is the most meta lines a chunk holds: each may be 64 KiB.
+const metaChunk = 4
 
 // readAll parses the spool and the files in turn and sends their
 // records, then closes out.
@@ -76,12 +80,13 @@ func (r *run) readOne(in io.Reader, name string, spool bool, out chan<- *chunk) 
 	rd := record.NewReader(in, name)
 	rd.Now = cli.Now
 	rd.Whole = spool // sm-store ends every line it spools
+	rd.Meta = true
 	if r.reject != nil {
 		rd.Reject = r.reject
 	}
 	c := &chunk{spool: spool}
 	send := func() {
-		if len(c.recs) > 0 || len(c.errs) > 0 || c.ioErr != nil {
+		if len(c.recs) > 0 || len(c.metas) > 0 || len(c.errs) > 0 || c.ioErr != nil {
 			out <- c
 			c = &chunk{spool: spool}
 		}
@@ -92,7 +97,14 @@ func (r *run) readOne(in io.Reader, name string, spool bool, out chan<- *chunk) 
 	now := cli.Now().Unix()
 	for {
 		line, err := rd.NextLine()
-		if err == nil {
+		if err == nil && record.IsMeta(line) {
+			var m record.Meta
+			if m, err = record.ParseMeta(line, now); err != nil {
+				err = rd.Error(err)
+			} else {
+				c.metas = append(c.metas, m)
+			}
+		} else if err == nil {
 			var v float64
 			var ts int64
 			key, v, ts, err = record.ParseKey(line, now, key)
@@ -123,7 +135,7 @@ func (r *run) readOne(in io.Reader, name string, spool bool, out chan<- *chunk) 
 			send()
 			return
 		}
-		if len(c.recs) >= chunkSize || !rd.Buffered() {
+		if len(c.recs) >= chunkSize || len(c.metas) >= metaChunk || !rd.Buffered() {
 			send()
 			now = cli.Now().Unix()
 		}

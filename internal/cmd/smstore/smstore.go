@@ -43,6 +43,9 @@ const (
 	batchSize = 10000
 	batchAge  = time.Second
 	maxShown  = 20 // bad lines reported one by one
+	// A batch is committed at this many meta lines too: each may be
+	// 64 KiB, and sm-store's memory stays bounded whatever it reads.
+	metaBatch = 16
 )
 
 // memoryLimit is the soft limit of the Go heap: sm-store keeps at most a
@@ -250,6 +253,7 @@ type run struct {
 	status int
 
 	read, stored, newSeries, bad, unstored int
+	unstoredMeta                           int // meta lines not stored
 
 	pin          *string // --pin's host, as written in records
 	refused      int     // records of --pin's or the series budget's
@@ -302,9 +306,9 @@ func (r *run) ingest(files []string) {
 	// The spool's records come first. Those of the open batch are its
 	// first fromSpool; once the spool is read to its end and all of them
 	// are stored, the spool is emptied.
-	fromSpool, spoolEnd := 0, false
+	fromSpool, fromSpoolMeta, spoolEnd := 0, 0, false
 	drain := func() {
-		if r.spool != nil && spoolEnd && fromSpool == 0 && r.dbErr == nil && !r.spool.emptied {
+		if r.spool != nil && spoolEnd && fromSpool == 0 && fromSpoolMeta == 0 && r.dbErr == nil && !r.spool.emptied {
 			if err := r.spool.empty(); err != nil {
 				r.Warn(err)
 				r.status = cli.Fail
@@ -313,7 +317,7 @@ func (r *run) ingest(files []string) {
 	}
 	commit := func() {
 		timer.Stop()
-		if b.Len() == 0 {
+		if b.Len() == 0 && b.Metas() == 0 {
 			drain()
 			return
 		}
@@ -323,7 +327,8 @@ func (r *run) ingest(files []string) {
 				r.stored += st.Stored
 				r.newSeries += st.NewSeries
 				b.EachRefused(r.refuseLimit)
-				fromSpool = 0
+				b.EachRefusedMeta(r.refuseMetaLimit)
+				fromSpool, fromSpoolMeta = 0, 0
 				b.Reset()
 				drain()
 				return
@@ -332,14 +337,22 @@ func (r *run) ingest(files []string) {
 		}
 		// The batch is lost to the database: keep what was not already
 		// in the spool.
+		// Metas first, as they came before their records.
 		n := 0
+		b.EachMeta(func(m *record.Meta) {
+			if n >= fromSpoolMeta {
+				r.keepMeta(m)
+			}
+			n++
+		})
+		n = 0
 		b.Each(func(key string, ts int64, v float64) {
 			if n >= fromSpool {
 				r.keep(key, ts, v)
 			}
 			n++
 		})
-		fromSpool = 0
+		fromSpool, fromSpoolMeta = 0, 0
 		b.Reset()
 	}
 	for {
@@ -360,13 +373,30 @@ func (r *run) ingest(files []string) {
 		for _, e := range c.errs {
 			r.badLine(e)
 		}
+		for i := range c.metas {
+			m := &c.metas[i]
+			if !r.pinnedMeta(m) {
+				continue
+			}
+			if b.Len() == 0 && b.Metas() == 0 {
+				started = time.Now()
+				timer.Reset(batchAge)
+			}
+			b.AddMeta(*m)
+			if c.spool {
+				fromSpoolMeta++
+			}
+			if b.Metas() >= metaBatch {
+				commit()
+			}
+		}
 		for i := range c.recs {
 			rec := &c.recs[i]
 			if !r.pinned(c.keys[rec.keyFrom:rec.keyTo], rec.ts, rec.v) {
 				r.read++
 				continue
 			}
-			if b.Len() == 0 {
+			if b.Len() == 0 && b.Metas() == 0 {
 				started = time.Now()
 				timer.Reset(batchAge)
 			}
@@ -379,7 +409,7 @@ func (r *run) ingest(files []string) {
 				commit()
 			}
 		}
-		if b.Len() > 0 && time.Since(started) >= batchAge {
+		if b.Len()+b.Metas() > 0 && time.Since(started) >= batchAge {
 			commit()
 		}
 		if c.ioErr != nil {
@@ -412,6 +442,14 @@ func (r *run) keep(key string, ts int64, v float64) {
 	}
 }
 
+// keepMeta puts a meta that could not be stored into the spool, if any.
+func (r *run) keepMeta(m *record.Meta) {
+	r.unstoredMeta++
+	if r.spool != nil {
+		r.spool.addMeta(m)
+	}
+}
+
 // finish reports what was not stored and flushes the side files.
 func (r *run) finish() {
 	if r.bad > maxShown {
@@ -424,7 +462,7 @@ func (r *run) finish() {
 			r.status = cli.Fail
 		}
 	}
-	if r.unstored == 0 {
+	if r.unstored == 0 && r.unstoredMeta == 0 {
 		return
 	}
 	kept := 0

@@ -30,21 +30,36 @@ type spool struct {
 }
 
 // A lineWriter writes to the spool and counts what reached it: the
-// whole lines, and the bytes up to the end of the last.
+// whole record lines, and the bytes up to the end of the last line.
 type lineWriter struct {
 	f           *os.File
 	n, wholeEnd int64
 	lines       int
+	mid         bool // within a line
+	meta        bool // within a meta line
 }
 
 func (w *lineWriter) Write(p []byte) (int, error) {
 	n, err := w.f.Write(p)
 	if i := bytes.LastIndexByte(p[:n], '\n'); i >= 0 {
 		w.wholeEnd = w.n + int64(i) + 1
-		w.lines += bytes.Count(p[:i+1], []byte("\n"))
 	}
+	w.count(p[:n])
 	w.n += int64(n)
 	return n, err
+}
+
+// count counts the record lines that p ends, and not the meta lines.
+func (w *lineWriter) count(p []byte) {
+	for _, c := range p {
+		if !w.mid {
+			w.meta = c == '#'
+		}
+		w.mid = c != '\n'
+		if c == '\n' && !w.meta {
+			w.lines++
+		}
+	}
 }
 
 // lockSpool opens the spool, creating it, and waits up to the run's wait
@@ -98,20 +113,35 @@ func (s *spool) empty() error {
 
 // add appends a record. After a failed write it adds nothing more.
 func (s *spool) add(key string, ts int64, v float64) {
+	if s.start() {
+		_, s.err = s.w.Write(appendLine(s.w.AvailableBuffer(), key, ts, v))
+	}
+}
+
+// addMeta appends a meta line, as add does a record.
+func (s *spool) addMeta(m *record.Meta) {
+	if s.start() {
+		_, s.err = s.w.Write(record.AppendMeta(s.w.AvailableBuffer(), m))
+	}
+}
+
+// start readies the spool for adding, the first time, and reports
+// whether it may be added to.
+func (s *spool) start() bool {
 	if s.err != nil {
-		return
+		return false
 	}
 	if s.w == nil {
 		fi, err := s.f.Stat()
 		if err != nil {
 			s.err = err
-			return
+			return false
 		}
 		s.base = fi.Size()
 		s.lw = &lineWriter{f: s.f}
 		s.w = bufio.NewWriter(s.lw)
 	}
-	_, s.err = s.w.Write(appendLine(s.w.AvailableBuffer(), key, ts, v))
+	return true
 }
 
 // appendLine appends the record line of a series given by its canonical
