@@ -156,7 +156,7 @@ func labelSpace(rows [][]string) int {
 	for _, w := range widths[1:] {
 		used += w + 1
 	}
-	return max(minLabelWidth, textWidth-used)
+	return max(minLabelWidth, textWidth-used-1)
 }
 
 // highlightsMore says how many highlights were left out, or "".
