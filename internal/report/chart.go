@@ -88,22 +88,30 @@ const othersColour = "#9e9e9e"
 func hostCharts(h Host, from, to time.Time) []chart {
 	var charts []chart
 	for _, g := range h.Groups {
-		for _, rows := range byUnit(g.Rows) {
-			u := rows[0].Unit
-			title := hostName(h.Name) + " · " + g.Heading()
-			ylabel := u
-			if u != "" {
-				title += " (" + u + ")"
-			} else {
-				// Munin's series have no unit in their names: the
-				// plugin's vlabel says what they are.
-				ylabel = g.VLabel
-			}
-			c := newChart(title, u, rows, from, to)
-			c.YLabel = ylabel
-			c.YLabelStart = utf8.RuneCountInString(ylabel) > 8
-			charts = append(charts, c)
+		charts = append(charts, groupCharts(h.Name, g, from, to)...)
+	}
+	return charts
+}
+
+// groupCharts returns the charts of a group of a host, one for each
+// unit of its rows.
+func groupCharts(host string, g Group, from, to time.Time) []chart {
+	var charts []chart
+	for _, rows := range byUnit(g.Rows) {
+		u := rows[0].Unit
+		title := hostName(host) + " · " + g.Heading()
+		ylabel := u
+		if u != "" {
+			title += " (" + u + ")"
+		} else {
+			// Munin's series have no unit in their names: the
+			// plugin's vlabel says what they are.
+			ylabel = g.VLabel
 		}
+		c := newChart(title, u, rows, from, to)
+		c.YLabel = ylabel
+		c.YLabelStart = utf8.RuneCountInString(ylabel) > 8
+		charts = append(charts, c)
 	}
 	return charts
 }
@@ -254,7 +262,11 @@ func newChart(title, unit string, rows []Row, from, to time.Time) chart {
 			longest = max(longest, r.Interval)
 		}
 		b, _, _ := seriesPaths(band, x, y, step/2, bridge(longest))
-		c.Series = append(c.Series, chartSeries{Label: plural(len(others), "other"), Colour: othersColour, Band: b, Others: true})
+		label := plural(len(others), "other")
+		if len(others) == 1 {
+			label = others[0].Label // a band of one series: say which
+		}
+		c.Series = append(c.Series, chartSeries{Label: label, Colour: othersColour, Band: b, Others: true})
 	}
 	return c
 }

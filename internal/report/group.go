@@ -179,7 +179,8 @@ func (g *Group) setMeta(m GroupMeta) {
 		}
 	}
 	for f, l := range m.Labels {
-		if l = strings.TrimSpace(l); l != "" {
+		// Munin aligns its labels with runs of spaces: one will do.
+		if l = strings.Join(strings.Fields(l), " "); l != "" {
 			if g.labels == nil {
 				g.labels = map[string]string{}
 			}

@@ -40,13 +40,13 @@ type htmlHighlight struct {
 type htmlHost struct {
 	Heading string
 	Tables  []htmlTable
-	Charts  []chart
 }
 
 type htmlTable struct {
 	Heading string
 	Rows    []htmlRow
 	More    string
+	Charts  []chart
 }
 
 // An htmlRow is a row of a group's table: the label, classed by the
@@ -77,12 +77,11 @@ func newHTMLPage(rep *Report) htmlPage {
 		p.Busiest = append(p.Busiest, b)
 	}
 	for _, h := range rep.Hosts {
-		hh := htmlHost{
-			Heading: h.Heading(),
-			Charts:  hostCharts(h, rep.From, rep.To),
-		}
+		hh := htmlHost{Heading: h.Heading()}
 		for _, g := range h.Groups {
-			t := htmlTable{Heading: g.Heading(), More: g.moreText()}
+			// A group's charts follow its table: with many groups, a
+			// chart is still beside its numbers.
+			t := htmlTable{Heading: g.Heading(), More: g.moreText(), Charts: groupCharts(h.Name, g, rep.From, rep.To)}
 			if t.More != "" {
 				t.More += " " + g.List
 			}
@@ -196,7 +195,6 @@ table{break-inside:avoid;page-break-inside:avoid}
 {{- if .More}}
 <p class="note">{{.More}}</p>
 {{- end}}
-{{- end}}
 {{- range $c := .Charts}}
 <div class="chart">
 <p class="title">{{.Title}}</p>
@@ -232,6 +230,7 @@ table{break-inside:avoid;page-break-inside:avoid}
 {{- end}}
 </svg>
 </div>
+{{- end}}
 {{- end}}
 {{- end}}
 {{- if .HostsMore}}
