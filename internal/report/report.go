@@ -546,22 +546,33 @@ func (h *hostScan) silent(end int64) (Highlight, bool) {
 	return hl, end-h.LastSeen.Unix() > silentIntervals*int64(h.interval/time.Second)
 }
 
-// UnitOf returns the unit of a metric, from the end of its name: % for
-// _pct, B for _bytes, B/s for _bytes_per_s, /s for _per_s, s for _s.
+// UnitOf returns the unit of a metric, from the end of its name, as
+// sm(7)'s convention puts it: % for _pct, B for _bytes, B/s for
+// _bytes_per_s, b/s for _bits_per_s, /s for _per_s, s for _s and
+// _seconds, ms for _ms, Hz for _hz, °C for _celsius; "" for a name
+// without one (a count, a load, a Munin field).
 func UnitOf(name string) string {
-	switch {
-	case strings.HasSuffix(name, "_pct"):
-		return "%"
-	case strings.HasSuffix(name, "_bytes"):
-		return "B"
-	case strings.HasSuffix(name, "_bytes_per_s"):
-		return "B/s"
-	case strings.HasSuffix(name, "_per_s"):
-		return "/s"
-	case strings.HasSuffix(name, "_s"):
-		return "s"
+	for _, u := range units {
+		if strings.HasSuffix(name, u.suffix) {
+			return u.unit
+		}
 	}
 	return ""
+}
+
+// units are the suffixes UnitOf knows, the longer of two that end
+// alike first.
+var units = []struct{ suffix, unit string }{
+	{"_pct", "%"},
+	{"_bytes", "B"},
+	{"_bytes_per_s", "B/s"},
+	{"_bits_per_s", "b/s"},
+	{"_per_s", "/s"},
+	{"_seconds", "s"},
+	{"_ms", "ms"},
+	{"_s", "s"},
+	{"_hz", "Hz"},
+	{"_celsius", "°C"},
 }
 
 // Label names a series among all of a host's: its name and the values
