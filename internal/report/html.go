@@ -201,7 +201,7 @@ table{break-inside:avoid;page-break-inside:avoid}
 {{- if .Note}}
 <p class="note">{{.Note}}</p>
 {{- end}}
-<p class="legend">{{range $i, $s := .Series}}{{if $i}} &nbsp; {{end}}<span style="color:{{$s.Colour}}">&#9632;</span>&nbsp;{{$s.Label}}{{end}}</p>
+<p class="legend">{{range $i, $s := .Series}}{{if $i}} &nbsp; {{end}}<span style="white-space:nowrap"><span style="color:{{$s.Colour}}">&#9632;</span>&nbsp;{{$s.Label}}</span>{{end}}</p>
 <svg class="chart" viewBox="0 0 {{.W}} {{.H}}" width="100%" role="img" aria-label="{{.Title}}" font-family="system-ui,-apple-system,Segoe UI,Roboto,Helvetica Neue,Arial,sans-serif" font-size="11">
 <g stroke="#e4e4e4" stroke-width="1">
 {{- range .YTicks}}<line x1="{{$c.L}}" y1="{{.At}}" x2="{{$c.R}}" y2="{{.At}}"/>{{end}}
