@@ -44,7 +44,6 @@ func TestGroupOf(t *testing.T) {
 		{"backup.duration_s", nil, "backup.duration_s", "backup.duration_s"},
 		{"uptime", nil, "uptime", "uptime"},
 		{"loadavg", nil, "loadavg", "loadavg"},
-		{"load", nil, "load", "load"}, // no dot: not the family's
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -113,7 +113,9 @@ func writeText(w io.Writer, rep *Report, md bool) error {
 					p.line("    " + g.List)
 					p.line("")
 				} else {
-					p.line("  " + g.List)
+					// The globs come from names: printable ASCII
+					// today, escaped all the same.
+					p.line("  " + esc.Text(g.List))
 				}
 			}
 		}
