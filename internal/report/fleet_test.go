@@ -2,6 +2,7 @@ package report
 
 import (
 	"bytes"
+	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -137,5 +138,49 @@ func checkFleet(t *testing.T, rep *Report) {
 		if !strings.Contains(text.String(), "\n"+want) {
 			t.Errorf("no row %q in the text report", want)
 		}
+	}
+}
+
+// TestShortSpan: a week's report of an hour of data draws that hour
+// across the chart, as lines rather than lone dots, says so, and marks
+// the hour's times on the x axis; a series there all week is drawn
+// over the week.
+func TestShortSpan(t *testing.T) {
+	var b bytes.Buffer
+	end := fixture.Now.Unix()
+	for ts := end - 3600; ts < end; ts += 300 {
+		fmt.Fprintf(&b, "load.1m;host=new %d %d\n", ts%7, ts)
+	}
+	for ts := end - 7*86400; ts < end; ts += 300 {
+		fmt.Fprintf(&b, "load.1m;host=old 1 %d\n", ts)
+	}
+	rep, err := Build(recordsDB(t, b.Bytes()), Options{
+		Query: query.Query{From: fixture.Now.Add(-7 * 24 * time.Hour), To: fixture.Now.Add(-time.Second)},
+		Now:   fixture.Now,
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	charts := map[string]chart{}
+	for _, h := range rep.Hosts {
+		cs := hostCharts(h, rep.From, rep.To)
+		if len(cs) != 1 {
+			t.Fatalf("%s: %d charts", h.Name, len(cs))
+		}
+		charts[h.Name] = cs[0]
+	}
+	c := charts["new"]
+	if c.Note != "data from Wed 25 Nov 06:00 only" {
+		t.Errorf("note %q", c.Note)
+	}
+	if s := c.Series[0]; s.Line == "" || s.Dots != "" {
+		t.Errorf("an hour at 5 minutes drawn as line %q and dots %q: want a line", s.Line, s.Dots)
+	}
+	if len(c.XTicks) < 3 || c.XTicks[0].Label != "06:00" {
+		t.Errorf("x axis %v: want the hour's times from 06:00", c.XTicks)
+	}
+	old := charts["old"]
+	if old.Note != "" || len(old.XTicks) == 0 || strings.Contains(old.XTicks[0].Label, ":") {
+		t.Errorf("a week's series: note %q, x axis %v; want none, and days", old.Note, old.XTicks)
 	}
 }
