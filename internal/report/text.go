@@ -54,9 +54,23 @@ func writeText(w io.Writer, rep *Report, md bool) error {
 			p.line(fmt.Sprintf("- **%s** %s: %s", h.Level, p.esc(hostName(h.Host)), p.esc(h.Text(loc))))
 		}
 	} else {
+		// A long label is cut in its middle, so that a highlight fits
+		// the width with its numbers whole.
+		levelW, hostW := 0, 0
+		for _, h := range rep.Highlights {
+			levelW = max(levelW, utf8.RuneCountInString(h.Level.String()))
+			hostW = max(hostW, utf8.RuneCountInString(esc.Text(hostName(h.Host))))
+		}
+		room := textWidth - levelW - hostW - 2
 		var rows [][]string
 		for _, h := range rep.Highlights {
-			rows = append(rows, []string{h.Level.String(), hostName(h.Host), h.Text(loc)})
+			text := esc.Text(h.Text(loc))
+			if over := utf8.RuneCountInString(text) - room; over > 0 && h.Label != "" {
+				l := esc.Text(h.Label)
+				h.Label = shortenMiddle(l, max(minLabelWidth, utf8.RuneCountInString(l)-over))
+				text = esc.Text(h.Text(loc))
+			}
+			rows = append(rows, []string{h.Level.String(), hostName(h.Host), text})
 		}
 		p.table(nil, rows, "lll")
 	}
