@@ -143,8 +143,8 @@ func checkFleet(t *testing.T, rep *Report) {
 
 // TestShortSpan: a week's report of an hour of data draws that hour
 // across the chart, as lines rather than lone dots, says so, and marks
-// the hour's times on the x axis; a series there all week is drawn
-// over the week.
+// the hour's times on the x axis; a series there all week, or there
+// before the week but sparse, is drawn over the week.
 func TestShortSpan(t *testing.T) {
 	var b bytes.Buffer
 	end := fixture.Now.Unix()
@@ -153,6 +153,11 @@ func TestShortSpan(t *testing.T) {
 	}
 	for ts := end - 7*86400; ts < end; ts += 300 {
 		fmt.Fprintf(&b, "load.1m;host=old 1 %d\n", ts)
+	}
+	// Daily, from before the period: its first sample in the period is
+	// a day in, and it is no new series.
+	for ts := end - 14*86400 + 19*3600; ts < end; ts += 86400 {
+		fmt.Fprintf(&b, "backup.duration_s;host=sparse 40 %d\n", ts)
 	}
 	rep, err := Build(recordsDB(t, b.Bytes()), Options{
 		Query: query.Query{From: fixture.Now.Add(-7 * 24 * time.Hour), To: fixture.Now.Add(-time.Second)},
@@ -179,8 +184,10 @@ func TestShortSpan(t *testing.T) {
 	if len(c.XTicks) < 3 || c.XTicks[0].Label != "06:00" {
 		t.Errorf("x axis %v: want the hour's times from 06:00", c.XTicks)
 	}
-	old := charts["old"]
-	if old.Note != "" || len(old.XTicks) == 0 || strings.Contains(old.XTicks[0].Label, ":") {
-		t.Errorf("a week's series: note %q, x axis %v; want none, and days", old.Note, old.XTicks)
+	for _, host := range []string{"old", "sparse"} {
+		c := charts[host]
+		if c.Note != "" || len(c.XTicks) == 0 || strings.Contains(c.XTicks[0].Label, ":") {
+			t.Errorf("%s: note %q, x axis %v; want none, and days", host, c.Note, c.XTicks)
+		}
 	}
 }

@@ -252,6 +252,7 @@ func Build(db *store.DB, o Options) (*Report, error) {
 				hosts[host] = h
 			}
 			sc := newSeriesScan(s, o.Rules.For(s.Name, s.Tags), from, to, end, o.From.Location())
+			sc.old = prevAvg[i] != nil
 			if err := rng.Scan(s.ID, sc.add); err != nil {
 				return err
 			}
@@ -601,6 +602,7 @@ type seriesScan struct {
 	gaps          []int64
 	chart         []Bucket // over [g0, end)
 	g0            int64
+	old           bool // it had samples in the previous period
 	spark         []Bucket // over [from, to)
 
 	// The linear fit of a filling disk: sums of t (from from), v, t², tv.
@@ -680,14 +682,19 @@ func (sc *seriesScan) add(ts int64, v float64) error {
 
 // addChart adds a sample to the chart's buckets and the sparkline's.
 // The chart's split the time from the series' first sample to the end
-// of the data, when it came later than the first bucket of the period:
-// a series of an hour is drawn in ChartBuckets buckets, not in one.
+// of the data, for a series new in the period whose first sample came
+// later than the first bucket: a series of an hour is drawn in
+// ChartBuckets buckets, not in one.
 func (sc *seriesScan) addChart(ts int64, v float64) {
 	i := (ts - sc.from) * SparkBuckets / sc.periodLength
 	sc.spark[min(max(i, 0), SparkBuckets-1)].add(v)
 	if sc.n == 1 {
+		// A series new in the period starts its chart at its first
+		// sample; one that was there before, whose first sample of the
+		// period is late only because it is sparse (a daily backup's
+		// duration), at the start of the period.
 		sc.g0 = sc.from
-		if (ts-sc.from)*ChartBuckets >= sc.end-sc.from {
+		if !sc.old && (ts-sc.from)*ChartBuckets >= sc.end-sc.from {
 			sc.g0 = ts
 		}
 		for i := range sc.chart {
