@@ -602,7 +602,7 @@ type seriesScan struct {
 	gaps          []int64
 	chart         []Bucket // over [g0, end)
 	g0            int64
-	old           bool // it had samples in the previous period
+	old           bool     // it had samples in the previous period
 	spark         []Bucket // over [from, to)
 
 	// The linear fit of a filling disk: sums of t (from from), v, t², tv.
