@@ -110,7 +110,7 @@ type Highlight struct {
 	Host  string `json:"host"`
 	// Series is the series' text, for thresholds and forecasts.
 	Series string `json:"series,omitempty"`
-	// Label is the series in short, as in its table.
+	// Label is the series: its name and tag values but host (see Label).
 	Label string `json:"label,omitempty"`
 	Unit  string `json:"unit,omitempty"`
 
