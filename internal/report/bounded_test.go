@@ -29,22 +29,22 @@ func TestBounded(t *testing.T) {
 	if len(rep.Hosts) != 1 {
 		t.Fatalf("%d hosts", len(rep.Hosts))
 	}
-	var disk *Family
-	for i, f := range rep.Hosts[0].Families {
+	var disk *Group
+	for i, f := range rep.Hosts[0].Groups {
 		if len(f.Rows) > MaxRows {
-			t.Errorf("family %s holds %d rows, more than %d", f.Name, len(f.Rows), MaxRows)
+			t.Errorf("group %s holds %d rows, more than %d", f.Name, len(f.Rows), MaxRows)
 		}
 		if f.Name == "disk" {
-			disk = &rep.Hosts[0].Families[i]
+			disk = &rep.Hosts[0].Groups[i]
 		}
 	}
 	if disk == nil || len(disk.Rows) != MaxRows || disk.More != n-MaxRows {
-		t.Fatalf("disk family: %+v", disk)
+		t.Fatalf("disk group: %+v", disk)
 	}
 	if want := "sm-query --host web1 --metric 'disk.*' --since @"; !strings.HasPrefix(disk.List, want) || !strings.HasSuffix(disk.List, " --list") {
 		t.Errorf("List = %q, want %q…", disk.List, want)
 	}
-	if disk.Rows[0].Label != "disk.used_pct /m0000" || disk.Rows[MaxRows-1].Label != fmt.Sprintf("disk.used_pct /m%04d", MaxRows-1) {
+	if disk.Rows[0].Label != "used_pct /m0000" || disk.Rows[MaxRows-1].Label != fmt.Sprintf("used_pct /m%04d", MaxRows-1) {
 		t.Errorf("rows from %q to %q, want the first by name", disk.Rows[0].Label, disk.Rows[MaxRows-1].Label)
 	}
 	if len(rep.Highlights) != MaxHighlights || rep.HighlightsMore != n-MaxHighlights {
@@ -63,7 +63,7 @@ func TestBounded(t *testing.T) {
 			t.Errorf("the text report does not say %q", want)
 		}
 	}
-	if got := strings.Count(text.String(), "disk.used_pct /m"); got != MaxRows+MaxHighlights {
+	if got := strings.Count(text.String(), "used_pct /m"); got != MaxRows+MaxHighlights {
 		t.Errorf("the text report names %d disks, want %d", got, MaxRows+MaxHighlights)
 	}
 	var html bytes.Buffer
@@ -80,7 +80,7 @@ func TestBounded(t *testing.T) {
 	var doc struct {
 		HighlightsMore int `json:"highlights_more"`
 		Hosts          []struct {
-			Families []struct {
+			Groups []struct {
 				Name   string
 				Series []any
 				More   int
@@ -94,9 +94,9 @@ func TestBounded(t *testing.T) {
 	if doc.HighlightsMore != n-MaxHighlights {
 		t.Errorf("JSON highlights_more %d", doc.HighlightsMore)
 	}
-	for _, f := range doc.Hosts[0].Families {
+	for _, f := range doc.Hosts[0].Groups {
 		if f.Name == "disk" && (len(f.Series) != MaxRows || f.More != n-MaxRows || f.List != disk.List) {
-			t.Errorf("JSON disk family: %d series, more %d, list %q", len(f.Series), f.More, f.List)
+			t.Errorf("JSON disk group: %d series, more %d, list %q", len(f.Series), f.More, f.List)
 		}
 	}
 }
@@ -112,7 +112,7 @@ func TestListCommand(t *testing.T) {
 		"":           `--tag 'host=~^$'`,
 	} {
 		want = "sm-query " + want + " --metric 'load.*' --since @0 --until @60 --list"
-		if got := listCommand(in, "load", time.Unix(0, 0), time.Unix(60, 0)); got != want {
+		if got := listCommand(in, []string{"load.*"}, time.Unix(0, 0), time.Unix(60, 0)); got != want {
 			t.Errorf("listCommand(%q) = %s, want %s", in, got, want)
 		}
 	}
@@ -133,8 +133,8 @@ func TestBoundedHosts(t *testing.T) {
 		t.Fatalf("%d hosts and %d more, want %d and %d", len(rep.Hosts), rep.HostsMore, MaxHosts, n-MaxHosts)
 	}
 	for i, h := range rep.Hosts {
-		if want := fmt.Sprintf("h%03d", i); h.Name != want || len(h.Families) != 1 {
-			t.Errorf("host %d is %s with %d families, want %s with 1", i, h.Name, len(h.Families), want)
+		if want := fmt.Sprintf("h%03d", i); h.Name != want || len(h.Groups) != 1 {
+			t.Errorf("host %d is %s with %d groups, want %s with 1", i, h.Name, len(h.Groups), want)
 		}
 	}
 	var text bytes.Buffer

@@ -72,7 +72,7 @@ func TestBrowser(t *testing.T) {
 		// below that the page ended inside the window.
 		tables := 0
 		for _, h := range rep.Hosts {
-			tables += len(h.Families)
+			tables += len(h.Groups)
 		}
 		height := 1000 + 400*charts + 100*tables
 		shot := filepath.Join(t.TempDir(), "report.png")

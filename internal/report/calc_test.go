@@ -6,7 +6,6 @@ import (
 	"strings"
 	"testing"
 	"time"
-	"unicode/utf8"
 
 	"sm/internal/query"
 	"sm/internal/report/fixture"
@@ -116,7 +115,7 @@ func TestBuildCases(t *testing.T) {
 		t.Fatal(err)
 	}
 	rows := map[string]Row{}
-	for _, f := range rep.Hosts[1].Families {
+	for _, f := range rep.Hosts[1].Groups {
 		for _, r := range f.Rows {
 			rows[r.Label] = r
 		}
@@ -195,15 +194,6 @@ func TestWords(t *testing.T) {
 	}
 	if got := Coverage(c(0.996)); got != "99%" {
 		t.Errorf("Coverage(0.996) = %q: a missed sample must not show as 100%%", got)
-	}
-	for in, want := range map[string]string{
-		"disk.used_pct /": "disk.used_pct /",
-		"disk.used_pct /mnt/backup/volumes/v1/data": "disk.used_pct …/v1/data",
-		"a.very.long.metric.name.indeed x":          "a.very.long.metric.nam…",
-	} {
-		if got := shorten(in, 23); got != want || utf8.RuneCountInString(got) > 23 {
-			t.Errorf("shorten(%q, 23) = %q, want %q", in, got, want)
-		}
 	}
 	bs := []Bucket{{N: 1, Avg: 0}, {}, {N: 1, Avg: 7}, {N: 1, Avg: 3.5}}
 	if got := Spark(bs); got != "▁ █▄" {

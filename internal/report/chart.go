@@ -1,12 +1,14 @@
 package report
 
 import (
+	"cmp"
 	"fmt"
 	"math"
 	"slices"
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 )
 
 // The geometry of a chart, in the units of its viewBox. The browser
@@ -28,18 +30,26 @@ const (
 
 // palette colours a chart's series in turn. It leaves out red and
 // amber, which the report keeps for critical and warning.
-var palette = []string{"#1f77b4", "#ff7f0e", "#2ca02c", "#9467bd", "#8c564b", "#e377c2", "#17becf", "#7f7f7f"}
+// There are maxLines of them, and none is the grey of the others'
+// band.
+var palette = []string{"#1f77b4", "#ff7f0e", "#2ca02c", "#9467bd", "#8c564b", "#e377c2", "#17becf", "#bcbd22"}
 
-// A chart is one SVG line chart: the series of a host's family that
-// share a unit, a memory family's percentages apart from its bytes.
+// A chart is one SVG line chart: the series of a host's group that
+// share a unit, a memory group's percentages apart from its bytes.
 // Every number is a string with at most one decimal: the file stays
 // small and the same report writes the same bytes.
 type chart struct {
-	Title  string
-	Unit   string
-	Series []chartSeries
-	XTicks []tick
-	YTicks []tick
+	Title string
+	// Note says when the chart covers less than the period.
+	Note string
+	Unit string
+	// YLabel is what the values are, above the y axis: the unit, or
+	// a Munin plugin's vlabel; a long one starts at the left edge.
+	YLabel      string
+	YLabelStart bool
+	Series      []chartSeries
+	XTicks      []tick
+	YTicks      []tick
 	// The geometry, for the template.
 	W, H, L, R, T, B int
 	YLabelX, XLabelY int
@@ -50,6 +60,8 @@ type chart struct {
 type chartSeries struct {
 	Label  string
 	Colour string
+	// Others is the band of the series not drawn as lines.
+	Others bool
 	Band   string
 	Line   string
 	Dots   string
@@ -63,39 +75,137 @@ type tick struct {
 	Label   string
 }
 
+// maxLines is the most series a chart draws as lines: the rest of its
+// rows are one band, "N others".
+const maxLines = 8
+
+// othersColour draws the band of the series a chart does not draw as
+// lines, in a grey that no line has.
+const othersColour = "#9e9e9e"
+
 // hostCharts returns the charts of a host, one for each unit of each
-// of its families, in the order of its tables.
+// of its groups, in the order of its tables.
 func hostCharts(h Host, from, to time.Time) []chart {
 	var charts []chart
-	for _, f := range h.Families {
-		var units []string
-		for _, r := range f.Rows {
-			if !slices.Contains(units, r.Unit) {
-				units = append(units, r.Unit)
-			}
-		}
-		for _, u := range units {
-			var rows []Row
-			for _, r := range f.Rows {
-				if r.Unit == u {
-					rows = append(rows, r)
-				}
-			}
-			title := hostName(h.Name) + " · " + f.Name
-			if u != "" {
-				title += " (" + u + ")"
-			}
-			charts = append(charts, newChart(title, u, rows, from, to))
-		}
+	for _, g := range h.Groups {
+		charts = append(charts, groupCharts(h.Name, g, from, to)...)
 	}
 	return charts
 }
 
-// newChart draws rows, all in unit, over the period [from, to].
+// groupCharts returns the charts of a group of a host, one for each
+// unit of its rows.
+func groupCharts(host string, g Group, from, to time.Time) []chart {
+	var charts []chart
+	for _, rows := range byUnit(g.Rows) {
+		u := rows[0].Unit
+		title := hostName(host) + " · " + g.Heading()
+		ylabel := u
+		if u != "" {
+			title += " (" + u + ")"
+		} else {
+			// Munin's series have no unit in their names: the
+			// plugin's vlabel says what they are.
+			ylabel = g.VLabel
+		}
+		c := newChart(title, u, rows, from, to)
+		c.YLabel = ylabel
+		c.YLabelStart = utf8.RuneCountInString(ylabel) > 8
+		charts = append(charts, c)
+	}
+	return charts
+}
+
+// byUnit splits rows by their unit, in the order of the first row of
+// each: a chart never mixes units.
+func byUnit(rows []Row) [][]Row {
+	var units []string
+	var out [][]Row
+	for _, r := range rows {
+		i := slices.Index(units, r.Unit)
+		if i < 0 {
+			units = append(units, r.Unit)
+			out = append(out, nil)
+			i = len(out) - 1
+		}
+		out[i] = append(out[i], r)
+	}
+	return out
+}
+
+// mostSignificant returns the rows a chart draws as lines, in their
+// order, and the others: when there are more than maxLines, the
+// maxLines whose values went furthest from zero, their peak. Ranked so,
+// the band of the others never reaches past the lines drawn, and a
+// spike is always a line of its own, with its name in the legend.
+func mostSignificant(rows []Row) (lines, others []Row) {
+	if len(rows) <= maxLines {
+		return rows, nil
+	}
+	rank := make([]int, len(rows))
+	for i := range rank {
+		rank[i] = i
+	}
+	peak := func(r Row) float64 { return math.Max(math.Abs(r.Min), math.Abs(r.Max)) }
+	slices.SortStableFunc(rank, func(a, b int) int { return cmp.Compare(peak(rows[b]), peak(rows[a])) })
+	keep := make([]bool, len(rows))
+	for _, i := range rank[:maxLines] {
+		keep[i] = true
+	}
+	for i, r := range rows {
+		if keep[i] {
+			lines = append(lines, r)
+		} else {
+			others = append(others, r)
+		}
+	}
+	return lines, others
+}
+
+// newChart draws rows, all in unit, over the period [from, to], or
+// over the part of it that has data when that starts later: a new
+// host's first hour is drawn across the chart, not in its last pixels.
 func newChart(title, unit string, rows []Row, from, to time.Time) chart {
-	c := chart{Title: title, Unit: unit,
+	c := chart{Title: title, Unit: unit, YLabel: unit,
 		W: chartW, H: chartH, L: plotL, R: plotR, T: plotT, B: plotB,
 		YLabelX: plotL - 6, XLabelY: plotB + 16}
+
+	lines, others := mostSignificant(rows)
+	// The chart's own buckets, over the span of its data: from the
+	// start of the earliest row's buckets to the end of the period.
+	// A row without an end of its own (made by hand, not by Build)
+	// ends with the period.
+	rowEnd := func(r Row) time.Time {
+		if r.ChartEnd.IsZero() {
+			return to.Add(time.Second)
+		}
+		return r.ChartEnd
+	}
+	start, end := from, to.Add(time.Second)
+	for i, r := range rows {
+		if len(r.Chart) == 0 {
+			continue
+		}
+		if i == 0 || r.Chart[0].Start.Before(start) {
+			start = r.Chart[0].Start
+		}
+		if i == 0 || rowEnd(r).After(end) {
+			end = rowEnd(r)
+		}
+	}
+	if start.After(from) {
+		c.Note = "data from " + start.Format(dayLayout) + " only"
+	}
+	grid := func(r Row) []Bucket { return rebucket(r.Chart, rowEnd(r), start, end) }
+	var band []Bucket // the others' envelope
+	for _, r := range others {
+		for i, b := range grid(r) {
+			if band == nil {
+				band = make([]Bucket, ChartBuckets)
+			}
+			band[i].merge(b)
+		}
+	}
 
 	lo, hi := math.Inf(1), math.Inf(-1)
 	for _, r := range rows {
@@ -117,12 +227,10 @@ func newChart(title, unit string, rows []Row, from, to time.Time) chart {
 		c.YTicks = append(c.YTicks, tick{At: num1(y(v)), LabelAt: num1(y(v) + 4), Label: Num(v, unit)})
 	}
 
-	// The period ends a second after To: the buckets split [From, To+1s).
-	end := to.Add(time.Second)
-	span := end.Sub(from).Seconds()
-	times, layout := timeTicks(from, end)
+	span := end.Sub(start).Seconds()
+	times, layout := timeTicks(start, end)
 	for _, t := range times {
-		x := plotL + t.Sub(from).Seconds()/span*(plotR-plotL)
+		x := plotL + t.Sub(start).Seconds()/span*(plotR-plotL)
 		label := t.Format(layout)
 		if layout == hourLayout && t.Hour() == 0 && t.Minute() == 0 {
 			label = t.Format(dayTickLayout) // where a new day starts, say which
@@ -133,58 +241,109 @@ func newChart(title, unit string, rows []Row, from, to time.Time) chart {
 		c.XTicks = append(c.XTicks, tick{At: num1(x), LabelAt: num1(lx), Label: label})
 	}
 
-	for i, r := range rows {
-		n := len(r.Chart)
-		step := float64(plotR-plotL) / float64(n)
-		// Buckets split the period evenly: each is drawn at its middle.
-		x := func(k int) float64 { return plotL + (float64(k)+0.5)*step }
-		band, line, dots := seriesPaths(r.Chart, x, y, step/2)
+	step := float64(plotR-plotL) / ChartBuckets
+	// Buckets split the span evenly: each is drawn at its middle.
+	x := func(k int) float64 { return plotL + (float64(k)+0.5)*step }
+	// Buckets narrower than a series' interval are empty between its
+	// samples: a line goes on over up to one and a half intervals of
+	// them, and breaks only where samples are missing.
+	bridge := func(interval Duration) int {
+		w := span / ChartBuckets
+		return int(1.5 * time.Duration(interval).Seconds() / w)
+	}
+	for i, r := range lines {
+		bs := grid(r)
+		band, line, dots := seriesPaths(bs, x, y, step/2, bridge(r.Interval))
 		c.Series = append(c.Series, chartSeries{Label: r.Label, Colour: palette[i%len(palette)], Band: band, Line: line, Dots: dots})
+	}
+	if band != nil {
+		longest := Duration(0)
+		for _, r := range others {
+			longest = max(longest, r.Interval)
+		}
+		b, _, _ := seriesPaths(band, x, y, step/2, bridge(longest))
+		label := plural(len(others), "other")
+		if len(others) == 1 {
+			label = others[0].Label // a band of one series: say which
+		}
+		c.Series = append(c.Series, chartSeries{Label: label, Colour: othersColour, Band: b, Others: true})
 	}
 	return c
 }
 
-// seriesPaths returns the path data of one series: the band from the
-// buckets' min to their max, the line through their averages, and a
-// dot at the average of each bucket with no neighbour to join. A
-// bucket without samples is a gap that breaks the band and the line: a
-// run of buckets after it starts a new subpath. x places bucket i, y a
-// value; a lone bucket's band is half wide either side of its x.
-func seriesPaths(bs []Bucket, x func(int) float64, y func(float64) float64, half float64) (band, line, dots string) {
-	var bb, lb, db strings.Builder
-	for i := 0; i < len(bs); {
-		if bs[i].N == 0 {
-			i++
+// rebucket spreads the buckets of a row, which split [bs[0].Start,
+// end), over ChartBuckets buckets that split [from, to), each where its
+// middle falls. The row's buckets are as wide as the chart's or
+// narrower: it starts with the chart's span or later.
+func rebucket(bs []Bucket, end, from, to time.Time) []Bucket {
+	out := make([]Bucket, ChartBuckets)
+	span := to.Unix() - from.Unix()
+	if span <= 0 {
+		return out
+	}
+	for i, b := range bs {
+		if b.N == 0 {
 			continue
 		}
-		j := i
-		for j < len(bs) && bs[j].N > 0 {
-			j++
+		e := end
+		if i+1 < len(bs) {
+			e = bs[i+1].Start
 		}
-		run := bs[i:j]
+		mid := (b.Start.Unix() + e.Unix()) / 2
+		k := (mid - from.Unix()) * ChartBuckets / span
+		out[min(max(k, 0), ChartBuckets-1)].merge(b)
+	}
+	for i := range out {
+		out[i].Start = from.Add(time.Duration(int64(i)*span/ChartBuckets) * time.Second)
+	}
+	return out
+}
+
+// seriesPaths returns the path data of one series: the band from the
+// buckets' min to their max, the line through their averages, and a
+// dot at the average of each bucket with no neighbour to join. Up to
+// bridge buckets without samples between two with are no gap; more
+// break the band and the line: a run of buckets after them starts a
+// new subpath. x places bucket i, y a value; a lone bucket's band is
+// half wide either side of its x.
+func seriesPaths(bs []Bucket, x func(int) float64, y func(float64) float64, half float64, bridge int) (band, line, dots string) {
+	var bb, lb, db strings.Builder
+	var run []int // the buckets with samples of a run
+	flush := func() {
 		if len(run) == 1 {
-			xi, top, bottom := x(i), num1(y(run[0].Max)), num1(y(run[0].Min))
+			b := bs[run[0]]
+			xi, top, bottom := x(run[0]), num1(y(b.Max)), num1(y(b.Min))
 			if top != bottom { // a flat band would draw nothing
 				fmt.Fprintf(&bb, "M%s,%sH%sV%sH%sZ", num1(xi-half), top, num1(xi+half), bottom, num1(xi-half))
 			}
 			// A circle, as two half arcs.
 			r, d := num1(dotRadius), num1(2*dotRadius)
-			fmt.Fprintf(&db, "M%s,%sa%s,%s 0 1,0 %s,0a%s,%s 0 1,0 -%s,0", num1(xi-dotRadius), num1(y(run[0].Avg)), r, r, d, r, r, d)
-		} else {
+			fmt.Fprintf(&db, "M%s,%sa%s,%s 0 1,0 %s,0a%s,%s 0 1,0 -%s,0", num1(xi-dotRadius), num1(y(b.Avg)), r, r, d, r, r, d)
+		} else if len(run) > 1 {
 			// Along the tops, then back along the bottoms.
-			for k, b := range run {
-				fmt.Fprintf(&bb, "%s%s,%s", cmd(k, 'M', 'L'), num1(x(i+k)), num1(y(b.Max)))
+			for k, i := range run {
+				fmt.Fprintf(&bb, "%s%s,%s", cmd(k, 'M', 'L'), num1(x(i)), num1(y(bs[i].Max)))
 			}
 			for k := len(run) - 1; k >= 0; k-- {
-				fmt.Fprintf(&bb, "L%s,%s", num1(x(i+k)), num1(y(run[k].Min)))
+				fmt.Fprintf(&bb, "L%s,%s", num1(x(run[k])), num1(y(bs[run[k]].Min)))
 			}
 			bb.WriteByte('Z')
-			for k, b := range run {
-				fmt.Fprintf(&lb, "%s%s,%s", cmd(k, 'M', 'L'), num1(x(i+k)), num1(y(b.Avg)))
+			for k, i := range run {
+				fmt.Fprintf(&lb, "%s%s,%s", cmd(k, 'M', 'L'), num1(x(i)), num1(y(bs[i].Avg)))
 			}
 		}
-		i = j
+		run = run[:0]
 	}
+	for i, b := range bs {
+		if b.N == 0 {
+			continue
+		}
+		if len(run) > 0 && i-run[len(run)-1]-1 > bridge {
+			flush()
+		}
+		run = append(run, i)
+	}
+	flush()
 	return bb.String(), lb.String(), db.String()
 }
 

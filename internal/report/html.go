@@ -8,7 +8,7 @@ import (
 )
 
 // WriteHTML writes the report as one self-contained HTML file: the
-// text report's tables, and a chart of each family of each host. The
+// text report's tables, and the charts of each group of each host. The
 // CSS and the SVG charts are inline and there is no script and nothing
 // to fetch, so the file reads the same offline, in any browser and in
 // most mail clients; html/template escapes what the series bring in.
@@ -40,16 +40,16 @@ type htmlHighlight struct {
 type htmlHost struct {
 	Heading string
 	Tables  []htmlTable
-	Charts  []chart
 }
 
 type htmlTable struct {
-	Family string
-	Rows   []htmlRow
-	More   string
+	Heading string
+	Rows    []htmlRow
+	More    string
+	Charts  []chart
 }
 
-// An htmlRow is a row of a family table: the label, classed by the
+// An htmlRow is a row of a group's table: the label, classed by the
 // worst level the series reached, and the cells after it.
 type htmlRow struct {
 	Label string
@@ -77,16 +77,15 @@ func newHTMLPage(rep *Report) htmlPage {
 		p.Busiest = append(p.Busiest, b)
 	}
 	for _, h := range rep.Hosts {
-		hh := htmlHost{
-			Heading: h.Heading(),
-			Charts:  hostCharts(h, rep.From, rep.To),
-		}
-		for _, f := range h.Families {
-			t := htmlTable{Family: f.Name, More: f.moreText()}
+		hh := htmlHost{Heading: h.Heading()}
+		for _, g := range h.Groups {
+			// A group's charts follow its table: with many groups, a
+			// chart is still beside its numbers.
+			t := htmlTable{Heading: g.Heading(), More: g.moreText(), Charts: groupCharts(h.Name, g, rep.From, rep.To)}
 			if t.More != "" {
-				t.More += " " + f.List
+				t.More += " " + g.List
 			}
-			for _, r := range f.Rows {
+			for _, r := range g.Rows {
 				t.Rows = append(t.Rows, htmlRow{Label: r.Label, Class: levelClass(r.Level),
 					Cells: []string{Num(r.Min, r.Unit), Num(r.Avg, r.Unit), P95Cell(r), Num(r.Max, r.Unit),
 						Num(r.Last, r.Unit), Change(r.Change), Coverage(r.Coverage)},
@@ -188,7 +187,7 @@ table{break-inside:avoid;page-break-inside:avoid}
 <h2>{{.Heading}}</h2>
 {{- range .Tables}}
 <table>
-<tr><th>{{.Family}}</th><th class="n">min</th><th class="n">avg</th><th class="n">p95</th><th class="n">max</th><th class="n">last</th><th class="n">change</th><th class="n">cover</th><th>trend</th></tr>
+<tr><th>{{.Heading}}</th><th class="n">min</th><th class="n">avg</th><th class="n">p95</th><th class="n">max</th><th class="n">last</th><th class="n">change</th><th class="n">cover</th><th>trend</th></tr>
 {{- range .Rows}}
 <tr><td{{if .Class}} class="{{.Class}}"{{end}}>{{.Label}}</td>{{range .Cells}}<td class="n">{{.}}</td>{{end}}<td class="spark">{{.Spark}}</td></tr>
 {{- end}}
@@ -196,11 +195,13 @@ table{break-inside:avoid;page-break-inside:avoid}
 {{- if .More}}
 <p class="note">{{.More}}</p>
 {{- end}}
-{{- end}}
 {{- range $c := .Charts}}
 <div class="chart">
 <p class="title">{{.Title}}</p>
-<p class="legend">{{range $i, $s := .Series}}{{if $i}} &nbsp; {{end}}<span style="color:{{$s.Colour}}">&#9632;</span>&nbsp;{{$s.Label}}{{end}}</p>
+{{- if .Note}}
+<p class="note">{{.Note}}</p>
+{{- end}}
+<p class="legend">{{range $i, $s := .Series}}{{if $i}} &nbsp; {{end}}<span style="white-space:nowrap"><span style="color:{{$s.Colour}}">&#9632;</span>&nbsp;{{$s.Label}}</span>{{end}}</p>
 <svg class="chart" viewBox="0 0 {{.W}} {{.H}}" width="100%" role="img" aria-label="{{.Title}}" font-family="system-ui,-apple-system,Segoe UI,Roboto,Helvetica Neue,Arial,sans-serif" font-size="11">
 <g stroke="#e4e4e4" stroke-width="1">
 {{- range .YTicks}}<line x1="{{$c.L}}" y1="{{.At}}" x2="{{$c.R}}" y2="{{.At}}"/>{{end}}
@@ -208,7 +209,7 @@ table{break-inside:avoid;page-break-inside:avoid}
 </g>
 <line x1="{{.L}}" y1="{{.B}}" x2="{{.R}}" y2="{{.B}}" stroke="#888" stroke-width="1"/>
 <g fill="#555" text-anchor="end">
-{{- if .Unit}}<text x="{{.YLabelX}}" y="12" font-weight="600">{{.Unit}}</text>{{end}}
+{{- if .YLabel}}<text x="{{if .YLabelStart}}2{{else}}{{.YLabelX}}{{end}}" y="12" font-weight="600"{{if .YLabelStart}} text-anchor="start"{{end}}>{{.YLabel}}</text>{{end}}
 {{- range .YTicks}}<text x="{{$c.YLabelX}}" y="{{.LabelAt}}">{{.Label}}</text>{{end}}
 </g>
 <g fill="#555" text-anchor="middle">
@@ -216,7 +217,7 @@ table{break-inside:avoid;page-break-inside:avoid}
 </g>
 {{- range .Series}}
 {{- if .Band}}
-<path d="{{.Band}}" fill="{{.Colour}}" fill-opacity="0.2"/>
+<path d="{{.Band}}" fill="{{.Colour}}" fill-opacity="{{if .Others}}0.35{{else}}0.2{{end}}"/>
 {{- end}}
 {{- end}}
 {{- range .Series}}
@@ -229,6 +230,7 @@ table{break-inside:avoid;page-break-inside:avoid}
 {{- end}}
 </svg>
 </div>
+{{- end}}
 {{- end}}
 {{- end}}
 {{- if .HostsMore}}

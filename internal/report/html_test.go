@@ -61,6 +61,7 @@ func TestSeriesPaths(t *testing.T) {
 	for _, tc := range []struct {
 		name             string
 		bs               []Bucket
+		bridge           int
 		band, line, dots string
 	}{
 		{name: "no samples", bs: []Bucket{gap, gap}},
@@ -86,6 +87,16 @@ func TestSeriesPaths(t *testing.T) {
 			dots: "M-2.5,2a2.5,2.5 0 1,0 5,0a2.5,2.5 0 1,0 -5,0" + "M17.5,4a2.5,2.5 0 1,0 5,0a2.5,2.5 0 1,0 -5,0",
 		},
 		{
+			// Samples further apart than the buckets are wide: up to
+			// bridge empty buckets are no gap, more are.
+			name:   "bridged",
+			bs:     []Bucket{b(1, 2, 3), gap, gap, b(2, 3, 4), gap, gap, gap, b(0, 1, 2)},
+			bridge: 2,
+			band:   "M0,3L30,4L30,2L0,1ZM65,2H75V0H65Z",
+			line:   "M0,2L30,3",
+			dots:   "M67.5,1a2.5,2.5 0 1,0 5,0a2.5,2.5 0 1,0 -5,0",
+		},
+		{
 			name: "rounded to a decimal",
 			bs:   []Bucket{b(1.04, 1.25, 1.36), b(-0.01, 0, 0.01)},
 			band: "M0,1.4L10,0L10,0L0,1Z",
@@ -93,7 +104,7 @@ func TestSeriesPaths(t *testing.T) {
 		},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			band, line, dots := seriesPaths(tc.bs, x, y, 5)
+			band, line, dots := seriesPaths(tc.bs, x, y, 5, tc.bridge)
 			if band != tc.band || line != tc.line || dots != tc.dots {
 				t.Errorf("got\nband %q\nline %q\ndots %q\nwant\nband %q\nline %q\ndots %q", band, line, dots, tc.band, tc.line, tc.dots)
 			}
@@ -182,7 +193,7 @@ func checkHTML(t *testing.T, page string, charts int) {
 func wantCharts(rep *Report) int {
 	n := 0
 	for _, h := range rep.Hosts {
-		for _, f := range h.Families {
+		for _, f := range h.Groups {
 			units := map[string]bool{}
 			for _, r := range f.Rows {
 				units[r.Unit] = true
@@ -218,7 +229,7 @@ func TestHTMLEscapes(t *testing.T) {
 	rep := &Report{From: from, To: to, End: to,
 		Highlights: []Highlight{{Level: Critical, Kind: KindThreshold, Host: evil, Label: evil, Op: ">", Value: 3, Threshold: 2, Ongoing: true, Since: from}},
 		Busiest:    []Busiest{{Host: evil, Series: evil, Hour: from, Avg: 1}},
-		Hosts: []Host{{Name: evil, LastSeen: to, Families: []Family{{Name: "other", Rows: []Row{
+		Hosts: []Host{{Name: evil, LastSeen: to, Groups: []Group{{Name: "other", Title: "other", Rows: []Row{
 			{Label: evil, Unit: evil, Chart: chart, Spark: chart[:SparkBuckets]},
 		}}}}},
 		Warnings: []string{evil},

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"regexp"
 	"slices"
 	"strings"
 	"testing"
@@ -11,7 +12,7 @@ import (
 	"sm/internal/report/fixture"
 )
 
-// TestRowsNaturalOrder: a family's rows, in every format, are in
+// TestRowsNaturalOrder: a group's rows, in every format, are in
 // natural order (load.1m, load.5m, load.15m; /data2 before /data10),
 // and the MaxRows kept of a bigger family are the first in that order,
 // not in the database's byte order.
@@ -30,20 +31,20 @@ func TestRowsNaturalOrder(t *testing.T) {
 	}
 	rep := dayReport(t, b.Bytes())
 	labels := map[string][]string{}
-	for _, f := range rep.Hosts[0].Families {
-		for _, r := range f.Rows {
-			labels[f.Name] = append(labels[f.Name], r.Label)
+	for _, g := range rep.Hosts[0].Groups {
+		for _, r := range g.Rows {
+			labels[g.Name] = append(labels[g.Name], r.Label)
 		}
 	}
 	var wantDisks []string
 	for i := range MaxRows {
-		wantDisks = append(wantDisks, fmt.Sprintf("disk.used_pct /data%d", i))
+		wantDisks = append(wantDisks, fmt.Sprintf("used_pct /data%d", i))
 	}
 	tests := []struct {
 		family string
 		want   []string
 	}{
-		{"load", []string{"load.1m", "load.5m", "load.15m"}},
+		{"load", []string{"1m", "5m", "15m"}},
 		{"disk", wantDisks},
 	}
 	for _, tt := range tests {
@@ -74,9 +75,18 @@ func TestRowsNaturalOrder(t *testing.T) {
 	}
 	for name, out := range map[string]string{"text": text.String(), "markdown": md.String(), "html": html.String(), "json": string(js)} {
 		t.Run(name, func(t *testing.T) {
-			i1, i5, i15 := strings.Index(out, "load.1m"), strings.Index(out, "load.5m"), strings.Index(out, "load.15m")
+			// The labels, as cells: after a space, a bar, a quote or a
+			// tag, and before one.
+			at := func(label string) int {
+				loc := regexp.MustCompile(`[\s|">]` + label + `[\s|"<]`).FindStringIndex(out)
+				if loc == nil {
+					return -1
+				}
+				return loc[0]
+			}
+			i1, i5, i15 := at("1m"), at("5m"), at("15m")
 			if i1 < 0 || !(i1 < i5 && i5 < i15) {
-				t.Errorf("load.1m at %d, load.5m at %d, load.15m at %d: want in that order", i1, i5, i15)
+				t.Errorf("1m at %d, 5m at %d, 15m at %d: want in that order", i1, i5, i15)
 			}
 			d2, d10 := strings.Index(out, "/data2"), strings.Index(out, "/data10")
 			if d2 < 0 || d10 < d2 {

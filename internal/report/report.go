@@ -40,7 +40,7 @@ const (
 )
 
 // What a report holds is bounded, whatever the database holds: at most
-// MaxRows series in the table of each family of each host, the first in
+// MaxRows series in the table of each group of each host, the first in
 // NaturalCompare order, then a count of the rest and the sm-query
 // command that lists them; at most MaxHighlights highlights, the worst,
 // of every series; at most MaxBusiest busiest hours; the tables of at
@@ -62,6 +62,10 @@ type Options struct {
 	query.Query
 	Now   time.Time
 	Rules Rules
+	// Meta says what the source of a group of a host's series says of
+	// it (see GroupMeta); ok is false when it says nothing, and the
+	// group keeps its defaults. Nil means what the database keeps.
+	Meta func(host, group string) (m GroupMeta, ok bool)
 }
 
 // A Report is the summary of one period.
@@ -106,7 +110,7 @@ type Highlight struct {
 	Host  string `json:"host"`
 	// Series is the series' text, for thresholds and forecasts.
 	Series string `json:"series,omitempty"`
-	// Label is the series in short, as in its table.
+	// Label is the series: its name and tag values but host (see Label).
 	Label string `json:"label,omitempty"`
 	Unit  string `json:"unit,omitempty"`
 
@@ -141,30 +145,19 @@ type Busiest struct {
 	Unit   string    `json:"unit,omitempty"`
 }
 
-// A Host is the series of one host, by family.
+// A Host is the series of one host, by group (see GroupOf).
 type Host struct {
 	Name     string    `json:"name"`
 	LastSeen time.Time `json:"last_seen,omitzero"`
-	Families []Family  `json:"families"`
-}
-
-// A Family is the series of one kind: load, memory, disk, cpu, net,
-// diskio, pressure, other.
-type Family struct {
-	Name string `json:"name"`
-	Rows []Row  `json:"series"`
-	// More counts the family's series past MaxRows, left out of Rows;
-	// List is the sm-query command that lists them all.
-	More int    `json:"more,omitempty"`
-	List string `json:"list,omitempty"`
+	Groups   []Group   `json:"groups"`
 }
 
 // A Row sums up one series over the period.
 type Row struct {
 	Series string `json:"series"`
 	Name   string `json:"name"`
-	// Label names the series in its host's family table: the name and
-	// the tag values other than host.
+	// Label names the series in its group's table and chart: what
+	// tells it from the group's other rows (see Group.setLabels).
 	Label string            `json:"label"`
 	Tags  map[string]string `json:"tags,omitempty"`
 	Unit  string            `json:"unit,omitempty"`
@@ -191,9 +184,13 @@ type Row struct {
 	Interval Duration `json:"interval,omitempty"`
 	// Level is the worst threshold level the series reached.
 	Level Level `json:"level"`
-	// Spark is the sparkline's buckets; Chart the chart's, finer.
-	Spark []Bucket `json:"spark"`
-	Chart []Bucket `json:"-"`
+	// Spark is the sparkline's buckets, over the period. Chart is the
+	// chart's, finer, over [Chart[0].Start, ChartEnd): the period, or
+	// from the series' first sample on when that came later than the
+	// first of the period's ChartBuckets.
+	Spark    []Bucket  `json:"spark"`
+	Chart    []Bucket  `json:"-"`
+	ChartEnd time.Time `json:"-"`
 }
 
 // A Bucket is one stretch of a period: its start and, when it has
@@ -234,6 +231,9 @@ func Build(db *store.DB, o Options) (*Report, error) {
 	rolls := newRollupReader(db, from, to, o.Now)
 	p95From := false
 	prev := query.Query{From: o.From.Add(-o.To.Sub(o.From) - time.Second), To: o.From.Add(-time.Second), Funcs: []query.Func{query.Avg}}
+	if o.Meta == nil {
+		o.Meta = rep.storedMeta(db)
+	}
 	hosts := map[string]*hostScan{}
 	var shown []*hostScan // at most MaxHosts, the first by name
 	ids := make([]int64, 0, query.Batch)
@@ -255,10 +255,11 @@ func Build(db *store.DB, o Options) (*Report, error) {
 			host := record.TagValue(s.Tags, "host")
 			h := hosts[host]
 			if h == nil {
-				h = &hostScan{Host: Host{Name: host}}
+				h = &hostScan{Host: Host{Name: host}, meta: o.Meta}
 				hosts[host] = h
 			}
 			sc := newSeriesScan(s, o.Rules.For(s.Name, s.Tags), from, to, end, o.From.Location())
+			sc.old = prevAvg[i] != nil
 			if err := rolls.scan(rng, i, sc); err != nil {
 				return err
 			}
@@ -297,12 +298,7 @@ func Build(db *store.DB, o Options) (*Report, error) {
 			rep.HostsMore++
 		}
 		if h.shown {
-			h.sortFamilies()
-			for i := range h.Families {
-				if f := &h.Families[i]; f.More > 0 {
-					f.List = listCommand(name, f.Name, o.From, o.To)
-				}
-			}
+			h.finish(o.From, o.To)
 			rep.Hosts = append(rep.Hosts, h.Host)
 		}
 		if hl, ok := h.silent(end); ok {
@@ -369,15 +365,9 @@ func (rep *Report) cutHighlights() {
 	}
 }
 
-// familyGlobs are the metric patterns of each family, for sm-query.
-var familyGlobs = map[string][]string{
-	"load": {"load.*"}, "memory": {"mem.*", "swap.*"}, "disk": {"disk.*"}, "cpu": {"cpu.*"},
-	"net": {"net.*"}, "diskio": {"diskio.*"}, "pressure": {"pressure.*"},
-}
-
 // listCommand is the sm-query command that lists the series of a
-// host's family over a period; the other family lists the host's all.
-func listCommand(host, family string, from, to time.Time) string {
+// host that globs select over a period.
+func listCommand(host string, globs []string, from, to time.Time) string {
 	var b strings.Builder
 	b.WriteString("sm-query")
 	switch {
@@ -398,8 +388,8 @@ func listCommand(host, family string, from, to time.Time) string {
 		}
 		b.WriteString(" --tag " + shellQuote("host=~"+re.String()))
 	}
-	for _, g := range familyGlobs[family] {
-		b.WriteString(" --metric '" + g + "'")
+	for _, g := range globs {
+		b.WriteString(" --metric " + shellQuote(g))
 	}
 	fmt.Fprintf(&b, " --since @%d --until @%d --list", from.Unix(), to.Unix())
 	return b.String()
@@ -478,6 +468,7 @@ type hostScan struct {
 	prevData bool          // it had samples in the previous period
 	hasData  bool          // it has samples in the period
 	shown    bool          // its tables are kept
+	meta     func(host, group string) (GroupMeta, bool)
 }
 
 // show keeps the tables of h if it is among the first MaxHosts hosts
@@ -495,7 +486,7 @@ func show(shown []*hostScan, h *hostScan) []*hostScan {
 		}
 	}
 	if h.Name < shown[last].Name {
-		shown[last].shown, shown[last].Families = false, nil
+		shown[last].shown, shown[last].Groups = false, nil
 		h.shown, shown[last] = true, h
 	}
 	return shown
@@ -508,37 +499,48 @@ func (h *hostScan) add(r Row) {
 	if !h.shown {
 		return
 	}
-	name := FamilyOf(r.Name)
-	for i := range h.Families {
-		if f := &h.Families[i]; f.Name == name {
-			if len(f.Rows) < MaxRows {
-				f.Rows = append(f.Rows, r)
-				return
+	name, title := GroupOf(r.Name, r.Tags)
+	i := slices.IndexFunc(h.Groups, func(g Group) bool { return g.Name == name })
+	if i < 0 {
+		g := Group{Name: name, Title: title}
+		if h.meta != nil {
+			if m, ok := h.meta(h.Name, name); ok {
+				g.setMeta(m)
 			}
-			// Keep the first MaxRows in natural order, whatever the
-			// order the series arrive in.
-			f.More++
-			last := 0
-			for i, q := range f.Rows {
-				if NaturalCompare(q.Series, f.Rows[last].Series) > 0 {
-					last = i
-				}
-			}
-			if NaturalCompare(r.Series, f.Rows[last].Series) < 0 {
-				f.Rows[last] = r
-			}
-			return
+		}
+		h.Groups = append(h.Groups, g)
+		i = len(h.Groups) - 1
+	}
+	g := &h.Groups[i]
+	if len(g.Rows) < MaxRows {
+		g.Rows = append(g.Rows, r)
+		return
+	}
+	// Keep the first MaxRows in the group's order, whatever the order
+	// the series arrive in.
+	g.More++
+	last := 0
+	for i, q := range g.Rows {
+		if g.compare(q, g.Rows[last]) > 0 {
+			last = i
 		}
 	}
-	h.Families = append(h.Families, Family{Name: name, Rows: []Row{r}})
+	if g.compare(r, g.Rows[last]) < 0 {
+		g.Rows[last] = r
+	}
 }
 
-func (h *hostScan) sortFamilies() {
-	slices.SortStableFunc(h.Families, func(a, b Family) int {
-		return cmp.Compare(slices.Index(families, a.Name), slices.Index(families, b.Name))
-	})
-	for _, f := range h.Families {
-		slices.SortFunc(f.Rows, func(a, b Row) int { return NaturalCompare(a.Series, b.Series) })
+// finish puts the host's groups and their rows in order, names the
+// rows, and gives a group cut short the command that lists it whole.
+func (h *hostScan) finish(from, to time.Time) {
+	slices.SortStableFunc(h.Groups, compareGroups)
+	for i := range h.Groups {
+		g := &h.Groups[i]
+		slices.SortFunc(g.Rows, g.compare)
+		g.setLabels()
+		if g.More > 0 {
+			g.List = listCommand(h.Name, g.globs(), from, to)
+		}
 	}
 }
 
@@ -556,41 +558,37 @@ func (h *hostScan) silent(end int64) (Highlight, bool) {
 	return hl, end-h.LastSeen.Unix() > silentIntervals*int64(h.interval/time.Second)
 }
 
-// The families, in the order of the report; other holds the rest.
-var families = []string{"load", "memory", "disk", "cpu", "net", "diskio", "pressure", "other"}
-
-// FamilyOf returns the family of a metric name.
-func FamilyOf(name string) string {
-	prefix, _, _ := strings.Cut(name, ".")
-	switch prefix {
-	case "mem", "swap":
-		return "memory"
-	case "load", "disk", "cpu", "net", "diskio", "pressure":
-		return prefix
-	}
-	return "other"
-}
-
-// UnitOf returns the unit of a metric, from the end of its name: % for
-// _pct, B for _bytes, B/s for _bytes_per_s, /s for _per_s, s for _s.
+// UnitOf returns the unit of a metric, from the end of its name, as
+// sm(7)'s convention puts it: % for _pct, B for _bytes, B/s for
+// _bytes_per_s, b/s for _bits_per_s, /s for _per_s, s for _s and
+// _seconds, ms for _ms, Hz for _hz, °C for _celsius; "" for a name
+// without one (a count, a load, a Munin field).
 func UnitOf(name string) string {
-	switch {
-	case strings.HasSuffix(name, "_pct"):
-		return "%"
-	case strings.HasSuffix(name, "_bytes"):
-		return "B"
-	case strings.HasSuffix(name, "_bytes_per_s"):
-		return "B/s"
-	case strings.HasSuffix(name, "_per_s"):
-		return "/s"
-	case strings.HasSuffix(name, "_s"):
-		return "s"
+	for _, u := range units {
+		if strings.HasSuffix(name, u.suffix) {
+			return u.unit
+		}
 	}
 	return ""
 }
 
-// Label names a series in its host's table: its name and the values of
-// its tags other than host.
+// units are the suffixes UnitOf knows, the longer of two that end
+// alike first.
+var units = []struct{ suffix, unit string }{
+	{"_pct", "%"},
+	{"_bytes", "B"},
+	{"_bytes_per_s", "B/s"},
+	{"_bits_per_s", "b/s"},
+	{"_per_s", "/s"},
+	{"_seconds", "s"},
+	{"_ms", "ms"},
+	{"_s", "s"},
+	{"_hz", "Hz"},
+	{"_celsius", "°C"},
+}
+
+// Label names a series among all of a host's: its name and the values
+// of its tags other than host, as highlights name it.
 func Label(name string, tags []record.Tag) string {
 	var b []byte
 	b = append(b, name...)
@@ -613,7 +611,11 @@ type seriesScan struct {
 	first, last   int64
 	lastV         float64
 	gaps          []int64
-	chart         []Bucket
+	chart         []Bucket // over [g0, end)
+	g0            int64
+	old           bool     // it had samples in the previous period
+	spark         []Bucket // over [from, to)
+	charted       bool     // chart's start g0 is set
 
 	// The linear fit of a filling disk: sums of t (from from), v, t², tv.
 	fit              bool
@@ -650,12 +652,13 @@ func newSeriesScan(s query.Series, th Thresholds, from, to, end int64, loc *time
 		acc:   query.NewAcc(query.Min, query.Avg, query.Max, query.Last),
 		p95:   query.NewAcc(query.P95),
 		chart: make([]Bucket, ChartBuckets),
+		spark: make([]Bucket, SparkBuckets),
 		fit:   s.Name == "disk.used_pct",
 	}
 	sc.warn.rule, sc.crit.rule = th.Warn, th.Crit
 	sc.periodLength = to - from
-	for i := range sc.chart {
-		sc.chart[i].Start = sc.t(from + int64(i)*sc.periodLength/ChartBuckets)
+	for i := range sc.spark {
+		sc.spark[i].Start = sc.t(from + int64(i)*sc.periodLength/SparkBuckets)
 	}
 	if s.Name == "load.1m" || s.Name == "cpu.busy_pct" {
 		sc.hourly = make([]Bucket, 0, (to-from)/3600+2)
@@ -678,8 +681,7 @@ func (sc *seriesScan) add(ts int64, v float64) error {
 	sc.p95.Add(ts, v)
 	sc.last, sc.lastV = ts, v
 	sc.acc.Add(ts, v)
-	i := int((ts - sc.from) * ChartBuckets / sc.periodLength)
-	sc.chart[min(i, ChartBuckets-1)].add(v)
+	sc.addChart(ts, v)
 	if sc.fit {
 		t := float64(ts - sc.from)
 		sc.st += t
@@ -701,6 +703,39 @@ func (sc *seriesScan) add(ts int64, v float64) error {
 		sc.crit.add(ts, v, l == Critical)
 	}
 	return nil
+}
+
+// addChart adds a sample to the chart's buckets and the sparkline's.
+// The chart's split the time from the series' first sample to the end
+// of the data, for a series new in the period whose first sample came
+// later than the first bucket: a series of an hour is drawn in
+// ChartBuckets buckets, not in one.
+func (sc *seriesScan) addChart(ts int64, v float64) {
+	c := Bucket{N: 1, Min: v, Max: v}
+	c.sum.Add(v)
+	sc.chartBucket(ts, c)
+}
+
+// chartBucket adds c, samples taken at ts, to the spark and the chart.
+func (sc *seriesScan) chartBucket(ts int64, c Bucket) {
+	i := (ts - sc.from) * SparkBuckets / sc.periodLength
+	sc.spark[min(max(i, 0), SparkBuckets-1)].merge(c)
+	if !sc.charted {
+		sc.charted = true
+		// A series new in the period starts its chart at its first
+		// sample; one that was there before, whose first sample of the
+		// period is late only because it is sparse (a daily backup's
+		// duration), at the start of the period.
+		sc.g0 = sc.from
+		if !sc.old && (ts-sc.from)*ChartBuckets >= sc.end-sc.from {
+			sc.g0 = ts
+		}
+		for i := range sc.chart {
+			sc.chart[i].Start = sc.t(sc.g0 + int64(i)*(sc.end-sc.g0)/ChartBuckets)
+		}
+	}
+	i = (ts - sc.g0) * ChartBuckets / max(1, sc.end-sc.g0)
+	sc.chart[min(max(i, 0), ChartBuckets-1)].merge(c)
 }
 
 func (b *Bucket) add(v float64) {
@@ -791,14 +826,7 @@ func (sc *seriesScan) row(prevAvg *float64) Row {
 		c := min(1, float64(sc.n)/float64(r.Expected))
 		r.Coverage = &c
 	}
-	r.Chart = sc.chart
-	r.Spark = make([]Bucket, SparkBuckets)
-	for i := range r.Spark {
-		r.Spark[i].Start = sc.chart[i*SparkGroup].Start
-		for _, b := range sc.chart[i*SparkGroup : (i+1)*SparkGroup] {
-			r.Spark[i].merge(b)
-		}
-	}
+	r.Chart, r.ChartEnd, r.Spark = sc.chart, sc.t(sc.end), sc.spark
 	return r
 }
 
@@ -935,4 +963,18 @@ func (sc *seriesScan) busiest(host string) (Busiest, bool) {
 		return Busiest{}, false
 	}
 	return Busiest{Host: host, Series: sc.s.Name, Hour: best.Start.In(sc.loc), Avg: best.Avg, Unit: UnitOf(sc.s.Name)}, true
+}
+
+// storedMeta reads what the database keeps of groups. A group whose
+// meta cannot be read keeps its defaults, and the report warns once.
+func (rep *Report) storedMeta(db *store.DB) func(host, group string) (GroupMeta, bool) {
+	warned := false
+	return func(host, group string) (GroupMeta, bool) {
+		m, ok, err := db.GroupMeta(host, group)
+		if err != nil && !warned {
+			warned = true
+			rep.Warnings = append(rep.Warnings, "the titles and labels that Munin plugins gave could not be read: "+err.Error())
+		}
+		return m, ok && err == nil
+	}
 }

@@ -118,8 +118,7 @@ func (sc *seriesScan) addRollup(ro store.Rollup) {
 	c.sum.Add(ro.Sum)
 	avg, _ := c.sum.Div(float64(ro.Count))
 	mid := ro.Hour + 1800
-	i := int((mid - sc.from) * ChartBuckets / sc.periodLength)
-	sc.chart[max(0, min(i, ChartBuckets-1))].merge(c)
+	sc.chartBucket(mid, c)
 	if sc.fit {
 		// Every sample of the hour at its middle.
 		t, w := float64(mid-sc.from), float64(ro.Count)

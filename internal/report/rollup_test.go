@@ -30,7 +30,7 @@ func TestRollupsInReport(t *testing.T) {
 	rows := func(rep *Report) map[string]Row {
 		out := map[string]Row{}
 		for _, h := range rep.Hosts {
-			for _, f := range h.Families {
+			for _, f := range h.Groups {
 				for _, r := range f.Rows {
 					out[r.Series] = r
 				}

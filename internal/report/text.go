@@ -15,9 +15,13 @@ import (
 	"sm/internal/when"
 )
 
-// labelWidth is the widest series label of a text table: with the
-// eight other columns, a table fits in 100 columns.
-const labelWidth = 26
+// textWidth is the width of the text report, for a mail; a label
+// column is never narrower than minLabelWidth, however wide the
+// numbers.
+const (
+	textWidth     = 100
+	minLabelWidth = 16
+)
 
 // WriteText writes the report for a terminal or a mail: plain text,
 // 100 columns wide at most.
@@ -51,9 +55,23 @@ func writeText(w io.Writer, rep *Report, md bool) error {
 			p.line(fmt.Sprintf("- **%s** %s: %s", h.Level, p.esc(hostName(h.Host)), p.esc(h.Text(loc))))
 		}
 	} else {
+		// A long label is cut in its middle, so that a highlight fits
+		// the width with its numbers whole.
+		levelW, hostW := 0, 0
+		for _, h := range rep.Highlights {
+			levelW = max(levelW, utf8.RuneCountInString(h.Level.String()))
+			hostW = max(hostW, utf8.RuneCountInString(esc.Text(hostName(h.Host))))
+		}
+		room := textWidth - levelW - hostW - 2
 		var rows [][]string
 		for _, h := range rep.Highlights {
-			rows = append(rows, []string{h.Level.String(), hostName(h.Host), h.Text(loc)})
+			text := esc.Text(h.Text(loc))
+			if over := utf8.RuneCountInString(text) - room; over > 0 && h.Label != "" {
+				l := esc.Text(h.Label)
+				h.Label = shortenMiddle(l, max(minLabelWidth, utf8.RuneCountInString(l)-over))
+				text = esc.Text(h.Text(loc))
+			}
+			rows = append(rows, []string{h.Level.String(), hostName(h.Host), text})
 		}
 		p.table(nil, rows, "lll")
 	}
@@ -78,29 +96,41 @@ func writeText(w io.Writer, rep *Report, md bool) error {
 			p.line("")
 		}
 		p.heading(2, h.Heading())
-		for i, f := range h.Families {
+		for i, g := range h.Groups {
 			if i > 0 && !md {
 				p.line("")
 			}
 			var rows [][]string
-			for _, r := range f.Rows {
-				label := r.Label
-				if !md {
-					label = shorten(label, labelWidth)
-				}
-				rows = append(rows, []string{label, Num(r.Min, r.Unit), Num(r.Avg, r.Unit), P95Cell(r),
+			for _, r := range g.Rows {
+				rows = append(rows, []string{r.Label, Num(r.Min, r.Unit), Num(r.Avg, r.Unit), P95Cell(r),
 					Num(r.Max, r.Unit), Num(r.Last, r.Unit), Change(r.Change), Coverage(r.Coverage), Spark(r.Spark)})
 			}
-			p.table([]string{f.Name, "min", "avg", "p95", "max", "last", "change", "cover", "trend"}, rows, "lrrrrrrrl")
-			if s := f.moreText(); s != "" {
+			head := g.Heading()
+			if !md {
+				// The labels take what the other columns leave of the
+				// width, cut in their middles, kept apart.
+				w := labelSpace(rows)
+				labels := make([]string, len(rows))
+				for i, r := range rows {
+					labels[i] = esc.Text(r[0])
+				}
+				for i, l := range shortenAll(labels, w) {
+					rows[i][0] = l
+				}
+				head = shortenMiddle(esc.Text(head), w)
+			}
+			p.table([]string{head, "min", "avg", "p95", "max", "last", "change", "cover", "trend"}, rows, "lrrrrrrrl")
+			if s := g.moreText(); s != "" {
 				// The command on a line of its own: it is long.
 				p.line(s)
 				if md {
 					p.line("")
-					p.line("    " + f.List)
+					p.line("    " + g.List)
 					p.line("")
 				} else {
-					p.line("  " + f.List)
+					// The globs come from names: printable ASCII
+					// today, escaped all the same.
+					p.line("  " + esc.Text(g.List))
 				}
 			}
 		}
@@ -112,12 +142,38 @@ func writeText(w io.Writer, rep *Report, md bool) error {
 	return p.err
 }
 
-// moreText says how many series the family's table leaves out, or "".
-func (f Family) moreText() string {
-	if f.More == 0 {
+// moreText says how many series the group's table leaves out, or "".
+func (g Group) moreText() string {
+	if g.More == 0 {
 		return ""
 	}
-	return fmt.Sprintf("and %d more series, left out (at most %d a table); list them with:", f.More, MaxRows)
+	return fmt.Sprintf("and %d more series, left out (at most %d a table); list them with:", g.More, MaxRows)
+}
+
+// Heading names a group above its table: its title, and the tag
+// values all its rows share.
+func (g Group) Heading() string {
+	if g.Common == "" {
+		return g.Title
+	}
+	return g.Title + " " + g.Common
+}
+
+// labelSpace is the width that the other columns of a text table of
+// rows leave to its labels within textWidth: each column is as wide as
+// its widest cell or header, and one space apart.
+func labelSpace(rows [][]string) int {
+	widths := []int{0, 3, 3, 3, 3, 4, 6, 5, 5} // the headers'
+	for _, r := range rows {
+		for i, c := range r[1:] {
+			widths[i+1] = max(widths[i+1], utf8.RuneCountInString(c))
+		}
+	}
+	used := 0
+	for _, w := range widths[1:] {
+		used += w + 1
+	}
+	return max(minLabelWidth, textWidth-used-1)
 }
 
 // highlightsMore says how many highlights were left out, or "".
@@ -291,20 +347,6 @@ func (p *printer) table(header []string, rows [][]string, align string) {
 	if p.md {
 		p.line("")
 	}
-}
-
-// shorten cuts a label to n runes. The tag values go first, from their
-// start, as mount points differ at their ends: disk.used_pct …/v1/data.
-func shorten(s string, n int) string {
-	r := []rune(s)
-	if len(r) <= n {
-		return s
-	}
-	if name, _, ok := strings.Cut(s, " "); ok && utf8.RuneCountInString(name)+3 < n {
-		keep := n - utf8.RuneCountInString(name) - 2
-		return name + " …" + string(r[len(r)-keep:])
-	}
-	return string(r[:n-1]) + "…"
 }
 
 func hostName(h string) string {

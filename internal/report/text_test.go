@@ -21,7 +21,7 @@ func hostileReport(evil string) *Report {
 			{Level: Warning, Kind: KindForecast, Host: evil, Label: "disk.used_pct " + evil, Value: 90, PerDay: 1},
 		},
 		Busiest: []Busiest{{Host: evil, Series: evil, Hour: from, Avg: 1}},
-		Hosts: []Host{{Name: evil, LastSeen: to, Families: []Family{{Name: "other", Rows: []Row{
+		Hosts: []Host{{Name: evil, LastSeen: to, Groups: []Group{{Name: "other", Title: "other", Rows: []Row{
 			{Label: evil, Spark: spark},
 		}}}}},
 	}

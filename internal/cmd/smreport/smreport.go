@@ -385,9 +385,17 @@ func load(c *cli.Command, path string, files []string, stdin io.Reader, sum *inp
 		}
 		rd := record.NewReader(in, label)
 		rd.Now = cli.Now
+		rd.Meta = true // the titles and labels of Munin's graphs
 		for {
 			line, err := rd.NextLine()
-			if err == nil {
+			if err == nil && record.IsMeta(line) {
+				var m record.Meta
+				if m, err = record.ParseMeta(line, now); err == nil {
+					b.AddMeta(m)
+					continue
+				}
+				err = rd.Error(err)
+			} else if err == nil {
 				var v float64
 				var ts int64
 				if key, v, ts, err = record.ParseKey(line, now, key); err == nil {
