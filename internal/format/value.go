@@ -57,7 +57,7 @@ func Computed(agg string) bool {
 	return true
 }
 
-// Units of a metric, from the end of its name (see UnitOf).
+// Units of a metric, from the end of its name (see record.UnitOf).
 const (
 	UnitPercent     = "%"
 	UnitBytes       = "B"
@@ -66,32 +66,13 @@ const (
 	UnitSeconds     = "s"
 )
 
-// UnitOf returns the unit of a metric from the end of its name, as the
-// naming convention of sm(7) has it: "%" for _pct, "B" for _bytes, "B/s"
-// for _bytes_per_s, "/s" for _per_s, "s" for _s, else "".
-func UnitOf(name string) string {
-	switch {
-	case strings.HasSuffix(name, "_pct"):
-		return UnitPercent
-	case strings.HasSuffix(name, "_bytes"):
-		return UnitBytes
-	case strings.HasSuffix(name, "_bytes_per_s"):
-		return UnitBytesPerSec
-	case strings.HasSuffix(name, "_per_s"):
-		return UnitPerSec
-	case strings.HasSuffix(name, "_s"):
-		return UnitSeconds
-	}
-	return ""
-}
-
 // ValueOptions say how Value writes a number.
 type ValueOptions struct {
 	// Digits, when positive, rounds the value to that many significant
 	// digits with Round: for computed values only, since a stored one
 	// prints as it was stored.
 	Digits int
-	// Unit, when "B", "B/s" or "/s" (see UnitOf), writes the value for
+	// Unit, when "B", "B/s" or "/s" (see record.UnitOf), writes the value for
 	// a person, scaled and with its unit: IEC prefixes for bytes (384.0
 	// GiB), SI for rates (1.2 MB/s, 3.4 k/s). Other units, percentages
 	// among them, print as plain numbers.

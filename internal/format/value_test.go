@@ -76,22 +76,6 @@ func TestValue(t *testing.T) {
 	}
 }
 
-func TestUnitOf(t *testing.T) {
-	for name, want := range map[string]string{
-		"disk.used_pct":            "%",
-		"disk.avail_bytes":         "B",
-		"diskio.read_bytes_per_s":  "B/s",
-		"net.rx_packets_per_s":     "/s",
-		"pressure.cpu_some_s":      "s",
-		"load.5m":                  "",
-		"munin.if_eth0.down_bytes": "B",
-	} {
-		if got := UnitOf(name); got != want {
-			t.Errorf("UnitOf(%q) = %q, want %q", name, got, want)
-		}
-	}
-}
-
 func TestShorten(t *testing.T) {
 	for _, c := range []struct {
 		s    string

@@ -104,7 +104,6 @@ func viewLabels(series []viewSeries) (labels []string, title string) {
 // textWidth is how many columns s takes on a terminal.
 func textWidth(s string) int { return runewidth.StringWidth(s) }
 
-
 // fitLabels shortens each label to at most widths[i] columns, keeping
 // what tells it apart from the others: the start and the end that all
 // labels share are cut first (…srv/volume0/data… and …srv/volume1/data…

@@ -310,7 +310,7 @@ func perfData(s query.Series, v float64, th Thresholds) string {
 	}
 	name := perfLabel(label.String())
 	unit := ""
-	switch u := UnitOf(s.Name); u {
+	switch u := record.UnitOf(s.Name); u {
 	case "%", "B", "s":
 		unit = u
 	}

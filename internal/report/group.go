@@ -6,6 +6,7 @@ import (
 	"slices"
 	"strings"
 
+	"sm/internal/record"
 	"sm/internal/store"
 )
 
@@ -122,7 +123,7 @@ func groupRank(name string) int {
 }
 
 func compareGroups(a, b Group) int {
-	return cmp.Or(cmp.Compare(groupRank(a.Name), groupRank(b.Name)), NaturalCompare(a.Name, b.Name))
+	return cmp.Or(cmp.Compare(groupRank(a.Name), groupRank(b.Name)), record.NaturalCompare(a.Name, b.Name))
 }
 
 // globs returns the metric patterns of sm-query that select the
@@ -210,5 +211,5 @@ func (g *Group) compare(a, b Row) int {
 			return 1
 		}
 	}
-	return NaturalCompare(a.Series, b.Series)
+	return record.NaturalCompare(a.Series, b.Series)
 }

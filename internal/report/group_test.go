@@ -10,6 +10,7 @@ import (
 	"unicode/utf8"
 
 	"sm/internal/query"
+	"sm/internal/record"
 	"sm/internal/report/fixture"
 )
 
@@ -71,24 +72,12 @@ func TestGroupOrder(t *testing.T) {
 	}
 }
 
-func TestUnitOf(t *testing.T) {
-	for name, want := range map[string]string{
-		"disk.used_pct": "%", "mem.total_bytes": "B", "net.rx_bytes_per_s": "B/s", "x.link_bits_per_s": "b/s",
-		"net.errors_per_s": "/s", "sys.uptime_s": "s", "x.wait_seconds": "s", "x.latency_ms": "ms",
-		"cpu.freq_hz": "Hz", "x.temp_celsius": "°C", "load.1m": "", "munin.memory.apps": "", "x.items": "",
-	} {
-		if got := UnitOf(name); got != want {
-			t.Errorf("UnitOf(%q) = %q, want %q", name, got, want)
-		}
-	}
-}
-
 // rows makes rows of series keys: name;tag=value;...
 func rows(keys ...string) []Row {
 	var out []Row
 	for _, k := range keys {
 		parts := strings.Split(k, ";")
-		r := Row{Series: k, Name: parts[0], Tags: map[string]string{"host": "h"}, Unit: UnitOf(parts[0])}
+		r := Row{Series: k, Name: parts[0], Tags: map[string]string{"host": "h"}, Unit: record.UnitOf(parts[0])}
 		for _, p := range parts[1:] {
 			key, v, _ := strings.Cut(p, "=")
 			r.Tags[key] = v

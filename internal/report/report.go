@@ -41,7 +41,7 @@ const (
 
 // What a report holds is bounded, whatever the database holds: at most
 // MaxRows series in the table of each group of each host, the first in
-// NaturalCompare order, then a count of the rest and the sm-query
+// record.NaturalCompare order, then a count of the rest and the sm-query
 // command that lists them; at most MaxHighlights highlights, the worst,
 // of every series; at most MaxBusiest busiest hours; the tables of at
 // most MaxHosts hosts, the first by name.
@@ -558,35 +558,6 @@ func (h *hostScan) silent(end int64) (Highlight, bool) {
 	return hl, end-h.LastSeen.Unix() > silentIntervals*int64(h.interval/time.Second)
 }
 
-// UnitOf returns the unit of a metric, from the end of its name, as
-// sm(7)'s convention puts it: % for _pct, B for _bytes, B/s for
-// _bytes_per_s, b/s for _bits_per_s, /s for _per_s, s for _s and
-// _seconds, ms for _ms, Hz for _hz, °C for _celsius; "" for a name
-// without one (a count, a load, a Munin field).
-func UnitOf(name string) string {
-	for _, u := range units {
-		if strings.HasSuffix(name, u.suffix) {
-			return u.unit
-		}
-	}
-	return ""
-}
-
-// units are the suffixes UnitOf knows, the longer of two that end
-// alike first.
-var units = []struct{ suffix, unit string }{
-	{"_pct", "%"},
-	{"_bytes", "B"},
-	{"_bytes_per_s", "B/s"},
-	{"_bits_per_s", "b/s"},
-	{"_per_s", "/s"},
-	{"_seconds", "s"},
-	{"_ms", "ms"},
-	{"_s", "s"},
-	{"_hz", "Hz"},
-	{"_celsius", "°C"},
-}
-
 // Label names a series among all of a host's: its name and the values
 // of its tags other than host, as highlights name it.
 func Label(name string, tags []record.Tag) string {
@@ -796,7 +767,7 @@ func (sc *seriesScan) usualInterval() time.Duration {
 
 func (sc *seriesScan) row(prevAvg *float64) Row {
 	s := sc.s
-	r := Row{Series: s.Key(), Name: s.Name, Label: Label(s.Name, s.Tags), Unit: UnitOf(s.Name),
+	r := Row{Series: s.Key(), Name: s.Name, Label: Label(s.Name, s.Tags), Unit: record.UnitOf(s.Name),
 		LastTime: sc.t(sc.last), Samples: sc.n, Level: sc.worst}
 	for _, t := range s.Tags {
 		if r.Tags == nil {
@@ -962,7 +933,7 @@ func (sc *seriesScan) busiest(host string) (Busiest, bool) {
 	if best == nil {
 		return Busiest{}, false
 	}
-	return Busiest{Host: host, Series: sc.s.Name, Hour: best.Start.In(sc.loc), Avg: best.Avg, Unit: UnitOf(sc.s.Name)}, true
+	return Busiest{Host: host, Series: sc.s.Name, Hour: best.Start.In(sc.loc), Avg: best.Avg, Unit: record.UnitOf(sc.s.Name)}, true
 }
 
 // storedMeta reads what the database keeps of groups. A group whose

@@ -22,7 +22,6 @@ import (
 	"sm/internal/format/table"
 	"sm/internal/query"
 	"sm/internal/record"
-	"sm/internal/report"
 	"sm/internal/store"
 	"sm/internal/when"
 )
@@ -224,7 +223,7 @@ func printSamples(c *cli.Command, db *store.DB, q query.Query, out output, now t
 	}
 	w, err := format.New(out.name, stdout, format.Options{Location: out.loc, Columns: cols, FoldTags: fold, Widths: widths,
 		Precision: out.prec, Terminal: cli.IsTerminal(stdout), Width: out.width, Height: cli.Height(stdout), Human: out.human,
-		Aggregated: agg, Step: q.Buckets.Step, Order: report.NaturalCompare})
+		Aggregated: agg, Step: q.Buckets.Step, Order: record.NaturalCompare})
 	if err != nil {
 		return 0, false, err
 	}

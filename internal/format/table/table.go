@@ -110,7 +110,7 @@ func (t *table) value(r *record.Record) string {
 		vo.Digits = format.TableDigits
 	}
 	if t.o.Human {
-		vo.Unit = format.UnitOf(r.Name)
+		vo.Unit = record.UnitOf(r.Name)
 	}
 	return format.Value(r.Value, vo)
 }
