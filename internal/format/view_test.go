@@ -394,3 +394,19 @@ func TestResample(t *testing.T) {
 		})
 	}
 }
+
+// TestWideCells: the wide table writes values as the table does, a
+// computed aggregate rounded and, with Human, with its unit; wide-csv
+// writes them as they are.
+func TestWideCells(t *testing.T) {
+	recs := []record.Record{rec(t, "mem.used_bytes;agg=avg", 412345678912.3333, 1764044400), rec(t, "load.1m;agg=avg", 40.09712345678, 1764044400)}
+	o := Options{Aggregated: true, Human: true}
+	got, err := writeView("wide", o, recs)
+	if err != nil || !strings.Contains(got, "384.0 GiB") || !strings.Contains(got, "40.0971") || strings.Contains(got, "40.09712") {
+		t.Errorf("wide: %v\n%s", err, got)
+	}
+	got, err = writeView("wide-csv", o, recs)
+	if err != nil || !strings.Contains(got, "412345678912.3333") || !strings.Contains(got, "40.09712345678") {
+		t.Errorf("wide-csv: %v\n%s", err, got)
+	}
+}

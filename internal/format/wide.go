@@ -145,7 +145,7 @@ func (t *wide) rows(fn func(ts int64, cells []string) error) error {
 		for i, s := range t.series {
 			cells[i] = ""
 			for next[i] < len(s.pts) && roundTime(s.pts[next[i]].t, iv) <= ts {
-				cells[i] = string(record.AppendValue(nil, s.pts[next[i]].v))
+				cells[i] = t.cell(&s.viewSeries, s.pts[next[i]].v)
 				next[i]++
 			}
 		}
@@ -154,6 +154,23 @@ func (t *wide) rows(fn func(ts int64, cells []string) error) error {
 		}
 	}
 	return nil
+}
+
+// cell writes a value of s: in wide-csv as stored, for a program; in
+// wide as the table writes it, a computed aggregate to TableDigits and,
+// with Human, with its unit.
+func (t *wide) cell(s *viewSeries, v float64) string {
+	if t.csv {
+		return string(record.AppendValue(nil, v))
+	}
+	var vo ValueOptions
+	if t.o.Aggregated && Computed(record.TagValue(s.tags, "agg")) {
+		vo.Digits = TableDigits
+	}
+	if t.o.Human {
+		vo.Unit = record.UnitOf(s.name)
+	}
+	return Value(v, vo)
 }
 
 func (t *wide) Close() error {

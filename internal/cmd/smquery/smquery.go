@@ -49,7 +49,7 @@ func Main(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 	f.Var(&precision, "precision", "write influx timestamps in `UNIT`: s, ms, us or ns")
 	exitStatus := f.BoolP("exit-status", "e", false, "exit 1 when nothing matched")
 	atf := addAtFlags(f)
-	human := f.Bool("human", false, "write bytes and rates in the table with their units, as 384.0 GiB and 1.2 MB/s (default: on when the table goes to a terminal)")
+	human := f.Bool("human", false, "write bytes and rates in the table and wide with their units, as 384.0 GiB and 1.2 MB/s (default: on when they go to a terminal)")
 	if code, done := c.Parse(args); done {
 		return code
 	}
@@ -98,7 +98,7 @@ func Main(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 		return c.UsageError("%v", err)
 	}
 	if !f.Changed("human") {
-		*human = *formatName == "table" && cli.IsTerminal(stdout)
+		*human = (*formatName == "table" || *formatName == "wide") && cli.IsTerminal(stdout)
 	}
 	out := output{name: *formatName, prec: time.Duration(precision), loc: loc, human: *human, width: cli.Width(stdout)}
 
