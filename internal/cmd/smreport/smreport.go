@@ -37,7 +37,12 @@ with a sparkline.
 With --check, check the latest values against the thresholds instead and
 exit as a Nagios plugin: 0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN.
 
-  */5 * * * *  out=$(sm-report --check) || echo "$out" | mail -s alert root`
+  */5 * * * *  out=$(sm-report --check) || echo "$out" | mail -s alert root
+
+With --site DIR, write pages to browse as Munin's instead, every page
+rewritten only when it changes:
+
+  */5 * * * *  sm-report --site /var/www/html/sm`
 
 // The formats of the report.
 var formats = []string{"text", "markdown", "json", "html"}
@@ -59,6 +64,7 @@ func Main(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	forDur := f.String("for", "", "with --check, breach only when every sample of the last `DURATION` does")
 	stale := f.String("stale", "15m", "with --check, a host whose latest sample is older than `DURATION` is UNKNOWN")
 	forgetAfter := f.String("forget-after", "7d", "with --check, leave out a host silent for longer than `DURATION`, as gone; 0: never")
+	site := f.String("site", "", "write the pages of every host to folder `DIR` instead: an index with their states, a page a host and a page a group, charts of a day, a week, a month and a year")
 
 	isCheck := false
 	for _, a := range args {
@@ -162,8 +168,12 @@ func Main(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	if forgetD != 0 && forgetD <= staleD {
 		return usage("--forget-after %s: must be longer than --stale %s, or 0 for never", *forgetAfter, *stale)
 	}
-	if !*check && (f.Changed("for") || f.Changed("stale")) {
-		return usage("--for and --stale go with --check")
+	if *site != "" {
+		if err := siteUsage(f, sel.RangeSet()); err != nil {
+			return usage("%v", err)
+		}
+	} else if !*check && (f.Changed("for") || f.Changed("stale")) {
+		return usage("--for and --stale go with --check or --site")
 	}
 	if !*check && f.Changed("forget-after") {
 		return usage("--forget-after goes with --check")
@@ -192,6 +202,9 @@ func Main(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	}
 	defer db.Close()
 
+	if *site != "" {
+		return runSite(c, db, *site, report.SiteOptions{Selector: q.Selector, Now: now, Rules: rules, For: forD, Stale: staleD})
+	}
 	if *check {
 		res, err := report.RunCheck(db, report.CheckOptions{Selector: q.Selector, Now: now, Rules: rules, For: forD, Stale: staleD, ForgetAfter: forgetD})
 		if err != nil {
