@@ -346,12 +346,16 @@ h2,h3{break-after:avoid;page-break-after:avoid}
 
 {{- define "index"}}
 {{- template "head" .Head}}
+{{- if not .Hosts}}
+<p>No hosts: no series selected has a host tag.</p>
+{{- else}}
 <table>
 <tr><th>state</th><th>host</th><th>last sample</th><th>problems</th></tr>
 {{- range .Hosts}}
 <tr><td>{{template "state" .}}</td><td><a href="{{.File}}">{{.Name}}</a></td><td>{{.LastSeen}}</td><td>{{range $i, $p := .Problems}}{{if $i}}<br>{{end}}{{$p}}{{end}}{{if .More}}<br><span class="note">{{.More}}</span>{{end}}</td></tr>
 {{- end}}
 </table>
+{{- end}}
 {{- if .More}}
 <p class="note">{{.More}}</p>
 {{- end}}

@@ -28,10 +28,18 @@ func siteUsage(f *pflag.FlagSet, rangeSet bool) error {
 	return nil
 }
 
-// runSite writes the site into dir, silent on success as cron wants.
+// runSite writes the site into dir, silent on success as cron wants. A
+// site of no host is written, and fails.
 func runSite(c *cli.Command, db *store.DB, dir string, o report.SiteOptions) int {
-	if _, err := report.WriteSite(db, dir, o); err != nil {
+	st, err := report.WriteSite(db, dir, o)
+	if err != nil {
 		return c.Fail(err)
+	}
+	if st.Hosts == 0 {
+		// As a report about nothing: a host misspelt, or a database
+		// that sm-store never filled.
+		c.Warnf("%s: no hosts: no series selected has a host tag", dir)
+		return cli.Fail
 	}
 	return cli.OK
 }
