@@ -3,8 +3,8 @@ package report
 import (
 	"bytes"
 	"fmt"
-	"slices"
 	"html/template"
+	"slices"
 	"strings"
 	"time"
 
