@@ -61,7 +61,6 @@ type siteGroupHost struct {
 type siteHostPage struct {
 	Head     siteHead
 	Row      siteHostRow
-	Notes    []string
 	Groups   []siteHostGroup
 	NoCharts string
 }
@@ -165,9 +164,8 @@ func (s *site) addHost(db *store.DB, host string, o SiteOptions, write func(name
 		if err != nil {
 			return err
 		}
-		for _, w := range rep.Warnings {
-			page.Notes = append(page.Notes, period.Name+": "+w)
-		}
+		// rep.Warnings are left out: they name the second the run
+		// began, and a page would change at every run.
 		for _, h := range rep.Hosts {
 			if h.LastSeen.After(last) {
 				last = h.LastSeen
@@ -378,9 +376,6 @@ h2,h3{break-after:avoid;page-break-after:avoid}
 {{- end}}
 {{- if .Row.More}}
 <p class="note">{{.Row.More}}</p>
-{{- end}}
-{{- range .Notes}}
-<p class="note">{{.}}</p>
 {{- end}}
 {{- if .NoCharts}}
 <p>{{.NoCharts}}</p>
