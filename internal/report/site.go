@@ -107,7 +107,7 @@ func WriteSite(db *store.DB, dir string, o SiteOptions) (SiteStats, error) {
 	if err != nil {
 		return st, err
 	}
-	s := newSite(o.Now, hosts, more)
+	s := newSite(dir, o.Now, hosts, more)
 	// The list names every page before it is written, old and new: a
 	// run cut short leaves none that a later run would not know. Host
 	// pages are written as they are made; the groups are known at the
@@ -152,6 +152,9 @@ func WriteSite(db *store.DB, dir string, o SiteOptions) (SiteStats, error) {
 			return st, err
 		}
 		st.Removed++
+	}
+	if err := removeCaches(dir, s.hostFiles); err != nil {
+		return st, err
 	}
 	return st, writeManifest(dir, slices.Collect(maps.Keys(made)))
 }

@@ -17,6 +17,7 @@ import (
 // is written as soon as it is made, and only the charts that the group
 // pages need are kept until the end.
 type site struct {
+	dir       string
 	now       time.Time
 	hosts     []string
 	more      int
@@ -94,8 +95,8 @@ type siteGroupPage struct {
 	Group *siteGroup
 }
 
-func newSite(now time.Time, hosts []string, more int) *site {
-	s := &site{now: now, hosts: hosts, more: more, hostFiles: fileNames("host", hosts), taken: map[string]bool{}}
+func newSite(dir string, now time.Time, hosts []string, more int) *site {
+	s := &site{dir: dir, now: now, hosts: hosts, more: more, hostFiles: fileNames("host", hosts), taken: map[string]bool{}}
 	for _, p := range SitePeriods {
 		from, to := periodRange(now, p.Span)
 		s.periods = append(s.periods, sitePeriod{Name: p.Name, Range: rangeText(from, to, now), From: from, To: to})
@@ -158,15 +159,41 @@ func (s *site) addHost(db *store.DB, host string, o SiteOptions, write func(name
 	page := siteHostPage{Head: siteHead{Title: esc.Text(host), Index: true}}
 	sel := o.Selector
 	sel.Tags = append(sel.Tags[:len(sel.Tags):len(sel.Tags)], query.TagFilter{Key: "host", Op: "=", Value: host})
+	var ids []int64
+	err = sel.Each(db, func(series []query.Series) error {
+		for _, s := range series {
+			ids = append(ids, s.ID)
+		}
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	now := o.Now.Unix()
+	cache := loadCache(s.dir, row.File)
+	key := cacheKey(o.Selector)
+	usable, err := cache.usable(db, key, ids, now)
+	if err != nil {
+		return err
+	}
+	next := &hostCache{Key: key, Horizon: now, Series: len(ids)}
 	var last time.Time
 	for p, period := range s.periods {
-		rep, err := Build(db, Options{Query: query.Query{Selector: sel, From: period.From, To: period.To}, Now: o.Now, Rules: o.Rules})
-		if err != nil {
-			return err
+		from, to := period.From.Unix(), period.To.Unix()
+		var hosts []Host
+		if usable && cache.Periods[p].From == from && cache.Periods[p].To == to {
+			hosts = cache.Periods[p].Hosts
+		} else {
+			rep, err := buildReport(db, Options{Query: query.Query{Selector: sel, From: period.From, To: period.To}, Now: o.Now, Rules: o.Rules})
+			if err != nil {
+				return err
+			}
+			// rep.Warnings are left out: they name the second the run
+			// began, and a page would change at every run.
+			hosts = rep.Hosts
 		}
-		// rep.Warnings are left out: they name the second the run
-		// began, and a page would change at every run.
-		for _, h := range rep.Hosts {
+		next.Periods = append(next.Periods, cachedPeriod{From: from, To: to, Hosts: hosts})
+		for _, h := range hosts {
 			if h.LastSeen.After(last) {
 				last = h.LastSeen
 			}
@@ -179,11 +206,16 @@ func (s *site) addHost(db *store.DB, host string, o SiteOptions, write func(name
 				for i := range f.Rows {
 					f.Rows[i].Label = esc.Text(f.Rows[i].Label)
 				}
-				charts := hostCharts(Host{Name: esc.Text(h.Name), Families: []Family{f}}, rep.From, rep.To)
+				charts := hostCharts(Host{Name: esc.Text(h.Name), Families: []Family{f}}, period.From, period.To)
 				hg.Periods[p].Charts = charts
 				gp := &g.Periods[p]
 				gp.Hosts = append(gp.Hosts, siteGroupHost{Name: esc.Text(host), File: row.File, Charts: charts})
 			}
+		}
+	}
+	if !usable || cache.Horizon != now {
+		if err := saveCache(s.dir, row.File, next); err != nil {
+			return err
 		}
 	}
 	if last.IsZero() {
@@ -200,6 +232,9 @@ func (s *site) addHost(db *store.DB, host string, o SiteOptions, write func(name
 	}
 	return write(row.File, b.Bytes())
 }
+
+// buildReport is Build; tests count its calls.
+var buildReport = Build
 
 // group returns the group of that name, new if need be.
 func (s *site) group(name string) *siteGroup {

@@ -265,7 +265,7 @@ func TestFileNamesCollide(t *testing.T) {
 	if len(got) != 1 {
 		t.Fatalf("got %v", got)
 	}
-	s := newSite(fixture.Now, nil, 0)
+	s := newSite(t.TempDir(), fixture.Now, nil, 0)
 	g1, g2 := s.group("disk"), s.group("disk2")
 	s.taken[siteFile("group", "z")+".html"] = true
 	g3 := s.group("z")
@@ -290,10 +290,11 @@ func TestSiteHostileNames(t *testing.T) {
 	}
 	got := files(t, dir)
 	for name := range got {
-		if name != siteManifest && name != siteLock && !sitePage.MatchString(name) {
+		if name != siteManifest && name != siteLock && name != siteCache && !sitePage.MatchString(name) {
 			t.Errorf("unexpected file %q", name)
 		}
 	}
+	delete(got, siteCache)
 	if len(got) != 2+1+1+len(hostile) {
 		t.Errorf("%d files, want the list, the lock, the index, the load group and a page a host: %v", len(got), slices.Collect(mapKeys(got)))
 	}
@@ -319,5 +320,98 @@ func mapKeys[V any](m map[string]V) func(func(string) bool) {
 				return
 			}
 		}
+	}
+}
+
+func TestSiteCache(t *testing.T) {
+	builds := 0
+	build := buildReport
+	t.Cleanup(func() { buildReport = build })
+	buildReport = func(db *store.DB, o Options) (*Report, error) {
+		builds++
+		return build(db, o)
+	}
+	at := fixture.Now.Add(-time.Hour).Unix()
+	db := recordsDB(t, []byte(fmt.Sprintf("load.1m;host=a 1 %d\nload.1m;host=b 2 %d\n", at, at)))
+	dir := t.TempDir()
+	run := func(now time.Time) int {
+		t.Helper()
+		builds = 0
+		o := siteOptions()
+		o.Now = now
+		if _, err := WriteSite(db, dir, o); err != nil {
+			t.Fatal(err)
+		}
+		return builds
+	}
+	periods := len(SitePeriods)
+	if n := run(fixture.Now); n != 2*periods {
+		t.Errorf("first run: %d reports built, want %d", n, 2*periods)
+	}
+	pages := func() string {
+		var b strings.Builder
+		for name := range files(t, dir) {
+			if strings.HasSuffix(name, ".html") {
+				b.WriteString(readFile(t, filepath.Join(dir, name)))
+			}
+		}
+		return b.String()
+	}
+	before := pages()
+	// The same data, a minute later, in the same chart buckets: the
+	// samples are not read again, and the pages are the same.
+	if n := run(fixture.Now.Add(time.Minute)); n != 0 {
+		t.Errorf("the same data again: %d reports built, want none", n)
+	}
+	if pages() != before {
+		t.Error("the pages made from the cache differ")
+	}
+	// A new sample of b: b's periods are built again, a's are not.
+	b := store.NewBatch()
+	b.Add([]byte("load.1m;host=b"), fixture.Now.Add(90*time.Second).Unix(), 3)
+	if _, err := db.Write(b); err != nil {
+		t.Fatal(err)
+	}
+	if n := run(fixture.Now.Add(2 * time.Minute)); n != periods {
+		t.Errorf("a new sample of b: %d reports built, want b's %d", n, periods)
+	}
+	// Past siteRefresh, every host is built again, for what came late.
+	if n := run(fixture.Now.Add(2*time.Minute + siteRefresh)); n != 2*periods {
+		t.Errorf("after %v: %d reports built, want %d", siteRefresh, n, 2*periods)
+	}
+	// Another question is another cache.
+	builds = 0
+	o := siteOptions()
+	o.Now = fixture.Now.Add(2*time.Minute + siteRefresh)
+	o.Metrics = []string{"load.*"}
+	if _, err := WriteSite(db, dir, o); err != nil {
+		t.Fatal(err)
+	}
+	if builds != 2*periods {
+		t.Errorf("--metric: %d reports built, want %d", builds, 2*periods)
+	}
+
+	// A cache that cannot be read is built again; one that is a link
+	// is refused.
+	entries, _ := os.ReadDir(filepath.Join(dir, siteCache))
+	for _, e := range entries {
+		os.WriteFile(filepath.Join(dir, siteCache, e.Name()), []byte("not gob"), 0o644)
+	}
+	if n := run(o.Now); n != 2*periods {
+		t.Errorf("damaged caches: %d reports built, want %d", n, 2*periods)
+	}
+	elsewhere := t.TempDir()
+	if err := os.RemoveAll(filepath.Join(dir, siteCache)); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Symlink(elsewhere, filepath.Join(dir, siteCache)); err != nil {
+		t.Fatal(err)
+	}
+	o.Now = o.Now.Add(siteRefresh)
+	if _, err := WriteSite(db, dir, o); err == nil || !strings.Contains(err.Error(), "refusing to use it") {
+		t.Errorf("a link for the cache's folder: %v, want it refused", err)
+	}
+	if got := files(t, elsewhere); len(got) != 0 {
+		t.Errorf("the run wrote through the link: %v", got)
 	}
 }
