@@ -350,7 +350,7 @@ func TestSiteCache(t *testing.T) {
 	}
 	pages := func() string {
 		var b strings.Builder
-		for name := range files(t, dir) {
+		for _, name := range slices.Sorted(mapKeys(files(t, dir))) {
 			if strings.HasSuffix(name, ".html") {
 				b.WriteString(readFile(t, filepath.Join(dir, name)))
 			}
