@@ -2,11 +2,13 @@ package report
 
 import (
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"regexp"
 	"slices"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 
@@ -413,5 +415,114 @@ func TestSiteCache(t *testing.T) {
 	}
 	if got := files(t, elsewhere); len(got) != 0 {
 		t.Errorf("the run wrote through the link: %v", got)
+	}
+}
+
+func TestWriteIfChanged(t *testing.T) {
+	dir := t.TempDir()
+	path := filepath.Join(dir, "index.html")
+	if err := os.WriteFile(path, []byte("old page"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	// A reader that opened the old page reads all of it after the new
+	// one takes its place: the new bytes went to another file.
+	reader, err := os.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer reader.Close()
+	wrote, err := writeIfChanged(dir, "index.html", []byte("the new page"))
+	if err != nil || !wrote {
+		t.Fatalf("wrote %v, %v", wrote, err)
+	}
+	old, err := io.ReadAll(reader)
+	if err != nil || string(old) != "old page" {
+		t.Errorf("the reader of the old page got %q, %v", old, err)
+	}
+	if got := readFile(t, path); got != "the new page" {
+		t.Errorf("the page holds %q", got)
+	}
+	if wrote, err := writeIfChanged(dir, "index.html", []byte("the new page")); wrote || err != nil {
+		t.Errorf("the same bytes again: wrote %v, %v", wrote, err)
+	}
+	if got := files(t, dir); len(got) != 1 {
+		t.Errorf("files left: %v", slices.Collect(mapKeys(got)))
+	}
+
+	// A link or a folder in a page's place is refused, not replaced.
+	target := filepath.Join(t.TempDir(), "target")
+	if err := os.WriteFile(target, []byte("theirs"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Symlink(target, filepath.Join(dir, "link.html")); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := writeIfChanged(dir, "link.html", []byte("x")); err == nil || !strings.Contains(err.Error(), "symbolic link") {
+		t.Errorf("a link: %v, want it refused", err)
+	}
+	if got := readFile(t, target); got != "theirs" {
+		t.Errorf("the link's target holds %q", got)
+	}
+	if err := os.Mkdir(filepath.Join(dir, "dir.html"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := writeIfChanged(dir, "dir.html", []byte("x")); err == nil {
+		t.Error("a folder in a page's place was replaced")
+	}
+}
+
+func TestSiteFolder(t *testing.T) {
+	at := fixture.Now.Add(-time.Hour).Unix()
+	db := recordsDB(t, []byte(fmt.Sprintf("load.1m;host=a 1 %d\n", at)))
+
+	// The folder itself may be a link, the administrator's choice.
+	real := t.TempDir()
+	link := filepath.Join(t.TempDir(), "site")
+	if err := os.Symlink(real, link); err != nil {
+		t.Fatal(err)
+	}
+	writeSite(t, db, link)
+	if _, err := os.Stat(filepath.Join(real, "index.html")); err != nil {
+		t.Errorf("a site through a linked folder: %v", err)
+	}
+
+	// What a run killed midway left is removed; what looks like it but
+	// is not sm's prefix stays.
+	for _, n := range []string{siteTemp + "abc", "sm-site-tmp-abc"} {
+		if err := os.WriteFile(filepath.Join(real, n), []byte("x"), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	writeSite(t, db, real)
+	got := files(t, real)
+	if _, ok := got[siteTemp+"abc"]; ok {
+		t.Error("a temporary file left by a killed run is still there")
+	}
+	if _, ok := got["sm-site-tmp-abc"]; !ok {
+		t.Error("a file not sm's was removed")
+	}
+
+	// A run while another holds the folder fails at once.
+	f, err := os.Open(filepath.Join(real, siteLock))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	if err := syscall.Flock(int(f.Fd()), syscall.LOCK_EX); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := WriteSite(db, real, siteOptions()); err == nil || !strings.Contains(err.Error(), "another sm-report --site is writing") {
+		t.Errorf("a run beside another: %v", err)
+	}
+	syscall.Flock(int(f.Fd()), syscall.LOCK_UN)
+	writeSite(t, db, real)
+
+	// A folder that cannot be made is an error.
+	file := filepath.Join(t.TempDir(), "file")
+	if err := os.WriteFile(file, nil, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := WriteSite(db, filepath.Join(file, "site"), siteOptions()); err == nil {
+		t.Error("a site under a file: no error")
 	}
 }
