@@ -61,8 +61,8 @@ func Main(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	crits := f.StringArray("crit", nil, "a critical threshold `RULE`, as load.5m>=8 or mem.available_bytes<5e8 (repeatable)")
 	thresholds := f.String("thresholds", "", "read threshold rules from `FILE`, one a line: warn RULE or crit RULE")
 	check := f.Bool("check", false, "check the latest values against the thresholds, print one line, and exit 0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN")
-	forDur := f.String("for", "", "with --check, breach only when every sample of the last `DURATION` does")
-	stale := f.String("stale", "15m", "with --check, a host whose latest sample is older than `DURATION` is UNKNOWN")
+	forDur := f.String("for", "", "with --check or --site, breach only when every sample of the last `DURATION` does")
+	stale := f.String("stale", "15m", "with --check or --site, a host whose latest sample is older than `DURATION` is UNKNOWN")
 	forgetAfter := f.String("forget-after", "7d", "with --check, leave out a host silent for longer than `DURATION`, as gone; 0: never")
 	site := f.String("site", "", "write the pages of every host to folder `DIR` instead: an index with their states, a page a host and a page a group, charts of a day, a week, a month and a year")
 
