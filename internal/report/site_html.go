@@ -54,7 +54,7 @@ type siteGroupPeriod struct {
 
 type siteGroupHost struct {
 	Name, File string
-	Charts     []chart
+	Charts     []template.HTML
 }
 
 // siteHostPage is a host's page: its state, then each group with its
@@ -73,7 +73,7 @@ type siteHostGroup struct {
 
 type siteHostPeriod struct {
 	Name, Range string
-	Charts      []chart
+	Charts      []template.HTML
 }
 
 // siteHead is what every page's top shows: its title and the way back
@@ -206,7 +206,16 @@ func (s *site) addHost(db *store.DB, host string, o SiteOptions, write func(name
 				for i := range f.Rows {
 					f.Rows[i].Label = esc.Text(f.Rows[i].Label)
 				}
-				charts := hostCharts(Host{Name: esc.Text(h.Name), Families: []Family{f}}, period.From, period.To)
+				// Each chart is drawn once, for the host's page and the
+				// group's: html/template escapes as it draws.
+				var charts []template.HTML
+				for _, c := range hostCharts(Host{Name: esc.Text(h.Name), Families: []Family{f}}, period.From, period.To) {
+					var b strings.Builder
+					if err := siteTemplate.ExecuteTemplate(&b, "chart", c); err != nil {
+						return err
+					}
+					charts = append(charts, template.HTML(b.String()))
+				}
 				hg.Periods[p].Charts = charts
 				gp := &g.Periods[p]
 				gp.Hosts = append(gp.Hosts, siteGroupHost{Name: esc.Text(host), File: row.File, Charts: charts})
@@ -429,7 +438,7 @@ h2,h3{break-after:avoid;page-break-after:avoid}
 <div class="period">
 <h3>{{.Name}} <span class="note">{{.Range}}</span></h3>
 {{- range .Charts}}
-{{template "chart" .}}
+{{.}}
 {{- else}}
 <p class="note">No samples.</p>
 {{- end}}
@@ -449,7 +458,7 @@ h2,h3{break-after:avoid;page-break-after:avoid}
 <div class="period">
 <h3><a href="{{.File}}">{{.Name}}</a></h3>
 {{- range .Charts}}
-{{template "chart" .}}
+{{.}}
 {{- end}}
 </div>
 {{- end}}
