@@ -30,7 +30,7 @@ TAGS_sm-sample := netgo,osusergo
 # Every fuzz target, as package:FuzzName.
 FUZZ_TARGETS = $(shell grep -rHo --include='*_test.go' '^func Fuzz[A-Za-z0-9_]*' internal | sed 's|/[^/]*_test.go:func |:|')
 
-.PHONY: all run test test-faults test-browser test-interop test-conformance microbench fuzz lint check bench bench-hub install uninstall clean FORCE
+.PHONY: all run test test-faults test-browser test-interop test-conformance microbench fuzz lint check bench bench-hub bench-site install uninstall clean FORCE
 
 all: $(BINS)
 
@@ -61,9 +61,11 @@ test-faults:
 	$(GO) test -tags faults -count=1 -timeout 30m -run '^TestFault' ./...
 	$(MAKE) --no-print-directory fuzz FUZZTIME=$(FAULTS_FUZZTIME)
 
-# The HTML report rendered in headless Chromium: it skips without one.
-# go test ./internal/report -tags browser -run Browser -update keeps
-# the screenshot as docs/report.png.
+# The HTML report and the site's index, a host's page and a group's
+# rendered in headless Chromium, their layout measured at two widths: it
+# skips without one. go test ./internal/report -tags browser -run
+# Browser -update keeps the screenshots as docs/report.png and
+# docs/site-*.png.
 test-browser:
 	$(GO) test -tags browser -run Browser -count=1 ./internal/report
 
@@ -107,6 +109,11 @@ bench: all
 # refused. It takes some 20 minutes, too long for make bench.
 bench-hub: all
 	$(GO) run ./bench -bin bin -only hub -runs 21 -o bench/HUB.md
+
+# sm-report --site on 20 hosts × a year, alone: the first run, the same
+# data again, and peak RSS. make bench runs it too.
+bench-site: all
+	$(GO) run ./bench -bin bin -only site -o bench/SITE.md
 
 UNITS := $(notdir $(wildcard contrib/systemd/*))
 

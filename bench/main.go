@@ -27,7 +27,7 @@ var (
 	runs    = flag.Int("runs", 101, "timed runs of each side")
 	bin     = flag.String("bin", "bin", "folder of the sm binaries")
 	results = flag.String("o", "bench/RESULTS.md", "write the table here too")
-	only    = flag.String("only", "", "run only these comparisons, comma-separated (sample, seed, bulk, cron, disk, storerss, query, hub; query includes the report; all but hub when empty)")
+	only    = flag.String("only", "", "run only these comparisons, comma-separated (sample, seed, bulk, cron, disk, storerss, query, site, hub; query includes the report; all but hub when empty)")
 	keep    = flag.Bool("keep", false, "keep the scratch folder (its databases) for a closer look")
 )
 
@@ -64,7 +64,7 @@ func main() {
 	}{
 		{"sample", benchSample}, {"seed", benchSeed},
 		{"bulk", benchBulk}, {"cron", benchCron}, {"disk", benchDisk}, {"storerss", benchStoreRSS},
-		{"query", benchQuery}, {"hub", benchHub},
+		{"query", benchQuery}, {"site", benchSite}, {"hub", benchHub},
 	} {
 		// The hub's million series take longer than the rest together:
 		// make bench-hub runs them on their own.

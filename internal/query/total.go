@@ -1,6 +1,10 @@
 package query
 
-import "math"
+import (
+	"encoding/binary"
+	"fmt"
+	"math"
+)
 
 // totalScale scales a Total's second copy down: far enough that the
 // sum of 2⁶⁴ values of the largest magnitude still fits, near enough
@@ -58,3 +62,19 @@ func (t Total) Div(n float64) (float64, bool) {
 }
 
 func finite(v float64) bool { return !math.IsInf(v, 0) && !math.IsNaN(v) }
+
+// MarshalBinary writes the total in 16 bytes, for a cache to keep it.
+func (t Total) MarshalBinary() ([]byte, error) {
+	b := binary.LittleEndian.AppendUint64(nil, math.Float64bits(t.plain))
+	return binary.LittleEndian.AppendUint64(b, math.Float64bits(t.scaled)), nil
+}
+
+// UnmarshalBinary reads a total that MarshalBinary wrote.
+func (t *Total) UnmarshalBinary(b []byte) error {
+	if len(b) != 16 {
+		return fmt.Errorf("a total is 16 bytes, not %d", len(b))
+	}
+	t.plain = math.Float64frombits(binary.LittleEndian.Uint64(b))
+	t.scaled = math.Float64frombits(binary.LittleEndian.Uint64(b[8:]))
+	return nil
+}

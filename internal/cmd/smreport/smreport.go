@@ -42,7 +42,12 @@ exit as a Nagios plugin: 0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN. With
 problem, a worse or a better one, a resolved one), so that cron mails
 once per change:
 
-  */5 * * * *  out=$(sm-report --check --changes); [ -z "$out" ] || echo "$out" | mail -s alert root`
+  */5 * * * *  out=$(sm-report --check --changes); [ -z "$out" ] || echo "$out" | mail -s alert root
+
+With --site DIR, write pages to browse as Munin's instead, every page
+rewritten only when it changes:
+
+  */5 * * * *  sm-report --site /var/www/html/sm`
 
 // The formats of the report.
 var formats = []string{"text", "markdown", "json", "html"}
@@ -61,11 +66,12 @@ func Main(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	crits := f.StringArray("crit", nil, "a critical threshold `RULE`, as load.5m>=8 or mem.available_bytes<5e8 (repeatable)")
 	thresholds := f.String("thresholds", "", "read threshold rules from `FILE`, one a line: warn RULE or crit RULE")
 	check := f.Bool("check", false, "check the latest values against the thresholds, print one line, and exit 0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN")
-	forDur := f.String("for", "", "with --check, breach only when every sample of the last `DURATION` does")
-	stale := f.String("stale", "15m", "with --check, a host whose latest sample is older than `DURATION` is UNKNOWN")
+	forDur := f.String("for", "", "with --check or --site, breach only when every sample of the last `DURATION` does")
+	stale := f.String("stale", "15m", "with --check or --site, a host whose latest sample is older than `DURATION` is UNKNOWN")
 	forgetAfter := f.String("forget-after", "7d", "with --check, leave out a host silent for longer than `DURATION`, as gone; 0: never")
 	changes := f.Bool("changes", false, "with --check, print only the checks that changed state since the last run, kept in --state, and exit 0")
 	statePath := f.String("state", "", "with --check, read (and with --changes, keep) the checks' state in `FILE` (default with --changes: $XDG_STATE_HOME/sm/check.state, or /var/lib/sm/check.state for root)")
+	site := f.String("site", "", "write the pages of every host to folder `DIR` instead: an index with their states, a page a host and a page a group, charts of a day, a week, a month and a year")
 
 	isCheck := false
 	for _, a := range args {
@@ -169,8 +175,12 @@ func Main(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	if forgetD != 0 && forgetD <= staleD {
 		return usage("--forget-after %s: must be longer than --stale %s, or 0 for never", *forgetAfter, *stale)
 	}
-	if !*check && (f.Changed("for") || f.Changed("stale")) {
-		return usage("--for and --stale go with --check")
+	if *site != "" {
+		if err := siteUsage(f, sel.RangeSet()); err != nil {
+			return usage("%v", err)
+		}
+	} else if !*check && (f.Changed("for") || f.Changed("stale")) {
+		return usage("--for and --stale go with --check or --site")
 	}
 	if !*check && f.Changed("forget-after") {
 		return usage("--forget-after goes with --check")
@@ -211,6 +221,9 @@ func Main(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	}
 	defer db.Close()
 
+	if *site != "" {
+		return runSite(c, db, *site, report.SiteOptions{Selector: q.Selector, Now: now, Rules: rules, For: forD, Stale: staleD})
+	}
 	if *check {
 		sf, prev, err := checkState(c, *statePath, *changes, stdout)
 		if err != nil {

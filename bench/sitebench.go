@@ -1,0 +1,198 @@
+package main
+
+import (
+	"bufio"
+	"bytes"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"time"
+
+	"sm/internal/record"
+)
+
+// The site's database: siteHosts hosts of sm-sample's default series,
+// a year of them, kept as an installation that keeps raw samples for
+// siteRawDays keeps them: a sample a minute over those last days, only
+// hourly rollups before.
+var (
+	siteHosts   = flag.Int("site-hosts", 20, "hosts of the site benchmark")
+	siteRawDays = flag.Int("site-raw-days", 30, "days of per-minute samples the site benchmark keeps, the rest of its year as hourly rollups")
+)
+
+// generateSite writes the site benchmark's records, series by series:
+// a sample an hour up to rawFrom, whose hourly rollups are all that
+// stays once the raw retention has pruned, then a sample a minute.
+func generateSite(w io.Writer, now int64, hosts, rawDays int) (int, error) {
+	bw := bufio.NewWriterSize(w, 1<<20)
+	end := now - now%60
+	rawFrom := end - int64(rawDays)*86400
+	start := end - 365*86400
+	n := 0
+	var line []byte
+	for h := range hosts {
+		host := newHost(fmt.Sprintf("web%02d", h+1), uint64(h+1))
+		for _, s := range host.series {
+			i := 0
+			emit := func(ts int64) error {
+				line = append(line[:0], s.key...)
+				line = append(line, ' ')
+				line = record.AppendValue(line, s.next(i))
+				line = append(line, ' ')
+				line = strconv.AppendInt(line, ts, 10)
+				line = append(line, '\n')
+				i++
+				n++
+				_, err := bw.Write(line)
+				return err
+			}
+			for ts := start; ts < rawFrom; ts += 3600 {
+				if err := emit(ts); err != nil {
+					return n, err
+				}
+			}
+			for ts := rawFrom; ts <= end; ts += 60 {
+				if err := emit(ts); err != nil {
+					return n, err
+				}
+			}
+		}
+	}
+	return n, bw.Flush()
+}
+
+// benchSite builds a year of siteHosts hosts through sm-store, then
+// times sm-report --site: the first run, into an empty folder, and the
+// next, on the same data, which should write nothing.
+func benchSite(log func(string, ...any), tmp string) []row {
+	smStore, _ := filepath.Abs(filepath.Join(*bin, "sm-store"))
+	smReport, _ := filepath.Abs(filepath.Join(*bin, "sm-report"))
+	db := filepath.Join(tmp, "site.db")
+	defer clean(db)
+	size := fmt.Sprintf("%d hosts × 1 year (%d days at 1/min, hourly rollups before)", *siteHosts, *siteRawDays)
+
+	built := time.Now()
+	pr, pw := io.Pipe()
+	var n int
+	go func() {
+		var err error
+		n, err = generateSite(pw, time.Now().Unix(), *siteHosts, *siteRawDays)
+		pw.CloseWithError(err)
+	}()
+	if _, err := timed([]string{smStore, "--db", db}, pr); err != nil {
+		log("%v", err)
+		return nil
+	}
+	retention := fmt.Sprintf("raw=%dd,hourly=400d", *siteRawDays)
+	if _, err := timed([]string{smStore, "--db", db, "--retention", retention, "--compact"}, nil); err != nil {
+		log("%v", err)
+		return nil
+	}
+	log("built the site's database, %s: %d records in %v", size, n, time.Since(built).Round(time.Second))
+
+	site := filepath.Join(tmp, "site")
+	defer os.RemoveAll(site)
+	argv := []string{smReport, "--db", db, "--site", site}
+	first, firstCPU, err := runCPU(argv)
+	if err != nil {
+		log("%v", err)
+		return nil
+	}
+	before, err := mtimes(site)
+	if err != nil {
+		log("%v", err)
+		return nil
+	}
+	again, againCPU, err := runCPU(argv)
+	if err != nil {
+		log("%v", err)
+		return nil
+	}
+	after, err := mtimes(site)
+	if err != nil {
+		log("%v", err)
+		return nil
+	}
+	rewritten := 0
+	for name, t := range after {
+		if !before[name].Equal(t) && name != ".sm-site.lock" {
+			rewritten++
+		}
+	}
+	log("site: %d files, first run %v (%v CPU), the next %v (%v CPU), which rewrote %d", len(after),
+		first.Round(time.Millisecond), firstCPU.Round(time.Millisecond), again.Round(time.Millisecond), againCPU.Round(time.Millisecond), rewritten)
+
+	fresh := filepath.Join(tmp, "site-rss")
+	defer os.RemoveAll(fresh)
+	rss, err := peakRSS([]string{smReport, "--db", db, "--site", fresh}, nil, nil)
+	if err != nil {
+		log("%v", err)
+		return nil
+	}
+	rssAgain, err := peakRSS([]string{smReport, "--db", db, "--site", fresh}, nil, nil)
+	if err != nil {
+		log("%v", err)
+		return nil
+	}
+	// A shared machine's other work shows in the wall times; the
+	// processor times are sm's alone.
+	load := "unknown"
+	if b, err := os.ReadFile("/proc/loadavg"); err == nil {
+		if f := strings.Fields(string(b)); len(f) >= 3 {
+			load = strings.Join(f[:3], ", ")
+		}
+	}
+	const munin = "Munin: munin-graph and munin-html redraw every node's graphs every 5 min (not run)"
+	return []row{
+		{what: "site, " + size + ": first run", sm: secCPU(first, firstCPU), peer: munin,
+			goal: "≤ 30 s", met: first <= 30*time.Second, hasVerdict: true},
+		{what: fmt.Sprintf("site, the same data again (%d of %d files rewritten)", rewritten, len(after)), sm: secCPU(again, againCPU),
+			goal: "≤ 3 s", met: again <= 3*time.Second, hasVerdict: true},
+		{what: "site: the machine's load average (1, 5, 15 min) after the runs", sm: load, goal: "(wall times are sm's when it is below the cores)"},
+		{what: "site, peak RSS, first run and again", sm: mb(rss) + ", " + mb(rssAgain),
+			goal: "≤ 100 MB", met: max(rss, rssAgain) <= 100*1024, hasVerdict: true},
+	}
+}
+
+// runCPU runs argv and returns its wall time and the processor time it
+// used, user and system: on a machine that others share, the wall time
+// is theirs as much as sm's.
+func runCPU(argv []string) (wall, cpu time.Duration, err error) {
+	cmd := exec.Command(argv[0], argv[1:]...)
+	var stderr bytes.Buffer
+	cmd.Stderr = &stderr
+	start := time.Now()
+	err = cmd.Run()
+	wall = time.Since(start)
+	if err != nil {
+		return 0, 0, fmt.Errorf("%s: %v: %s", strings.Join(argv, " "), err, stderr.String())
+	}
+	return wall, cmd.ProcessState.UserTime() + cmd.ProcessState.SystemTime(), nil
+}
+
+// secCPU writes a wall time and the processor time within it.
+func secCPU(wall, cpu time.Duration) string {
+	return fmt.Sprintf("%.1f s (%.1f s CPU)", wall.Seconds(), cpu.Seconds())
+}
+
+// mtimes returns the modification times of the files in dir.
+func mtimes(dir string) (map[string]time.Time, error) {
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		return nil, err
+	}
+	out := map[string]time.Time{}
+	for _, e := range entries {
+		fi, err := e.Info()
+		if err != nil {
+			return nil, err
+		}
+		out[e.Name()] = fi.ModTime()
+	}
+	return out, nil
+}
