@@ -111,14 +111,14 @@ func FuzzShorten(f *testing.F) {
 	f.Add("\xff\xfe", 1)
 	f.Fuzz(func(t *testing.T, s string, n int) {
 		got := Shorten(s, n)
-		l := utf8.RuneCountInString(got)
+		l := textWidth(got)
 		if l > max(n, 0) {
-			t.Fatalf("Shorten(%q, %d) = %q: %d runes", s, n, got, l)
+			t.Fatalf("Shorten(%q, %d) = %q: %d columns", s, n, got, l)
 		}
 		if utf8.ValidString(s) && !utf8.ValidString(got) {
 			t.Fatalf("Shorten(%q, %d) = %q: not UTF-8", s, n, got)
 		}
-		if utf8.RuneCountInString(s) <= n && got != s {
+		if textWidth(s) <= n && got != s {
 			t.Fatalf("Shorten(%q, %d) = %q: changed what fits", s, n, got)
 		}
 	})
