@@ -43,20 +43,20 @@ var servicesFamily = &Family{
 const (
 	cgKind = iota // cgGroup or cgMember
 	cgMask
-	cgUsage    // cpu.stat usage_usec
-	cgRead     // io.stat rbytes, all devices
-	cgWrite    // io.stat wbytes
-	cgCPUSome  // cpu.pressure some total, µs
-	cgMemSome  // memory.pressure
-	cgMemFull  //
-	cgIOSome   // io.pressure
-	cgIOFull   //
-	cgMem      // memory.current
-	cgAnon     // memory.stat anon
-	cgFile     // memory.stat file
-	cgTasks    // pids.current
-	cgOOM      // memory.events oom_kill
-	cgLen      // the list's length
+	cgUsage            // cpu.stat usage_usec
+	cgRead             // io.stat rbytes, all devices
+	cgWrite            // io.stat wbytes
+	cgCPUSome          // cpu.pressure some total, µs
+	cgMemSome          // memory.pressure
+	cgMemFull          //
+	cgIOSome           // io.pressure
+	cgIOFull           //
+	cgMem              // memory.current
+	cgAnon             // memory.stat anon
+	cgFile             // memory.stat file
+	cgTasks            // pids.current
+	cgOOM              // memory.events oom_kill
+	cgLen              // the list's length
 	cgCounters = cgMem // fields before this are counters
 )
 
