@@ -346,9 +346,13 @@ func cgroupRates(prev, cur Counters, dt float64) []Sample {
 		r := &cgroupRow{path: p, kind: c[cgKind]}
 		mask := uint(c[cgMask])
 		for i := cgMem; i < cgLen; i++ {
-			if mask&(1<<i) != 0 {
-				r.val[i], r.has = c[i], r.has|1<<i
+			if mask&(1<<i) == 0 {
+				continue
 			}
+			if i != cgTasks && i != cgOOM && memTotal > 0 && c[i] > memTotal {
+				continue // more memory than the machine has is a lie
+			}
+			r.val[i], r.has = c[i], r.has|1<<i
 		}
 		if pv := prev[p]; len(pv) == cgLen && dt > 0 {
 			pmask := uint(pv[cgMask])

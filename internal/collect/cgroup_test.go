@@ -1,9 +1,14 @@
 package collect
 
 import (
+	"math"
+	"reflect"
+	"slices"
+
 	"flag"
 	"os"
 	"path/filepath"
+	"sm/internal/record"
 	"strings"
 	"testing"
 	"time"
@@ -72,5 +77,134 @@ func TestServicesFixture(t *testing.T) {
 	}
 	if got != string(want) {
 		t.Errorf("got:\n%s\nwant:\n%s", got, want)
+	}
+}
+
+func TestParseCgroupFiles(t *testing.T) {
+	t.Run("flat keyed", func(t *testing.T) {
+		tests := []struct {
+			in      string
+			want    map[string]float64
+			wantErr bool
+		}{
+			{"usage_usec 12\nuser_usec 5\n", map[string]float64{"usage_usec": 12}, false},
+			{"user_usec 5\n", map[string]float64{}, false}, // missing, not zero
+			{"usage_usec 18446744073709551615\n", map[string]float64{"usage_usec": 18446744073709551615}, false},
+			{"usage_usec 18446744073709551616\n", nil, true}, // past 64 bits
+			{"usage_usec -1\n", nil, true},
+			{"usage_usec\n", map[string]float64{}, false}, // no value: not the key asked for
+			{"usage_usec x\n", nil, true},
+		}
+		for _, tt := range tests {
+			t.Run(tt.in, func(t *testing.T) {
+				got, err := parseFlatKeyed([]byte(tt.in), "usage_usec")
+				if (err != nil) != tt.wantErr || err == nil && !reflect.DeepEqual(got, tt.want) {
+					t.Errorf("got %v, %v; want %v, error %v", got, err, tt.want, tt.wantErr)
+				}
+			})
+		}
+	})
+	t.Run("io.stat", func(t *testing.T) {
+		tests := []struct {
+			in      string
+			r, w    float64
+			wantErr bool
+		}{
+			{"8:0 rbytes=100 wbytes=200 rios=1 wios=2 dbytes=0 dios=0\n8:16 rbytes=1 wbytes=2\n", 101, 202, false},
+			{"", 0, 0, false}, // no IO yet: no devices listed
+			{"8:0 rios=1\n", 0, 0, false},
+			{"8:0 rbytes=x wbytes=2\n", 0, 0, true},
+			{"8:0 rbytes\n", 0, 0, true},
+		}
+		for _, tt := range tests {
+			t.Run(tt.in, func(t *testing.T) {
+				r, w, err := parseIOStat([]byte(tt.in))
+				if (err != nil) != tt.wantErr || err == nil && (r != tt.r || w != tt.w) {
+					t.Errorf("got %v %v, %v; want %v %v, error %v", r, w, err, tt.r, tt.w, tt.wantErr)
+				}
+			})
+		}
+	})
+}
+
+// FuzzCgroupFiles feeds one text to the cgroup parsers: none may panic,
+// and what they accept is a number, not below zero.
+func FuzzCgroupFiles(f *testing.F) {
+	for _, name := range []string{"cpu.stat", "memory.stat", "memory.events", "io.stat", "io.pressure"} {
+		if b, err := os.ReadFile(filepath.Join("testdata/systemd/sys/fs/cgroup/system.slice/nginx.service", name)); err == nil {
+			f.Add(b)
+		}
+	}
+	f.Add([]byte("8:0 rbytes=1 wbytes=18446744073709551615\n"))
+	f.Fuzz(func(t *testing.T, b []byte) {
+		if m, err := parseFlatKeyed(b, "usage_usec", "anon", "file", "oom_kill"); err == nil {
+			for k, v := range m {
+				if math.IsNaN(v) || v < 0 {
+					t.Fatalf("%s = %v from %q", k, v, b)
+				}
+			}
+		}
+		if r, w, err := parseIOStat(b); err == nil && (math.IsNaN(r+w) || r < 0 || w < 0) {
+			t.Fatalf("io.stat %v %v from %q", r, w, b)
+		}
+	})
+}
+
+// TestServicesHostile reads a tree a tenant could shape: unit names with
+// control characters, ';' and spaces, and absurd numbers. Every value
+// is a record's, and every record line reads back.
+func TestServicesHostile(t *testing.T) {
+	root := tree(t, "systemd")
+	cg := filepath.Join(root, "sys/fs/cgroup/system.slice")
+	evil := []string{"a\x1b[31mred;host=x.service", "sp ace\n.service", "~tilde.scope", "\xff\xfe.service"}
+	for _, name := range evil {
+		d := filepath.Join(cg, name)
+		if err := os.MkdirAll(d, 0o755); err != nil {
+			t.Fatal(err)
+		}
+		files := map[string]string{
+			"cgroup.procs":   "",
+			"cpu.stat":       "usage_usec 18446744073709551615\n",
+			"memory.current": "1073741824\n", // kept for its 1 GiB
+			"memory.stat":    "anon 18446744073709551615\nfile 1\n",
+			"io.stat":        "8:0 rbytes=18446744073709551615 wbytes=18446744073709551615\n8:1 rbytes=18446744073709551615 wbytes=0\n",
+			"pids.current":   "max\n",
+			"cpu.pressure":   "some avg10=0.00 avg60=0.00 avg300=0.00 total=18446744073709551615\n",
+		}
+		for f, s := range files {
+			if err := os.WriteFile(filepath.Join(d, f), []byte(s), 0o644); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	got := servicesRun(t, root, "testdata/systemd-later")
+	n := 0
+	for _, l := range got {
+		if !strings.Contains(l, `\0`) && !strings.Contains(l, `\3`) {
+			continue
+		}
+		n++
+		rec, err := record.Parse([]byte(l+" 1764045000"), 0)
+		if err != nil {
+			t.Errorf("%q does not read back: %v", l, err)
+			continue
+		}
+		if u := rec.Tag("unit"); !slices.Contains(evil, u) {
+			t.Errorf("%q: unit %q is none of the names", l, u)
+		}
+		if math.IsInf(rec.Value, 0) || math.IsNaN(rec.Value) || rec.Value < 0 {
+			t.Errorf("%q: absurd value", l)
+		}
+		if rec.Name == "svc.mem_anon_bytes" || rec.Name == "svc.tasks" {
+			t.Errorf("%q: a figure past the machine's memory, or not a number, is not left out", l)
+		}
+	}
+	for _, l := range got {
+		if i := strings.LastIndexByte(l, ' '); len(l)-i > 16 {
+			t.Errorf("%q: absurd value", l)
+		}
+	}
+	if n == 0 {
+		t.Errorf("no escaped unit in %q", got)
 	}
 }
