@@ -108,6 +108,7 @@ func readCgroups(s *Source) (Counters, error) {
 			c[memTotalKey] = []float64{m["MemTotal"]}
 		}
 	}
+	n := 0 // cgroups kept
 	var walk func(rel string, inUnit, inGroup bool) error
 	walk = func(rel string, inUnit, inGroup bool) error {
 		ents, err := os.ReadDir(filepath.Join(root, rel))
@@ -118,7 +119,7 @@ func readCgroups(s *Source) (Counters, error) {
 			return err
 		}
 		for _, e := range ents {
-			if !e.IsDir() || len(c) > maxCgroups {
+			if !e.IsDir() || n >= maxCgroups {
 				continue
 			}
 			p := path.Join(rel, e.Name())
@@ -142,6 +143,7 @@ func readCgroups(s *Source) (Counters, error) {
 			}
 			v[cgKind] = kind
 			c[p] = v
+			n++
 			switch {
 			case inGroup:
 			case slice:

@@ -1,6 +1,9 @@
 package collect
 
 import (
+	"errors"
+	"fmt"
+	"maps"
 	"math"
 	"reflect"
 	"slices"
@@ -206,5 +209,103 @@ func TestServicesHostile(t *testing.T) {
 	}
 	if n == 0 {
 		t.Errorf("no escaped unit in %q", got)
+	}
+}
+
+// TestServicesBounds checks what a host with many units emits and keeps:
+// slices always, members over 1 % of a CPU or of memory up to the top 20
+// by each, the rest summed per slice.
+func TestServicesBounds(t *testing.T) {
+	const mib = 1 << 20
+	prev, cur := Counters{}, Counters{}
+	cur[memTotalKey] = []float64{1000 * mib}
+	unit := func(p string, kind, usage0, usage1, mem float64) {
+		mask := float64(1<<cgUsage | 1<<cgMem)
+		prev[p] = make([]float64, cgLen)
+		prev[p][cgKind], prev[p][cgMask], prev[p][cgUsage] = kind, mask, usage0
+		cur[p] = make([]float64, cgLen)
+		cur[p][cgKind], cur[p][cgMask], cur[p][cgUsage], cur[p][cgMem] = kind, mask, usage1, mem
+	}
+	unit("/system.slice", cgGroup, 0, 0, 0)
+	// 30 busy units: 1 %, 2 %, ... 30 % of a CPU over 100 s, little memory.
+	for i := 1; i <= 30; i++ {
+		unit(fmt.Sprintf("/system.slice/busy%02d.service", i), cgMember, 0, float64(i)*1e6, mib)
+	}
+	// 30 big units, idle: 11 MiB ... 40 MiB, over 1 % of 1000 MiB.
+	for i := 1; i <= 30; i++ {
+		unit(fmt.Sprintf("/system.slice/big%02d.service", i), cgMember, 0, 0, float64(10+i)*mib)
+	}
+	// 5 idle and small.
+	for i := 1; i <= 5; i++ {
+		unit(fmt.Sprintf("/system.slice/idle%d.service", i), cgMember, 5, 5, mib/2)
+	}
+	got := map[string]float64{}
+	for _, s := range cgroupRates(prev, cur, 100) {
+		if s.Name == "svc.cpu_pct" || s.Name == "svc.mem_bytes" {
+			got[string(record.AppendSeries(nil, s.Name, s.Tags))] = s.Value
+		}
+	}
+	kept := map[string]bool{}
+	for k := range got {
+		_, rest, _ := strings.Cut(k, ";")
+		kept[rest] = true
+	}
+	var want []string
+	want = append(want, "unit=system.slice", "slice=system.slice;unit=other")
+	for i := 11; i <= 30; i++ {
+		want = append(want, fmt.Sprintf("unit=busy%02d.service", i), fmt.Sprintf("unit=big%02d.service", i))
+	}
+	slices.Sort(want)
+	if k := slices.Sorted(maps.Keys(kept)); !reflect.DeepEqual(k, want) {
+		t.Errorf("kept %q\nwant %q", k, want)
+	}
+	// The others: busy01..10 (55 % in all) and big01..10, and the idle.
+	if v := got["svc.cpu_pct;slice=system.slice;unit=other"]; v != 55 {
+		t.Errorf("others' CPU %v, want 55", v)
+	}
+	if v, want := got["svc.mem_bytes;slice=system.slice;unit=other"], float64(10*mib+155*mib+5*mib/2); v != want {
+		t.Errorf("others' memory %v, want %v", v, want)
+	}
+}
+
+// TestServicesStateBound: however many cgroups a host has, at most
+// maxCgroups are read and kept in the state file.
+func TestServicesStateBound(t *testing.T) {
+	root := t.TempDir()
+	cg := filepath.Join(root, "sys/fs/cgroup")
+	write := func(p, s string) {
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(p, []byte(s), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	write(filepath.Join(cg, "cgroup.controllers"), "cpu memory\n")
+	for i := range maxCgroups + 50 {
+		d := filepath.Join(cg, fmt.Sprintf("u%04d.scope", i))
+		write(filepath.Join(d, "cpu.stat"), "usage_usec 1\n")
+		write(filepath.Join(d, "cgroup.procs"), "")
+	}
+	s := &Source{Proc: filepath.Join(root, "proc")}
+	c, err := readCgroups(s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(c) != maxCgroups {
+		t.Errorf("%d cgroups kept, want %d", len(c), maxCgroups)
+	}
+}
+
+// TestServicesV1 checks a host without the unified tree (cgroup v1, or
+// the hybrid layout): the family has nothing to say, and is not failing.
+func TestServicesV1(t *testing.T) {
+	root := t.TempDir()
+	if err := os.MkdirAll(filepath.Join(root, "sys/fs/cgroup/cpuacct"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	_, err := readCgroups(&Source{Proc: filepath.Join(root, "proc")})
+	if !errors.Is(err, errAbsent) {
+		t.Errorf("got %v, want errAbsent", err)
 	}
 }
