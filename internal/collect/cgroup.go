@@ -25,8 +25,12 @@ import (
 // cgroup.controllers at the root) the family emits nothing: v1's
 // cpuacct.usage and memory.usage_in_bytes are not read yet.
 var servicesFamily = &Family{
-	Name: "services",
-	Tag:  "unit",
+	Name:      "services",
+	Tag:       "unit",
+	OtherTags: []string{"slice", "uid", "cgroup"},
+	// Each cgroup is some ten files: a millisecond or more on a host with
+	// a hundred units, too much for every run by default.
+	OptIn: true,
 	Metrics: []string{
 		"svc.cpu_pct", "svc.mem_bytes", "svc.mem_anon_bytes", "svc.mem_file_bytes",
 		"svc.read_bytes_per_s", "svc.write_bytes_per_s", "svc.tasks", "svc.oom_kills",
@@ -436,7 +440,7 @@ func cgroupRates(prev, cur Counters, dt float64) []Sample {
 	for _, g := range slicesSortedKeys(others) {
 		tags := []record.Tag{{Key: "slice", Value: groupName(g)}, {Key: "unit", Value: "other"}}
 		if u := userOf(g + "/x"); u != "" {
-			tags = append(tags, record.Tag{Key: "user", Value: u})
+			tags = append(tags, record.Tag{Key: "uid", Value: u})
 		}
 		out = appendCgroup(out, others[g], tags)
 	}
@@ -491,7 +495,7 @@ func appendCgroup(out []Sample, r *cgroupRow, tags []record.Tag) []Sample {
 	return out
 }
 
-// cgroupTags names a cgroup: unit=NAME for a systemd unit, with user=UID
+// cgroupTags names a cgroup: unit=NAME for a systemd unit, with uid=UID
 // for one of a user's own units (every user has an app.slice), and
 // cgroup=PATH for anything else.
 func cgroupTags(p string) []record.Tag {
@@ -501,7 +505,7 @@ func cgroupTags(p string) []record.Tag {
 	}
 	tags := tag("unit", name)
 	if u := userOf(p); u != "" {
-		tags = append(tags, record.Tag{Key: "user", Value: u})
+		tags = append(tags, record.Tag{Key: "uid", Value: u})
 	}
 	return tags
 }

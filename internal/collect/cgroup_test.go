@@ -62,7 +62,7 @@ func servicesRun(t *testing.T, root, later string) []string {
 //     init.scope into the root's (-.slice).
 //   - nginx.service/workers, user@1000.service/init.scope and the
 //     container's own system.slice are inside units: not read.
-//   - the user's own units carry user=1000.
+//   - the user's own units carry uid=1000.
 //   - /docker is a folder of containers, kept like a slice; its
 //     container /docker/0123abcd is kept for its 2 % CPU, not what is
 //     inside.
@@ -307,5 +307,15 @@ func TestServicesV1(t *testing.T) {
 	_, err := readCgroups(&Source{Proc: filepath.Join(root, "proc")})
 	if !errors.Is(err, errAbsent) {
 		t.Errorf("got %v, want errAbsent", err)
+	}
+}
+
+// BenchmarkServicesRead is one read of the systemd fixture's 26 cgroups.
+func BenchmarkServicesRead(b *testing.B) {
+	s := &Source{Proc: "testdata/systemd/proc"}
+	for b.Loop() {
+		if _, err := readCgroups(s); err != nil {
+			b.Fatal(err)
+		}
 	}
 }
