@@ -319,3 +319,47 @@ func BenchmarkServicesRead(b *testing.B) {
 		}
 	}
 }
+
+// TestServicesGone: a cgroup removed before or while it is read is left
+// out, whichever file was missed first.
+func TestServicesGone(t *testing.T) {
+	s := &Source{}
+	dir := t.TempDir()
+	if v, ok := s.readCgroup(filepath.Join(dir, "gone.service")); ok {
+		t.Errorf("a removed cgroup read as %v", v)
+	}
+	// cpu.stat read, then the rest gone with cgroup.procs.
+	d := filepath.Join(dir, "half.service")
+	if err := os.MkdirAll(d, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(d, "cpu.stat"), []byte("usage_usec 5\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if v, ok := s.readCgroup(d); ok {
+		t.Errorf("a cgroup removed while read read as %v", v)
+	}
+	// With cgroup.procs still there, the missing files are controllers
+	// not enabled: the cgroup is read, with CPU only.
+	if err := os.WriteFile(filepath.Join(d, "cgroup.procs"), nil, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	v, ok := s.readCgroup(d)
+	if !ok || v[cgUsage] != 5 || uint(v[cgMask]) != 1<<cgUsage {
+		t.Errorf("got %v, %v; want usage 5 and nothing else", v, ok)
+	}
+}
+
+// TestServicesUnreadable: a root that cannot be read is the family's
+// warning, not silence.
+func TestServicesUnreadable(t *testing.T) {
+	root := t.TempDir()
+	if err := os.MkdirAll(filepath.Join(root, "sys/fs/cgroup/cgroup.controllers"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	s := sampler(t, root, &fakeClock{now: time.Unix(1764045000, 0)}, 0)
+	res := s.Run([]*Family{family(t, "services")}, NewState())
+	if len(res.Warnings) != 1 || !strings.HasPrefix(res.Warnings[0].Error(), "services: read ") {
+		t.Errorf("warnings %v", res.Warnings)
+	}
+}
