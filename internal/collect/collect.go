@@ -55,6 +55,10 @@ type Family struct {
 	Name    string
 	Tag     string   // the tag that tells instances apart, if any
 	Metrics []string // every metric the family can emit
+	// OtherTags are the further tags the family may set.
+	OtherTags []string
+	// OptIn families are read only when --collect names them.
+	OptIn bool
 
 	// A family either reads values directly...
 	gauge func(s *Source) ([]Sample, error)
@@ -67,7 +71,7 @@ type Family struct {
 }
 
 // Families lists every family in output order.
-var Families = []*Family{loadFamily, memoryFamily, diskFamily, cpuFamily, netFamily, diskioFamily, pressureFamily, sysFamily}
+var Families = []*Family{loadFamily, memoryFamily, diskFamily, cpuFamily, netFamily, diskioFamily, pressureFamily, sysFamily, servicesFamily}
 
 // Lookup returns the family called name, or nil.
 func Lookup(name string) *Family {

@@ -47,7 +47,7 @@ func Main(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 	tags := f.StringArray("tag", nil, "add tag `KEY=VALUE` to every record (repeatable)")
 	// StringArray, not StringSlice: pflag formats a slice's default
 	// through encoding/csv, a buffer allocated on every start.
-	families := f.StringArray("collect", nil, "collect only the families in `LIST`, comma-separated (default: all; none: plugins only; see --list)")
+	families := f.StringArray("collect", nil, "collect only the families in `LIST`, comma-separated (default: all but services; none: plugins only; see --list)")
 	list := f.Bool("list", false, "list the families and their metrics, and exit")
 	mounts := f.StringArray("mount", nil, "report only the filesystem holding `PATH`, as df PATH does (repeatable)")
 	formatName := f.String("format", format.Default, "output `FORMAT`: "+strings.Join(formats(), ", "))
@@ -73,7 +73,12 @@ func Main(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 		return cli.OK
 	}
 
-	fams := collect.Families
+	var fams []*collect.Family
+	for _, f := range collect.Families {
+		if !f.OptIn {
+			fams = append(fams, f)
+		}
+	}
 	if len(*families) > 0 {
 		fams = nil
 		for _, name := range strings.Split(strings.Join(*families, ","), ",") {
@@ -300,6 +305,9 @@ func userTags(host string, tags []string) ([]record.Tag, error) {
 	for _, fam := range collect.Families {
 		if fam.Tag != "" {
 			reserved[fam.Tag] = true
+		}
+		for _, t := range fam.OtherTags {
+			reserved[t] = true
 		}
 	}
 	for _, t := range tags {
