@@ -38,6 +38,9 @@ type Source struct {
 	Statfs func(path string, needDir bool) (FSStat, error)
 	// StatfsTimeout bounds each statfs call.
 	StatfsTimeout time.Duration
+	// Top is how many commands the procs family records by CPU and by
+	// memory; 0 means DefaultTop.
+	Top int
 
 	buf []byte // for reading kernel files, one at a time
 }
@@ -61,13 +64,23 @@ type Family struct {
 	// ...or reads counters and turns two readings into rates.
 	counters func(s *Source) (Counters, error)
 	rates    func(prev, cur Counters, dt float64) []Sample
+	// keep, when set, is what the state keeps of a reading; nil keeps
+	// it all.
+	keep func(Counters) Counters
 	// monotonic is set when a counter that goes down has been reset, so
 	// the interval cannot be used.
 	monotonic bool
 }
 
+func (f *Family) kept(c Counters) Counters {
+	if f.keep == nil {
+		return c
+	}
+	return f.keep(c)
+}
+
 // Families lists every family in output order.
-var Families = []*Family{loadFamily, memoryFamily, diskFamily, cpuFamily, netFamily, diskioFamily, pressureFamily, sysFamily}
+var Families = []*Family{loadFamily, memoryFamily, diskFamily, cpuFamily, netFamily, diskioFamily, pressureFamily, sysFamily, procsFamily}
 
 // Lookup returns the family called name, or nil.
 func Lookup(name string) *Family {
@@ -160,7 +173,7 @@ func (s *Sampler) Run(fams []*Family, st *State) Result {
 			waiting = true
 		}
 		if uptimeErr == nil {
-			st.put(f.Name, uptime, cur)
+			st.put(f.Name, uptime, f.kept(cur))
 		}
 	}
 
@@ -179,7 +192,7 @@ func (s *Sampler) Run(fams []*Family, st *State) Result {
 			}
 			r.samples = r.fam.rates(r.cur, cur, at.Sub(r.at).Seconds())
 			if err2 == nil {
-				st.put(r.fam.Name, uptime2, cur)
+				st.put(r.fam.Name, uptime2, r.fam.kept(cur))
 			}
 		}
 	}

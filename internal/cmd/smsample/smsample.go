@@ -57,6 +57,7 @@ func Main(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 	maxInterval := f.Duration("max-interval", time.Hour, "use state no older than `DURATION` for rates")
 	window := f.Duration("window", time.Second, "without usable state, measure rates over `DURATION`, at most 1m (0: skip those rates)")
 	statfsTimeout := f.Duration("statfs-timeout", 5*time.Second, "give up on a filesystem that has not answered within `DURATION`")
+	top := f.Int("top", collect.DefaultTop, "record the `N` commands using the most CPU and the N holding the most memory (procs family)")
 	proc := f.String("proc", "/proc", "read the kernel's figures from procfs mounted at `DIR`")
 	execDirs := f.StringArray("exec", nil, "run the programs in `DIR`, in name order, and print the records they print (repeatable)")
 	muninDir := f.String("munin", "", "run the Munin plugins in `DIR`, as /etc/munin/plugins, and print their values")
@@ -98,6 +99,9 @@ func Main(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 	}
 	if *window < 0 || *maxInterval <= 0 || *statfsTimeout <= 0 {
 		return c.UsageError("--window must not be negative, --max-interval and --statfs-timeout must be positive")
+	}
+	if *top <= 0 {
+		return c.UsageError("--top must be positive")
 	}
 	if *pluginTimeout <= 0 {
 		return c.UsageError("--plugin-timeout must be positive")
@@ -167,7 +171,7 @@ func Main(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 
 	s := collect.Sampler{
 		Source: collect.Source{
-			Proc: *proc, Mounts: *mounts, StatfsTimeout: *statfsTimeout,
+			Proc: *proc, Mounts: *mounts, StatfsTimeout: *statfsTimeout, Top: *top,
 		},
 		Window:      *window,
 		MaxInterval: *maxInterval,
