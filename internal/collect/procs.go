@@ -4,13 +4,11 @@ import (
 	"bytes"
 	"cmp"
 	"errors"
-	"io/fs"
 	"os"
 	"path/filepath"
 	"slices"
 	"strconv"
 	"strings"
-	"syscall"
 
 	"sm/internal/record"
 )
@@ -68,7 +66,6 @@ type procStat struct {
 	state byte
 	ticks float64 // utime+stime
 	start float64 // starttime
-	rss   float64 // pages
 }
 
 // parseProcStat reads /proc/PID/stat: "PID (COMM) S PPID ...". COMM is
@@ -83,26 +80,30 @@ func parseProcStat(b []byte) (procStat, error) {
 	p.comm = string(b[open+1 : end])
 	f := bytes.Fields(b[end+1:])
 	// After the comm: state is field 0, utime 11, stime 12, starttime 19,
-	// rss 21.
+	// rss 21, which sm reads from status instead.
 	if len(f) < 22 || len(f[0]) != 1 {
 		return p, errors.New("stat: too few fields")
 	}
 	p.state = f[0][0]
 	var v [5]float64
-	for i, n := range []int{11, 12, 19, 21} {
+	for i, n := range []int{11, 12, 19} {
 		x, err := strconv.ParseUint(string(f[n]), 10, 64)
 		if err != nil {
 			return p, errors.New("stat: bad number " + strconv.Quote(string(f[n])))
 		}
 		v[i] = float64(x)
 	}
-	p.ticks, p.start, p.rss = v[0]+v[1], v[2], v[3]
+	p.ticks, p.start = v[0]+v[1], v[2]
 	return p, nil
 }
 
-// parseStatusUID returns the effective uid from /proc/PID/status's
-// "Uid:\treal\teffective\tsaved\tfs" line, the user ps shows.
-func parseStatusUID(b []byte) (string, error) {
+// parseStatus returns the effective uid, the user ps shows, from
+// /proc/PID/status's "Uid:\treal\teffective\tsaved\tfs" line, and the
+// resident memory in bytes from its VmRSS line. VmRSS is the figure ps
+// shows, and the kernel sums it exactly where /proc/PID/stat's rss may
+// lag by a few pages per CPU. A kernel thread, which has no memory of
+// its own, has no VmRSS line: 0.
+func parseStatus(b []byte) (uid string, rss float64, err error) {
 	for len(b) > 0 {
 		line := b
 		if i := bytes.IndexByte(b, '\n'); i >= 0 {
@@ -110,20 +111,31 @@ func parseStatusUID(b []byte) (string, error) {
 		} else {
 			b = nil
 		}
-		rest, ok := bytes.CutPrefix(line, []byte("Uid:"))
-		if !ok {
-			continue
+		if rest, ok := bytes.CutPrefix(line, []byte("Uid:")); ok {
+			f := bytes.Fields(rest)
+			if len(f) < 2 {
+				return "", 0, errors.New("status: bad Uid line")
+			}
+			if _, err := strconv.ParseUint(string(f[1]), 10, 32); err != nil {
+				return "", 0, errors.New("status: bad Uid line")
+			}
+			uid = string(f[1])
+		} else if rest, ok := bytes.CutPrefix(line, []byte("VmRSS:")); ok {
+			f := bytes.Fields(rest)
+			if len(f) != 2 || string(f[1]) != "kB" {
+				return "", 0, errors.New("status: bad VmRSS line")
+			}
+			kb, err := strconv.ParseUint(string(f[0]), 10, 64)
+			if err != nil {
+				return "", 0, errors.New("status: bad VmRSS line")
+			}
+			rss = float64(kb) * 1024
 		}
-		f := bytes.Fields(rest)
-		if len(f) < 2 {
-			break
-		}
-		if _, err := strconv.ParseUint(string(f[1]), 10, 32); err != nil {
-			break
-		}
-		return string(f[1]), nil
 	}
-	return "", errors.New("status: no Uid line")
+	if uid == "" {
+		return "", 0, errors.New("status: no Uid line")
+	}
+	return uid, rss, nil
 }
 
 // parsePasswd maps uids to user names from an /etc/passwd file. A line
@@ -162,9 +174,10 @@ func procsBlocked(b []byte) (float64, bool) {
 	return float64(v), err == nil
 }
 
-// readProcs reads every pid's stat and status. A pid that exits between
-// the listing and the reading, or whose files come back empty or odd, is
-// left out: the kernel's answer for a process that no longer exists.
+// readProcs reads every pid's stat and status. A pid whose files cannot
+// be read or parsed is left out, quietly: a process that exits between
+// the listing and the reading answers ENOENT or ESRCH, or an empty file,
+// and one pid's odd file must not cost the others.
 func readProcs(s *Source) (Counters, error) {
 	up, err := s.uptime()
 	if err != nil {
@@ -195,7 +208,6 @@ func readProcs(s *Source) (Counters, error) {
 	if b, err := os.ReadFile(filepath.Join(s.Proc, "..", "etc", "passwd")); err == nil {
 		users = parsePasswd(b)
 	}
-	pageSize := float64(os.Getpagesize())
 	c := Counters{"": meta}
 	for _, pid := range names {
 		if pid == "" || pid[0] < '1' || pid[0] > '9' {
@@ -206,26 +218,20 @@ func readProcs(s *Source) (Counters, error) {
 		}
 		b, err := s.read(s.proc(pid, "stat"), false)
 		if err != nil {
-			if gone(err) {
-				continue
-			}
-			return nil, err
+			continue
 		}
 		p, err := parseProcStat(b)
 		if err != nil {
-			continue // an empty file: the process was on its way out
+			continue
 		}
 		if p.state == 'Z' {
 			meta[metaZombie]++
 		}
 		b, err = s.read(s.proc(pid, "status"), false)
 		if err != nil {
-			if gone(err) {
-				continue
-			}
-			return nil, err
+			continue
 		}
-		uid, err := parseStatusUID(b)
+		uid, rss, err := parseStatus(b)
 		if err != nil {
 			continue
 		}
@@ -233,15 +239,9 @@ func readProcs(s *Source) (Counters, error) {
 		if !ok {
 			user = uid
 		}
-		c[pid+"\x00"+user+"\x00"+p.comm] = []float64{p.start, p.ticks, p.rss * pageSize}
+		c[pid+"\x00"+user+"\x00"+p.comm] = []float64{p.start, p.ticks, rss}
 	}
 	return c, nil
-}
-
-// gone tells a pid that has exited from a real failure: its files vanish
-// (ENOENT) or answer ESRCH while it is being reaped.
-func gone(err error) bool {
-	return errors.Is(err, fs.ErrNotExist) || errors.Is(err, syscall.ESRCH)
 }
 
 // keepProcs is what the state keeps of a reading: each pid's start and
