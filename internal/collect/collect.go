@@ -56,7 +56,7 @@ type Counters map[string][]float64
 // A Family is a group of metrics read together.
 type Family struct {
 	Name    string
-	Tag     string   // the tag that tells instances apart, if any
+	Tag     string   // the tags that tell instances apart, comma-separated, if any
 	Metrics []string // every metric the family can emit
 
 	// A family either reads values directly...

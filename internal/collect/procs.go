@@ -22,7 +22,7 @@ import (
 // and is left out.
 var procsFamily = &Family{
 	Name:     "procs",
-	Tag:      "comm",
+	Tag:      "comm,user",
 	Metrics:  []string{"proc.cpu_pct", "proc.rss_bytes", "proc.count", "procs.blocked", "procs.zombie"},
 	counters: readProcs,
 	rates:    procRates,

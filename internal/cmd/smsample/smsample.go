@@ -302,8 +302,9 @@ func userTags(host string, tags []string) ([]record.Tag, error) {
 	out := []record.Tag{{Key: "host", Value: host}}
 	reserved := map[string]bool{}
 	for _, fam := range collect.Families {
-		if fam.Tag != "" {
-			reserved[fam.Tag] = true
+		// procs has two: comm,user.
+		for _, k := range strings.Split(fam.Tag, ",") {
+			reserved[k] = k != ""
 		}
 	}
 	for _, t := range tags {
@@ -331,12 +332,12 @@ func userTags(host string, tags []string) ([]record.Tag, error) {
 }
 
 func printList(w io.Writer) {
-	fmt.Fprintf(w, "%-9s %-7s %s\n", "FAMILY", "TAG", "METRICS")
+	fmt.Fprintf(w, "%-9s %-9s %s\n", "FAMILY", "TAG", "METRICS")
 	for _, f := range collect.Families {
 		t := f.Tag
 		if t == "" {
 			t = "-"
 		}
-		fmt.Fprintf(w, "%-9s %-7s %s\n", f.Name, t, strings.Join(f.Metrics, " "))
+		fmt.Fprintf(w, "%-9s %-9s %s\n", f.Name, t, strings.Join(f.Metrics, " "))
 	}
 }
