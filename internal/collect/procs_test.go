@@ -112,6 +112,11 @@ func TestProcs(t *testing.T) {
 	if got := runProcs(t, root, st, 10); len(got) != 0 {
 		t.Fatalf("first run, no state and no window: %q", got)
 	}
+	// The state keeps each pid's start and CPU time, and the uptime:
+	// not the names, nor the memory.
+	if c := st.Families["procs"].Counters; len(c) != len(first)+1 || !reflect.DeepEqual(c["100"], []float64{5000, 1000}) || !reflect.DeepEqual(c[""], []float64{1000}) {
+		t.Fatalf("state after the first run: %v", c)
+	}
 
 	second := []fakeProc{
 		pg(100, 1000+1200), pg(101, 500+600), // 18 s in 60 s: 30 %
