@@ -1,5 +1,5 @@
 // Package collect reads the kernel's numbers for sm-sample: load, memory,
-// disks, CPU, network, disk I/O, pressure and uptime. Every reader takes
+// disks, CPU, network, disk I/O, pressure, uptime and the top processes. Every reader takes
 // its root folders from a Source, so tests point them at fixture trees
 // under testdata/, and the one slow call, statfs, goes through a seam.
 //
