@@ -1,9 +1,10 @@
 // Package collect reads the kernel's numbers for sm-sample: load, memory,
-// disks, CPU, network, disk I/O, pressure, uptime and the top processes. Every reader takes
-// its root folders from a Source, so tests point them at fixture trees
-// under testdata/, and the one slow call, statfs, goes through a seam.
+// disks, CPU, network, disk I/O, pressure, uptime and the top processes.
+// Every reader takes its root folders from a Source, so tests point them
+// at fixture trees under testdata/, and the one slow call, statfs, goes
+// through a seam.
 //
-// Families of counters (cpu, net, diskio, pressure) become rates over the
+// Families of counters (cpu, net, diskio, pressure, procs) become rates over the
 // interval since the previous run, kept in a State, or over a short
 // window when there is no usable state.
 package collect
