@@ -1,9 +1,10 @@
 // Package collect reads the kernel's numbers for sm-sample: load, memory,
-// disks, CPU, network, disk I/O, pressure and uptime. Every reader takes
-// its root folders from a Source, so tests point them at fixture trees
-// under testdata/, and the one slow call, statfs, goes through a seam.
+// disks, CPU, network, disk I/O, pressure, uptime and the top processes.
+// Every reader takes its root folders from a Source, so tests point them
+// at fixture trees under testdata/, and the one slow call, statfs, goes
+// through a seam.
 //
-// Families of counters (cpu, net, diskio, pressure) become rates over the
+// Families of counters (cpu, net, diskio, pressure, procs) become rates over the
 // interval since the previous run, kept in a State, or over a short
 // window when there is no usable state.
 package collect
@@ -38,6 +39,9 @@ type Source struct {
 	Statfs func(path string, needDir bool) (FSStat, error)
 	// StatfsTimeout bounds each statfs call.
 	StatfsTimeout time.Duration
+	// Top is how many commands the procs family records by CPU and by
+	// memory; 0 means DefaultTop.
+	Top int
 
 	buf []byte // for reading kernel files, one at a time
 }
@@ -53,7 +57,7 @@ type Counters map[string][]float64
 // A Family is a group of metrics read together.
 type Family struct {
 	Name    string
-	Tag     string   // the tag that tells instances apart, if any
+	Tag     string   // the tags that tell instances apart, comma-separated, if any
 	Metrics []string // every metric the family can emit
 	// OtherTags are the further tags the family may set.
 	OtherTags []string
@@ -65,13 +69,23 @@ type Family struct {
 	// ...or reads counters and turns two readings into rates.
 	counters func(s *Source) (Counters, error)
 	rates    func(prev, cur Counters, dt float64) []Sample
+	// keep, when set, is what the state keeps of a reading; nil keeps
+	// it all.
+	keep func(Counters) Counters
 	// monotonic is set when a counter that goes down has been reset, so
 	// the interval cannot be used.
 	monotonic bool
 }
 
+func (f *Family) kept(c Counters) Counters {
+	if f.keep == nil {
+		return c
+	}
+	return f.keep(c)
+}
+
 // Families lists every family in output order.
-var Families = []*Family{loadFamily, memoryFamily, diskFamily, cpuFamily, netFamily, diskioFamily, pressureFamily, sysFamily, servicesFamily}
+var Families = []*Family{loadFamily, memoryFamily, diskFamily, cpuFamily, netFamily, diskioFamily, pressureFamily, sysFamily, procsFamily, servicesFamily}
 
 // Lookup returns the family called name, or nil.
 func Lookup(name string) *Family {
@@ -164,7 +178,7 @@ func (s *Sampler) Run(fams []*Family, st *State) Result {
 			waiting = true
 		}
 		if uptimeErr == nil {
-			st.put(f.Name, uptime, cur)
+			st.put(f.Name, uptime, f.kept(cur))
 		}
 	}
 
@@ -183,7 +197,7 @@ func (s *Sampler) Run(fams []*Family, st *State) Result {
 			}
 			r.samples = r.fam.rates(r.cur, cur, at.Sub(r.at).Seconds())
 			if err2 == nil {
-				st.put(r.fam.Name, uptime2, cur)
+				st.put(r.fam.Name, uptime2, r.fam.kept(cur))
 			}
 		}
 	}

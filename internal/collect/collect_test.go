@@ -676,7 +676,7 @@ func TestMissingProcRoot(t *testing.T) {
 	for _, w := range errStrings(res.Warnings) {
 		fams = append(fams, strings.SplitN(w, ":", 2)[0])
 	}
-	if want := []string{"load", "memory", "disk", "cpu", "net", "sys"}; !reflect.DeepEqual(fams, want) {
+	if want := []string{"load", "memory", "disk", "cpu", "net", "sys", "procs"}; !reflect.DeepEqual(fams, want) {
 		t.Errorf("warnings from %q, want %q", fams, want)
 	}
 }

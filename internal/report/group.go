@@ -67,7 +67,7 @@ var families = []family{
 	{"net", []string{"net"}},
 	{"diskio", []string{"diskio"}},
 	{"pressure", []string{"pressure"}},
-	{"procs", []string{"procs"}},
+	{"procs", []string{"procs", "proc"}},
 	{"sys", []string{"sys"}},
 }
 

@@ -25,6 +25,7 @@ func TestGroupOf(t *testing.T) {
 		{"swap.total_bytes", nil, "memory", "memory"},
 		{"disk.used_pct", map[string]string{"mount": "/"}, "disk", "disk"},
 		{"procs.running", nil, "procs", "procs"},
+		{"proc.cpu_pct", map[string]string{"comm": "postgres", "user": "postgres"}, "procs", "procs"},
 		{"sys.uptime_s", nil, "sys", "sys"},
 		{"munin.load.load", nil, "munin.load", "load"},
 		{"munin.diskstats_iops.vda_rdio", nil, "munin.diskstats_iops", "diskstats_iops"},

@@ -47,7 +47,7 @@ func Main(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 	tags := f.StringArray("tag", nil, "add tag `KEY=VALUE` to every record (repeatable)")
 	// StringArray, not StringSlice: pflag formats a slice's default
 	// through encoding/csv, a buffer allocated on every start.
-	families := f.StringArray("collect", nil, "collect only the families in `LIST`, comma-separated (default: all but services; none: plugins only; see --list)")
+	families := f.StringArray("collect", nil, "collect only the families in `LIST`, comma-separated (default: all but procs and services; default, all; none: plugins only; see --list)")
 	list := f.Bool("list", false, "list the families and their metrics, and exit")
 	mounts := f.StringArray("mount", nil, "report only the filesystem holding `PATH`, as df PATH does (repeatable)")
 	formatName := f.String("format", format.Default, "output `FORMAT`: "+strings.Join(formats(), ", "))
@@ -57,6 +57,7 @@ func Main(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 	maxInterval := f.Duration("max-interval", time.Hour, "use state no older than `DURATION` for rates")
 	window := f.Duration("window", time.Second, "without usable state, measure rates over `DURATION`, at most 1m (0: skip those rates)")
 	statfsTimeout := f.Duration("statfs-timeout", 5*time.Second, "give up on a filesystem that has not answered within `DURATION`")
+	top := f.Int("top", collect.DefaultTop, "record the `N` commands using the most CPU and the N holding the most memory (procs family)")
 	proc := f.String("proc", "/proc", "read the kernel's figures from procfs mounted at `DIR`")
 	execDirs := f.StringArray("exec", nil, "run the programs in `DIR`, in name order, and print the records they print (repeatable)")
 	muninDir := f.String("munin", "", "run the Munin plugins in `DIR`, as /etc/munin/plugins, and print their values")
@@ -82,10 +83,26 @@ func Main(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 	if len(*families) > 0 {
 		fams = nil
 		for _, name := range strings.Split(strings.Join(*families, ","), ",") {
-			if strings.TrimSpace(name) == "none" {
+			var add []*collect.Family
+			switch name = strings.TrimSpace(name); name {
+			case "none":
 				continue // plugins only
+			case "all", "default":
+				for _, f := range collect.Families {
+					if name == "all" || !f.OptIn {
+						add = append(add, f)
+					}
+				}
 			}
-			fam := collect.Lookup(strings.TrimSpace(name))
+			for _, fam := range add {
+				if !slices.Contains(fams, fam) {
+					fams = append(fams, fam)
+				}
+			}
+			if add != nil {
+				continue
+			}
+			fam := collect.Lookup(name)
 			if fam == nil {
 				return c.UsageError("unknown family %q in --collect (see --list)", name)
 			}
@@ -103,6 +120,9 @@ func Main(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 	}
 	if *window < 0 || *maxInterval <= 0 || *statfsTimeout <= 0 {
 		return c.UsageError("--window must not be negative, --max-interval and --statfs-timeout must be positive")
+	}
+	if *top <= 0 {
+		return c.UsageError("--top must be positive")
 	}
 	if *pluginTimeout <= 0 {
 		return c.UsageError("--plugin-timeout must be positive")
@@ -172,7 +192,7 @@ func Main(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 
 	s := collect.Sampler{
 		Source: collect.Source{
-			Proc: *proc, Mounts: *mounts, StatfsTimeout: *statfsTimeout,
+			Proc: *proc, Mounts: *mounts, StatfsTimeout: *statfsTimeout, Top: *top,
 		},
 		Window:      *window,
 		MaxInterval: *maxInterval,
@@ -303,8 +323,9 @@ func userTags(host string, tags []string) ([]record.Tag, error) {
 	out := []record.Tag{{Key: "host", Value: host}}
 	reserved := map[string]bool{}
 	for _, fam := range collect.Families {
-		if fam.Tag != "" {
-			reserved[fam.Tag] = true
+		// procs has two: comm,user.
+		for _, k := range strings.Split(fam.Tag, ",") {
+			reserved[k] = k != ""
 		}
 		for _, t := range fam.OtherTags {
 			reserved[t] = true
@@ -335,12 +356,12 @@ func userTags(host string, tags []string) ([]record.Tag, error) {
 }
 
 func printList(w io.Writer) {
-	fmt.Fprintf(w, "%-9s %-7s %s\n", "FAMILY", "TAG", "METRICS")
+	fmt.Fprintf(w, "%-9s %-9s %s\n", "FAMILY", "TAG", "METRICS")
 	for _, f := range collect.Families {
 		t := f.Tag
 		if t == "" {
 			t = "-"
 		}
-		fmt.Fprintf(w, "%-9s %-7s %s\n", f.Name, t, strings.Join(f.Metrics, " "))
+		fmt.Fprintf(w, "%-9s %-9s %s\n", f.Name, t, strings.Join(f.Metrics, " "))
 	}
 }
