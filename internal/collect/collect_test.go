@@ -470,6 +470,16 @@ var wantRates = []string{
 	"cpu.system_pct 2",
 	"cpu.iowait_pct 1",
 	"cpu.steal_pct 0.13",
+	// Of the 48 niced ticks, 12 ran a niced guest: sar's %nice leaves
+	// them out; 60 + 12 guest ticks in all.
+	"cpu.nice_pct 0.15",
+	"cpu.irq_pct 0",
+	"cpu.softirq_pct 0.5",
+	"cpu.guest_pct 0.3",
+	// 150000 switches, 72000 interrupts and 180 forks in 60 s.
+	"cpu.context_switches_per_s 2500",
+	"cpu.interrupts_per_s 1200",
+	"procs.forks_per_s 3",
 	// 6 MB in, 1.5 MB out, 6 errors in 60 s; lo is left out, and wg0 is
 	// new since the first reading, so it has no rate yet.
 	"net.rx_bytes_per_s;iface=eth0 100000",
@@ -611,7 +621,7 @@ func TestCPURatesNeverNegative(t *testing.T) {
 	prev := Counters{"cpu": {100, 0, 100, 1000, 50, 0, 0, 0}}
 	cur := Counters{"cpu": {150, 0, 150, 1100, 40, 0, 0, 0}}
 	got := lines(cpuRates(prev, cur, 1))
-	want := []string{"cpu.busy_pct 50", "cpu.user_pct 25", "cpu.system_pct 25", "cpu.iowait_pct 0", "cpu.steal_pct 0"}
+	want := []string{"cpu.busy_pct 50", "cpu.user_pct 25", "cpu.system_pct 25", "cpu.iowait_pct 0", "cpu.steal_pct 0", "cpu.nice_pct 0", "cpu.irq_pct 0", "cpu.softirq_pct 0"}
 	if !reflect.DeepEqual(got, want) {
 		t.Errorf("got %q, want %q", got, want)
 	}

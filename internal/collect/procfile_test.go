@@ -98,7 +98,7 @@ func TestStatMatchesProcfs(t *testing.T) {
 				t.Fatal(err)
 			}
 			c := st.CPUTotal
-			want := []float64{c.User, c.Nice, c.System, c.Idle, c.Iowait, c.IRQ, c.SoftIRQ, c.Steal}
+			want := []float64{c.User, c.Nice, c.System, c.Idle, c.Iowait, c.IRQ, c.SoftIRQ, c.Steal, c.Guest, c.GuestNice}
 			for i := range got {
 				// procfs gives seconds at USER_HZ 100; the counters of a
 				// live machine moved on a little in between.
