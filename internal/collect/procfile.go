@@ -86,13 +86,16 @@ func parseUint(b []byte) (float64, error) {
 	return float64(v), nil
 }
 
-// parseMeminfo reads the fields of /proc/meminfo that sm uses, in bytes:
+// parseMeminfo reads the fields of /proc/meminfo that sm uses, in bytes
+// but for the counts of huge pages, which have no unit:
 //
 //	MemTotal:        8048260 kB
+//	HugePages_Total:       0
 //
 // A field the kernel does not have is missing from the map.
 func parseMeminfo(b []byte) (map[string]float64, error) {
-	want := map[string]bool{"MemTotal": true, "MemFree": true, "MemAvailable": true, "Buffers": true, "Cached": true, "SwapTotal": true, "SwapFree": true}
+	want := map[string]bool{"MemTotal": true, "MemFree": true, "MemAvailable": true, "Buffers": true, "Cached": true, "SwapTotal": true, "SwapFree": true,
+		"Dirty": true, "Writeback": true, "SReclaimable": true, "SUnreclaim": true, "Shmem": true, "HugePages_Total": true, "HugePages_Free": true, "Hugepagesize": true}
 	m := map[string]float64{}
 	err := eachLine(b, func(n int, line []byte) error {
 		key, rest, ok := bytes.Cut(line, []byte(":"))
