@@ -492,7 +492,7 @@ func sampler(t *testing.T, root string, clock *fakeClock, window time.Duration) 
 }
 
 func rateFamilies(t *testing.T) []*Family {
-	return []*Family{family(t, "cpu"), family(t, "net"), family(t, "diskio"), family(t, "pressure")}
+	return []*Family{family(t, "cpu"), family(t, "net"), family(t, "diskio"), family(t, "pressure"), family(t, "vmstat")}
 }
 
 // Rates over the minute between the current and current-later fixtures.
@@ -540,6 +540,12 @@ var wantRates = []string{
 	"pressure.io_full_pct 2",
 	"pressure.memory_some_pct 0.1",
 	"pressure.memory_full_pct 0",
+	"mem.page_in_bytes_per_s 512000",
+	"mem.page_out_bytes_per_s 2048000",
+	"swap.in_pages_per_s 4",
+	"swap.out_pages_per_s 10",
+	"mem.major_faults_per_s 3",
+	"mem.oom_kills 1",
 }
 
 func TestRatesFromState(t *testing.T) {
