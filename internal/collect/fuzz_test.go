@@ -13,7 +13,7 @@ import (
 // FuzzProcFiles feeds one text to every /proc parser: none may panic,
 // and a figure a parser accepts is a number, not below zero.
 func FuzzProcFiles(f *testing.F) {
-	for _, name := range []string{"loadavg", "meminfo", "stat", "net/dev", "diskstats", "pressure/cpu", "uptime", "self/mountinfo"} {
+	for _, name := range []string{"loadavg", "meminfo", "stat", "net/dev", "diskstats", "pressure/cpu", "uptime", "self/mountinfo", "sys/fs/file-nr"} {
 		if b, err := os.ReadFile(filepath.Join("testdata/current/proc", name)); err == nil {
 			f.Add(b)
 		}
@@ -49,6 +49,9 @@ func FuzzProcFiles(f *testing.F) {
 		}
 		if some, full, _, err := parsePSI(b); err == nil {
 			check("pressure", some, full)
+		}
+		if used, limit, err := parseFileNr(b); err == nil {
+			check("file-nr", used, limit)
 		}
 		if up, err := parseUptime(string(b)); err == nil {
 			check("uptime", up)

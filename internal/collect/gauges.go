@@ -95,12 +95,17 @@ func memorySamples(m map[string]float64) ([]Sample, error) {
 
 var sysFamily = &Family{
 	Name:    "sys",
-	Metrics: []string{"sys.uptime_s"},
+	Metrics: append([]string{"sys.uptime_s"}, openFilesNames...),
 	gauge: func(s *Source) ([]Sample, error) {
 		up, err := s.uptime()
 		if err != nil {
 			return nil, err
 		}
-		return []Sample{{Name: "sys.uptime_s", Value: float64(int64(up))}}, nil
+		out := []Sample{{Name: "sys.uptime_s", Value: float64(int64(up))}}
+		files, err := openFiles(s)
+		if errors.Is(err, errAbsent) {
+			err = nil
+		}
+		return append(out, files...), err
 	},
 }
