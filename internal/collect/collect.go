@@ -38,6 +38,9 @@ type Source struct {
 	Statfs func(path string, needDir bool) (FSStat, error)
 	// StatfsTimeout bounds each statfs call.
 	StatfsTimeout time.Duration
+	// MaxCPUs, when above 0, is the most CPUs the percpu family reports:
+	// on a machine with more, it reports none.
+	MaxCPUs int
 
 	buf []byte // for reading kernel files, one at a time
 }
@@ -67,7 +70,7 @@ type Family struct {
 }
 
 // Families lists every family in output order.
-var Families = []*Family{loadFamily, memoryFamily, diskFamily, cpuFamily, netFamily, diskioFamily, pressureFamily, sysFamily, vmstatFamily}
+var Families = []*Family{loadFamily, memoryFamily, diskFamily, cpuFamily, netFamily, diskioFamily, pressureFamily, sysFamily, vmstatFamily, percpuFamily}
 
 // Lookup returns the family called name, or nil.
 func Lookup(name string) *Family {

@@ -47,7 +47,7 @@ func Main(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 	tags := f.StringArray("tag", nil, "add tag `KEY=VALUE` to every record (repeatable)")
 	// StringArray, not StringSlice: pflag formats a slice's default
 	// through encoding/csv, a buffer allocated on every start.
-	families := f.StringArray("collect", nil, "collect only the families in `LIST`, comma-separated (default: all; none: plugins only; see --list)")
+	families := f.StringArray("collect", nil, "collect only the families in `LIST`, comma-separated (default: all, percpu only up to 16 CPUs; none: plugins only; see --list)")
 	list := f.Bool("list", false, "list the families and their metrics, and exit")
 	mounts := f.StringArray("mount", nil, "report only the filesystem holding `PATH`, as df PATH does (repeatable)")
 	formatName := f.String("format", format.Default, "output `FORMAT`: "+strings.Join(formats(), ", "))
@@ -165,9 +165,15 @@ func Main(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 		go func() { plugins <- run.Run(*execDirs, *muninDir, conf) }()
 	}
 
+	// Per-CPU figures by default only up to a few CPUs; all of them
+	// when --collect names the family.
+	maxCPUs := collect.DefaultMaxCPUs
+	if slices.Contains(fams, collect.Lookup("percpu")) && len(*families) > 0 {
+		maxCPUs = 0
+	}
 	s := collect.Sampler{
 		Source: collect.Source{
-			Proc: *proc, Mounts: *mounts, StatfsTimeout: *statfsTimeout,
+			Proc: *proc, Mounts: *mounts, StatfsTimeout: *statfsTimeout, MaxCPUs: maxCPUs,
 		},
 		Window:      *window,
 		MaxInterval: *maxInterval,
