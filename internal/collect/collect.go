@@ -15,6 +15,8 @@ import (
 	"path/filepath"
 	"time"
 
+	"golang.org/x/sys/unix"
+
 	"sm/internal/record"
 )
 
@@ -41,6 +43,9 @@ type Source struct {
 	// MaxCPUs, when above 0, is the most CPUs the percpu family reports:
 	// on a machine with more, it reports none.
 	MaxCPUs int
+	// Adjtimex is the seam for the clock family's system call; nil means
+	// the real adjtimex(2).
+	Adjtimex func(*unix.Timex) (int, error)
 
 	buf []byte // for reading kernel files, one at a time
 }
@@ -70,7 +75,7 @@ type Family struct {
 }
 
 // Families lists every family in output order.
-var Families = []*Family{loadFamily, memoryFamily, diskFamily, cpuFamily, netFamily, diskioFamily, pressureFamily, sysFamily, vmstatFamily, percpuFamily}
+var Families = []*Family{loadFamily, memoryFamily, diskFamily, cpuFamily, netFamily, diskioFamily, pressureFamily, sysFamily, vmstatFamily, percpuFamily, clockFamily}
 
 // Lookup returns the family called name, or nil.
 func Lookup(name string) *Family {
