@@ -40,7 +40,7 @@ func FuzzProcFiles(f *testing.F) {
 		if vs, err := parseCPU(b); err == nil {
 			check("stat", vs...)
 		}
-		for what, parse := range map[string]func([]byte) (Counters, error){"net/dev": parseNetDev, "diskstats": parseDiskstats, "stat totals": parseStatTotals} {
+		for what, parse := range map[string]func([]byte) (Counters, error){"net/dev": parseNetDev, "diskstats": parseDiskstats, "stat totals": parseStatTotals, "percpu": parsePerCPU} {
 			if c, err := parse(b); err == nil {
 				for _, vs := range c {
 					check(what, vs...)
