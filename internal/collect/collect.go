@@ -16,6 +16,8 @@ import (
 	"path/filepath"
 	"time"
 
+	"golang.org/x/sys/unix"
+
 	"sm/internal/record"
 )
 
@@ -42,6 +44,12 @@ type Source struct {
 	// Top is how many commands the procs family records by CPU and by
 	// memory; 0 means DefaultTop.
 	Top int
+	// MaxCPUs, when above 0, is the most CPUs the percpu family reports:
+	// on a machine with more, it reports none.
+	MaxCPUs int
+	// Adjtimex is the seam for the clock family's system call; nil means
+	// the real adjtimex(2).
+	Adjtimex func(*unix.Timex) (int, error)
 
 	buf []byte // for reading kernel files, one at a time
 }
@@ -85,7 +93,7 @@ func (f *Family) kept(c Counters) Counters {
 }
 
 // Families lists every family in output order.
-var Families = []*Family{loadFamily, memoryFamily, diskFamily, cpuFamily, netFamily, diskioFamily, pressureFamily, sysFamily, procsFamily, servicesFamily}
+var Families = []*Family{loadFamily, memoryFamily, diskFamily, cpuFamily, netFamily, diskioFamily, pressureFamily, sysFamily, vmstatFamily, percpuFamily, clockFamily, procsFamily, servicesFamily}
 
 // Lookup returns the family called name, or nil.
 func Lookup(name string) *Family {

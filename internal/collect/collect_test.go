@@ -99,6 +99,15 @@ func TestMemory(t *testing.T) {
 			"mem.total_bytes 8241418240",
 			"swap.used_pct 12.5",
 			"swap.total_bytes 2147479552",
+			"mem.cached_bytes 4200755200",
+			"mem.buffers_bytes 217436160",
+			"mem.dirty_bytes 421888",
+			"mem.writeback_bytes 131072",
+			"mem.slab_reclaimable_bytes 308449280",
+			"mem.slab_unreclaimable_bytes 113442816",
+			"mem.shmem_bytes 63348736",
+			// 4 of 64 huge pages of 2 MiB.
+			"mem.hugepages_used_bytes 8388608",
 		}},
 		// No MemAvailable: free + buffers + cache is available, as free(1) had it.
 		{"old", []string{
@@ -107,6 +116,14 @@ func TestMemory(t *testing.T) {
 			"mem.total_bytes 4016304128",
 			"swap.used_pct 0",
 			"swap.total_bytes 4160745472",
+			"mem.cached_bytes 2459033600",
+			"mem.buffers_bytes 153620480",
+			"mem.dirty_bytes 421888",
+			"mem.writeback_bytes 0",
+			"mem.slab_reclaimable_bytes 308449280",
+			"mem.slab_unreclaimable_bytes 113442816",
+			"mem.shmem_bytes 63348736",
+			"mem.hugepages_used_bytes 0",
 		}},
 		// No swap: its size is 0 and there is no percentage of nothing.
 		{"noswap", []string{
@@ -114,12 +131,28 @@ func TestMemory(t *testing.T) {
 			"mem.available_bytes 1039360000",
 			"mem.total_bytes 2078720000",
 			"swap.total_bytes 0",
+			"mem.cached_bytes 819200000",
+			"mem.buffers_bytes 51200000",
+			"mem.dirty_bytes 421888",
+			"mem.writeback_bytes 0",
+			"mem.slab_reclaimable_bytes 308449280",
+			"mem.slab_unreclaimable_bytes 113442816",
+			"mem.shmem_bytes 63348736",
+			"mem.hugepages_used_bytes 0",
 		}},
 		{"container", []string{
 			"mem.used_pct 39.84",
 			"mem.available_bytes 10052005888",
 			"mem.total_bytes 16708005888",
 			"swap.total_bytes 0",
+			"mem.cached_bytes 6248755200",
+			"mem.buffers_bytes 410628096",
+			"mem.dirty_bytes 421888",
+			"mem.writeback_bytes 0",
+			"mem.slab_reclaimable_bytes 308449280",
+			"mem.slab_unreclaimable_bytes 113442816",
+			"mem.shmem_bytes 63348736",
+			"mem.hugepages_used_bytes 0",
 		}},
 	}
 	for _, tt := range tests {
@@ -171,7 +204,8 @@ func TestSys(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if want := []string{"sys.uptime_s 86400"}; !reflect.DeepEqual(got, want) {
+	// file-max is LONG_MAX, as systemd sets it: 0.00 % in use.
+	if want := []string{"sys.uptime_s 86400", "sys.open_files 4512", "sys.open_files_pct 0"}; !reflect.DeepEqual(got, want) {
 		t.Errorf("got %q, want %q", got, want)
 	}
 	for _, in := range []string{"", "x 1", "-5 1", "NaN 1"} {
@@ -252,73 +286,92 @@ func TestDisk(t *testing.T) {
 			"disk.avail_bytes;mount=/ 22899986432",
 			"disk.size_bytes;mount=/ 31569997824",
 			"disk.inodes_used_pct;mount=/ 8.09",
+			"disk.readonly;mount=/ 0",
 			// vfat has no inodes: no inode percentage.
 			"disk.used_pct;mount=/boot/efi 1.09",
 			"disk.avail_bytes;mount=/boot/efi 529965056",
 			"disk.size_bytes;mount=/boot/efi 535805952",
+			// Mounted read-only.
+			"disk.readonly;mount=/boot/efi 1",
 			"disk.used_pct;mount=/dev/shm 0",
 			"disk.avail_bytes;mount=/dev/shm 4120842240",
 			"disk.size_bytes;mount=/dev/shm 4120842240",
 			"disk.inodes_used_pct;mount=/dev/shm 0",
+			"disk.readonly;mount=/dev/shm 0",
 			// Nothing left for users is 100 %, as df says, though root
 			// still has its reserve.
 			"disk.used_pct;mount=/home 100",
 			"disk.avail_bytes;mount=/home 0",
 			"disk.size_bytes;mount=/home 104857600000",
 			"disk.inodes_used_pct;mount=/home 0.02",
+			// The filesystem, not the mount, is read-only: ext4 remounts
+			// itself so after an error (errors=remount-ro).
+			"disk.readonly;mount=/home 1",
 			"disk.used_pct;mount=/mnt/stack 50",
 			"disk.avail_bytes;mount=/mnt/stack 1048576",
 			"disk.size_bytes;mount=/mnt/stack 2097152",
 			"disk.inodes_used_pct;mount=/mnt/stack 1",
+			"disk.readonly;mount=/mnt/stack 0",
 			"disk.used_pct;mount=/run 0.12",
 			"disk.avail_bytes;mount=/run 823119872",
 			"disk.size_bytes;mount=/run 824143872",
 			"disk.inodes_used_pct;mount=/run 0.08",
+			"disk.readonly;mount=/run 0",
 			"disk.used_pct;mount=/run/lock 0",
 			"disk.avail_bytes;mount=/run/lock 5242880",
 			"disk.size_bytes;mount=/run/lock 5242880",
 			"disk.inodes_used_pct;mount=/run/lock 0",
+			"disk.readonly;mount=/run/lock 0",
 			"disk.used_pct;mount=/run/user/1000 0.01",
 			"disk.avail_bytes;mount=/run/user/1000 824057856",
 			"disk.size_bytes;mount=/run/user/1000 824139776",
 			"disk.inodes_used_pct;mount=/run/user/1000 0.02",
+			"disk.readonly;mount=/run/user/1000 0",
 		}, []string{"statfs /srv/nfs: no answer within 100ms"}},
 		{"old", []string{
 			"disk.used_pct;mount=/ 63.36",
 			"disk.avail_bytes;mount=/ 14654349312",
 			"disk.size_bytes;mount=/ 42141450240",
 			"disk.inodes_used_pct;mount=/ 8.45",
+			"disk.readonly;mount=/ 0",
 			"disk.used_pct;mount=/dev/shm 0",
 			"disk.avail_bytes;mount=/dev/shm 2008150016",
 			"disk.size_bytes;mount=/dev/shm 2008150016",
 			"disk.inodes_used_pct;mount=/dev/shm 0",
+			"disk.readonly;mount=/dev/shm 0",
 		}, nil},
 		{"container", []string{
 			"disk.used_pct;mount=/data 52.68",
 			"disk.avail_bytes;mount=/data 47468544000",
 			"disk.size_bytes;mount=/data 105676800000",
 			"disk.inodes_used_pct;mount=/data 6.99",
+			"disk.readonly;mount=/data 0",
 			"disk.used_pct;mount=/dev 0",
 			"disk.avail_bytes;mount=/dev 67108864",
 			"disk.size_bytes;mount=/dev 67108864",
 			"disk.inodes_used_pct;mount=/dev 0",
+			"disk.readonly;mount=/dev 0",
 			"disk.used_pct;mount=/dev/shm 2.34",
 			"disk.avail_bytes;mount=/dev/shm 65536000",
 			"disk.size_bytes;mount=/dev/shm 67108864",
 			"disk.inodes_used_pct;mount=/dev/shm 0",
+			"disk.readonly;mount=/dev/shm 0",
 		}, nil},
 		{"space", []string{
 			"disk.used_pct;mount=/ 52.63",
 			"disk.avail_bytes;mount=/ 1843200",
 			"disk.size_bytes;mount=/ 4096000",
 			"disk.inodes_used_pct;mount=/ 50",
+			"disk.readonly;mount=/ 0",
 			`disk.used_pct;mount=/mnt/my\040disk 25`,
 			`disk.avail_bytes;mount=/mnt/my\040disk 1536000`,
 			`disk.size_bytes;mount=/mnt/my\040disk 2048000`,
+			`disk.readonly;mount=/mnt/my\040disk 0`,
 			`disk.used_pct;mount=/mnt/tab\011and\134slash 66.67`,
 			`disk.avail_bytes;mount=/mnt/tab\011and\134slash 409600`,
 			`disk.size_bytes;mount=/mnt/tab\011and\134slash 1228800`,
 			`disk.inodes_used_pct;mount=/mnt/tab\011and\134slash 10`,
+			`disk.readonly;mount=/mnt/tab\011and\134slash 0`,
 		}, nil},
 	}
 	for _, tt := range tests {
@@ -459,7 +512,7 @@ func sampler(t *testing.T, root string, clock *fakeClock, window time.Duration) 
 }
 
 func rateFamilies(t *testing.T) []*Family {
-	return []*Family{family(t, "cpu"), family(t, "net"), family(t, "diskio"), family(t, "pressure")}
+	return []*Family{family(t, "cpu"), family(t, "net"), family(t, "diskio"), family(t, "pressure"), family(t, "vmstat")}
 }
 
 // Rates over the minute between the current and current-later fixtures.
@@ -470,6 +523,16 @@ var wantRates = []string{
 	"cpu.system_pct 2",
 	"cpu.iowait_pct 1",
 	"cpu.steal_pct 0.13",
+	// Of the 48 niced ticks, 12 ran a niced guest: sar's %nice leaves
+	// them out; 60 + 12 guest ticks in all.
+	"cpu.nice_pct 0.15",
+	"cpu.irq_pct 0",
+	"cpu.softirq_pct 0.5",
+	"cpu.guest_pct 0.3",
+	// 150000 switches, 72000 interrupts and 180 forks in 60 s.
+	"cpu.context_switches_per_s 2500",
+	"cpu.interrupts_per_s 1200",
+	"procs.forks_per_s 3",
 	// 6 MB in, 1.5 MB out, 6 errors in 60 s; lo is left out, and wg0 is
 	// new since the first reading, so it has no rate yet.
 	"net.rx_bytes_per_s;iface=eth0 100000",
@@ -497,6 +560,12 @@ var wantRates = []string{
 	"pressure.io_full_pct 2",
 	"pressure.memory_some_pct 0.1",
 	"pressure.memory_full_pct 0",
+	"mem.page_in_bytes_per_s 512000",
+	"mem.page_out_bytes_per_s 2048000",
+	"swap.in_pages_per_s 4",
+	"swap.out_pages_per_s 10",
+	"mem.major_faults_per_s 3",
+	"mem.oom_kills 1",
 }
 
 func TestRatesFromState(t *testing.T) {
@@ -611,7 +680,7 @@ func TestCPURatesNeverNegative(t *testing.T) {
 	prev := Counters{"cpu": {100, 0, 100, 1000, 50, 0, 0, 0}}
 	cur := Counters{"cpu": {150, 0, 150, 1100, 40, 0, 0, 0}}
 	got := lines(cpuRates(prev, cur, 1))
-	want := []string{"cpu.busy_pct 50", "cpu.user_pct 25", "cpu.system_pct 25", "cpu.iowait_pct 0", "cpu.steal_pct 0"}
+	want := []string{"cpu.busy_pct 50", "cpu.user_pct 25", "cpu.system_pct 25", "cpu.iowait_pct 0", "cpu.steal_pct 0", "cpu.nice_pct 0", "cpu.irq_pct 0", "cpu.softirq_pct 0"}
 	if !reflect.DeepEqual(got, want) {
 		t.Errorf("got %q, want %q", got, want)
 	}
@@ -666,7 +735,9 @@ func TestFailingFamily(t *testing.T) {
 func TestMissingProcRoot(t *testing.T) {
 	clock := &fakeClock{now: time.Unix(1764045000, 0)}
 	s := sampler(t, filepath.Join(t.TempDir(), "none"), clock, time.Second)
-	res := s.Run(Families, NewState())
+	// The clock family asks the kernel, not /proc.
+	procFams := slices.DeleteFunc(slices.Clone(Families), func(f *Family) bool { return f.Name == "clock" })
+	res := s.Run(procFams, NewState())
 	if len(res.Samples) != 0 {
 		t.Errorf("samples from nothing: %q", lines(res.Samples))
 	}

@@ -3,6 +3,7 @@ package collect
 import (
 	"bufio"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"maps"
 	"os"
@@ -96,8 +97,8 @@ func twoSamples(t *testing.T, proc string, shareDT float64) map[string]float64 {
 			add(ss, true)
 		default:
 			cur, err := f.counters(src)
-			if os.IsNotExist(err) {
-				continue // node_exporter's tree has no /proc/net/dev
+			if os.IsNotExist(err) || errors.Is(err, errAbsent) {
+				continue // node_exporter's tree has no /proc/net/dev, procfs's no vmstat
 			}
 			if err != nil {
 				t.Errorf("%s: %s: %v", proc, f.Name, err)
@@ -275,6 +276,33 @@ func nodeExporterChecks(path string, dt float64, got map[string]float64) ([]fixt
 	add("cpu.system_pct", share(mode["system"]+mode["irq"]+mode["softirq"]), cpuFrom)
 	add("cpu.iowait_pct", share(mode["iowait"]), cpuFrom)
 	add("cpu.steal_pct", share(mode["steal"]), cpuFrom)
+	var guest float64
+	for k, v := range ne {
+		if strings.HasPrefix(k, "node_cpu_guest_seconds_total{") {
+			guest += v
+		}
+	}
+	add("cpu.nice_pct", share(mode["nice"]-sumLabelled(ne, "node_cpu_guest_seconds_total{", `mode="nice"`)), cpuFrom+", niced guests left out")
+	add("cpu.irq_pct", share(mode["irq"]), cpuFrom)
+	add("cpu.softirq_pct", share(mode["softirq"]), cpuFrom)
+	add("cpu.guest_pct", share(guest), "node_cpu_guest_seconds_total, summed")
+	// Event totals: over 1 s from zero, a rate is the total.
+	add("cpu.context_switches_per_s", val("node_context_switches_total"), "node_context_switches_total")
+	add("cpu.interrupts_per_s", val("node_intr_total"), "node_intr_total")
+	add("procs.forks_per_s", val("node_forks_total"), "node_forks_total")
+	for _, p := range []struct{ sm, ne string }{
+		{"cached", "Cached"}, {"buffers", "Buffers"}, {"dirty", "Dirty"}, {"writeback", "Writeback"},
+		{"slab_reclaimable", "SReclaimable"}, {"slab_unreclaimable", "SUnreclaim"}, {"shmem", "Shmem"},
+	} {
+		add("mem."+p.sm+"_bytes", val("node_memory_"+p.ne+"_bytes"), "node_memory_"+p.ne+"_bytes")
+	}
+	add("mem.hugepages_used_bytes", (val("node_memory_HugePages_Total")-val("node_memory_HugePages_Free"))*val("node_memory_Hugepagesize_bytes"), "node_memory_HugePages_{Total,Free}, Hugepagesize_bytes")
+	add("mem.page_in_bytes_per_s", 1024*val("node_vmstat_pgpgin"), "node_vmstat_pgpgin, KiB")
+	add("mem.page_out_bytes_per_s", 1024*val("node_vmstat_pgpgout"), "node_vmstat_pgpgout, KiB")
+	add("swap.in_pages_per_s", val("node_vmstat_pswpin"), "node_vmstat_pswpin")
+	add("swap.out_pages_per_s", val("node_vmstat_pswpout"), "node_vmstat_pswpout")
+	add("mem.major_faults_per_s", val("node_vmstat_pgmajfault"), "node_vmstat_pgmajfault")
+	add("mem.oom_kills", val("node_vmstat_oom_kill"), "node_vmstat_oom_kill")
 
 	for _, p := range []struct{ sm, ne string }{
 		{"cpu_some", "cpu_waiting"},
@@ -370,4 +398,16 @@ func procfsChecks(path string, dt float64) ([]fixtureCheck, error) {
 		return nil, fmt.Errorf("%s: no values", path)
 	}
 	return out, nil
+}
+
+// sumLabelled sums the samples of a family whose series start with
+// prefix and carry label.
+func sumLabelled(ne map[string]float64, prefix, label string) float64 {
+	var sum float64
+	for k, v := range ne {
+		if strings.HasPrefix(k, prefix) && strings.Contains(k, label) {
+			sum += v
+		}
+	}
+	return sum
 }

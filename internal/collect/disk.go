@@ -14,7 +14,7 @@ import (
 var diskFamily = &Family{
 	Name:    "disk",
 	Tag:     "mount",
-	Metrics: []string{"disk.used_pct", "disk.avail_bytes", "disk.size_bytes", "disk.inodes_used_pct"},
+	Metrics: []string{"disk.used_pct", "disk.avail_bytes", "disk.size_bytes", "disk.inodes_used_pct", "disk.readonly"},
 	gauge:   diskSamples,
 }
 
@@ -75,6 +75,9 @@ type mount struct {
 	root   string // the folder of the filesystem mounted here
 	point  string
 	fstype string
+	// readonly is set when the mount or its filesystem is read-only:
+	// ext4 with errors=remount-ro marks only the filesystem.
+	readonly bool
 }
 
 // parseMountinfo reads /proc/self/mountinfo:
@@ -93,7 +96,8 @@ func parseMountinfo(s string) ([]mount, error) {
 		if sep < 6 || sep+3 > len(f) {
 			return nil, fmt.Errorf("mountinfo: line %d: cannot find the fields", n+1)
 		}
-		out = append(out, mount{dev: f[2], root: unescapeOctal(f[3]), point: unescapeOctal(f[4]), fstype: f[sep+1]})
+		ro := hasOption(f[5], "ro") || (sep+3 < len(f) && hasOption(f[sep+3], "ro"))
+		out = append(out, mount{dev: f[2], root: unescapeOctal(f[3]), point: unescapeOctal(f[4]), fstype: f[sep+1], readonly: ro})
 	}
 	return out, nil
 }
@@ -182,8 +186,9 @@ func localFS(fstype string) bool {
 // A target is one path to ask statfs about.
 type target struct {
 	path    string
-	guarded bool // may hang: ask under the timeout
-	needDir bool // may be a bind-mounted file
+	guarded bool   // may hang: ask under the timeout
+	needDir bool   // may be a bind-mounted file
+	mount   *mount // the mountinfo line, unless named with --mount
 	st      FSStat
 	err     error
 }
@@ -206,7 +211,7 @@ func diskSamples(s *Source) ([]Sample, error) {
 		for _, m := range watchedMounts(all) {
 			// The root of a filesystem is a folder; only a bind mount of
 			// part of one can be a file.
-			targets = append(targets, &target{path: m.point, guarded: !localFS(m.fstype), needDir: m.root != "/"})
+			targets = append(targets, &target{path: m.point, guarded: !localFS(m.fstype), needDir: m.root != "/", mount: &m})
 		}
 	}
 	statfsAll(s, targets)
@@ -227,6 +232,9 @@ func diskSamples(s *Source) ([]Sample, error) {
 			continue
 		}
 		out = append(out, fsSamples(t.path, t.st)...)
+		if t.mount != nil {
+			out = append(out, readonlySample(t.path, t.mount.readonly))
+		}
 	}
 	if len(errs) > 0 {
 		return out, errs

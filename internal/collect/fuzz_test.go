@@ -13,7 +13,7 @@ import (
 // FuzzProcFiles feeds one text to every /proc parser: none may panic,
 // and a figure a parser accepts is a number, not below zero.
 func FuzzProcFiles(f *testing.F) {
-	for _, name := range []string{"loadavg", "meminfo", "stat", "net/dev", "diskstats", "pressure/cpu", "uptime", "self/mountinfo"} {
+	for _, name := range []string{"loadavg", "meminfo", "stat", "net/dev", "diskstats", "pressure/cpu", "uptime", "self/mountinfo", "sys/fs/file-nr"} {
 		if b, err := os.ReadFile(filepath.Join("testdata/current/proc", name)); err == nil {
 			f.Add(b)
 		}
@@ -40,7 +40,7 @@ func FuzzProcFiles(f *testing.F) {
 		if vs, err := parseCPU(b); err == nil {
 			check("stat", vs...)
 		}
-		for what, parse := range map[string]func([]byte) (Counters, error){"net/dev": parseNetDev, "diskstats": parseDiskstats} {
+		for what, parse := range map[string]func([]byte) (Counters, error){"net/dev": parseNetDev, "diskstats": parseDiskstats, "stat totals": parseStatTotals, "percpu": parsePerCPU} {
 			if c, err := parse(b); err == nil {
 				for _, vs := range c {
 					check(what, vs...)
@@ -49,6 +49,9 @@ func FuzzProcFiles(f *testing.F) {
 		}
 		if some, full, _, err := parsePSI(b); err == nil {
 			check("pressure", some, full)
+		}
+		if used, limit, err := parseFileNr(b); err == nil {
+			check("file-nr", used, limit)
 		}
 		if up, err := parseUptime(string(b)); err == nil {
 			check("uptime", up)

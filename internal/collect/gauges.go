@@ -46,7 +46,7 @@ func parseLoadavg(s string) ([]Sample, error) {
 
 var memoryFamily = &Family{
 	Name:    "memory",
-	Metrics: []string{"mem.used_pct", "mem.available_bytes", "mem.total_bytes", "swap.used_pct", "swap.total_bytes"},
+	Metrics: append([]string{"mem.used_pct", "mem.available_bytes", "mem.total_bytes", "swap.used_pct", "swap.total_bytes"}, memoryPartNames()...),
 	gauge: func(s *Source) ([]Sample, error) {
 		b, err := s.read(s.proc("meminfo"), false)
 		if err != nil {
@@ -90,17 +90,22 @@ func memorySamples(m map[string]float64) ([]Sample, error) {
 		}
 		out = append(out, Sample{Name: "swap.total_bytes", Value: st})
 	}
-	return out, nil
+	return append(out, memoryBreakdown(m)...), nil
 }
 
 var sysFamily = &Family{
 	Name:    "sys",
-	Metrics: []string{"sys.uptime_s"},
+	Metrics: append([]string{"sys.uptime_s"}, openFilesNames...),
 	gauge: func(s *Source) ([]Sample, error) {
 		up, err := s.uptime()
 		if err != nil {
 			return nil, err
 		}
-		return []Sample{{Name: "sys.uptime_s", Value: float64(int64(up))}}, nil
+		out := []Sample{{Name: "sys.uptime_s", Value: float64(int64(up))}}
+		files, err := openFiles(s)
+		if errors.Is(err, errAbsent) {
+			err = nil
+		}
+		return append(out, files...), err
 	},
 }

@@ -86,13 +86,16 @@ func parseUint(b []byte) (float64, error) {
 	return float64(v), nil
 }
 
-// parseMeminfo reads the fields of /proc/meminfo that sm uses, in bytes:
+// parseMeminfo reads the fields of /proc/meminfo that sm uses, in bytes
+// but for the counts of huge pages, which have no unit:
 //
 //	MemTotal:        8048260 kB
+//	HugePages_Total:       0
 //
 // A field the kernel does not have is missing from the map.
 func parseMeminfo(b []byte) (map[string]float64, error) {
-	want := map[string]bool{"MemTotal": true, "MemFree": true, "MemAvailable": true, "Buffers": true, "Cached": true, "SwapTotal": true, "SwapFree": true}
+	want := map[string]bool{"MemTotal": true, "MemFree": true, "MemAvailable": true, "Buffers": true, "Cached": true, "SwapTotal": true, "SwapFree": true,
+		"Dirty": true, "Writeback": true, "SReclaimable": true, "SUnreclaim": true, "Shmem": true, "HugePages_Total": true, "HugePages_Free": true, "Hugepagesize": true}
 	m := map[string]float64{}
 	err := eachLine(b, func(n int, line []byte) error {
 		key, rest, ok := bytes.Cut(line, []byte(":"))
@@ -114,31 +117,6 @@ func parseMeminfo(b []byte) (map[string]float64, error) {
 		return nil
 	})
 	return m, err
-}
-
-// parseCPU reads the first line of /proc/stat, the sum over all CPUs in
-// USER_HZ ticks: user nice system idle iowait irq softirq steal guest
-// guest_nice. It returns the first eight; steal is missing before Linux
-// 2.6.11, and guest time is already part of user and nice.
-func parseCPU(b []byte) ([]float64, error) {
-	line, _, _ := bytes.Cut(b, []byte("\n"))
-	f := bytes.Fields(line)
-	if len(f) == 0 || string(f[0]) != "cpu" {
-		return nil, errors.New(`stat: first line is not "cpu"`)
-	}
-	f = f[1:]
-	if len(f) < 7 {
-		return nil, fmt.Errorf("stat: %d cpu fields, want at least 7", len(f))
-	}
-	out := make([]float64, 0, 8)
-	for _, x := range f[:min(8, len(f))] {
-		v, err := parseUint(x)
-		if err != nil {
-			return nil, fmt.Errorf("stat: %v", err)
-		}
-		out = append(out, v)
-	}
-	return out, nil
 }
 
 // parseNetDev reads /proc/net/dev: two header lines, then

@@ -68,6 +68,9 @@ func copyProcFile(t *testing.T, root, name string) string {
 		t.Fatal(err)
 	}
 	dir := t.TempDir()
+	if err := os.MkdirAll(filepath.Dir(filepath.Join(dir, name)), 0o755); err != nil {
+		t.Fatal(err)
+	}
 	if err := os.WriteFile(filepath.Join(dir, name), b, 0o644); err != nil {
 		t.Fatal(err)
 	}
@@ -98,7 +101,7 @@ func TestStatMatchesProcfs(t *testing.T) {
 				t.Fatal(err)
 			}
 			c := st.CPUTotal
-			want := []float64{c.User, c.Nice, c.System, c.Idle, c.Iowait, c.IRQ, c.SoftIRQ, c.Steal}
+			want := []float64{c.User, c.Nice, c.System, c.Idle, c.Iowait, c.IRQ, c.SoftIRQ, c.Steal, c.Guest, c.GuestNice}
 			for i := range got {
 				// procfs gives seconds at USER_HZ 100; the counters of a
 				// live machine moved on a little in between.

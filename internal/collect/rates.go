@@ -11,52 +11,10 @@ import (
 )
 
 var cpuFamily = &Family{
-	Name:    "cpu",
-	Metrics: []string{"cpu.busy_pct", "cpu.user_pct", "cpu.system_pct", "cpu.iowait_pct", "cpu.steal_pct"},
-	counters: func(s *Source) (Counters, error) {
-		b, err := s.read(s.proc("stat"), false)
-		if err != nil {
-			return nil, err
-		}
-		c, err := parseCPU(b)
-		if err != nil {
-			return nil, err
-		}
-		return Counters{"cpu": c}, nil
-	},
-	rates: cpuRates,
-}
-
-// cpuRates gives each state's share of all CPUs' time. busy is everything
-// but idle and iowait; user counts niced processes too; system counts
-// interrupt handling. A field that went down (iowait does, on some
-// kernels) counts as no time rather than as a reset. Kernels before
-// 2.6.11 count no steal time, and get no cpu.steal_pct.
-func cpuRates(prev, cur Counters, _ float64) []Sample {
-	p, c := prev["cpu"], cur["cpu"]
-	if len(p) != len(c) || len(c) < 7 {
-		return nil
-	}
-	var d [8]float64
-	var total float64
-	for i := range c {
-		d[i] = max(0, c[i]-p[i])
-		total += d[i]
-	}
-	if total <= 0 {
-		return nil
-	}
-	const user, nice, system, idle, iowait, irq, softirq, steal = 0, 1, 2, 3, 4, 5, 6, 7
-	out := []Sample{
-		{Name: "cpu.busy_pct", Value: pct(total-d[idle]-d[iowait], total)},
-		{Name: "cpu.user_pct", Value: pct(d[user]+d[nice], total)},
-		{Name: "cpu.system_pct", Value: pct(d[system]+d[irq]+d[softirq], total)},
-		{Name: "cpu.iowait_pct", Value: pct(d[iowait], total)},
-	}
-	if len(c) > steal {
-		out = append(out, Sample{Name: "cpu.steal_pct", Value: pct(d[steal], total)})
-	}
-	return out
+	Name:     "cpu",
+	Metrics:  cpuMetrics,
+	counters: cpuCounters,
+	rates:    cpuRates,
 }
 
 var netFamily = &Family{

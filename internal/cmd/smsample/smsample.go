@@ -47,7 +47,7 @@ func Main(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 	tags := f.StringArray("tag", nil, "add tag `KEY=VALUE` to every record (repeatable)")
 	// StringArray, not StringSlice: pflag formats a slice's default
 	// through encoding/csv, a buffer allocated on every start.
-	families := f.StringArray("collect", nil, "collect only the families in `LIST`, comma-separated (default: all but procs and services; default, all; none: plugins only; see --list)")
+	families := f.StringArray("collect", nil, "collect only the families in `LIST`, comma-separated (default: all but procs and services, percpu only up to 16 CPUs; default, all; none: plugins only; see --list)")
 	list := f.Bool("list", false, "list the families and their metrics, and exit")
 	mounts := f.StringArray("mount", nil, "report only the filesystem holding `PATH`, as df PATH does (repeatable)")
 	formatName := f.String("format", format.Default, "output `FORMAT`: "+strings.Join(formats(), ", "))
@@ -80,6 +80,7 @@ func Main(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 			fams = append(fams, f)
 		}
 	}
+	percpuNamed := false // by name, not as one of default or all
 	if len(*families) > 0 {
 		fams = nil
 		for _, name := range strings.Split(strings.Join(*families, ","), ",") {
@@ -103,6 +104,7 @@ func Main(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 				continue
 			}
 			fam := collect.Lookup(name)
+			percpuNamed = percpuNamed || name == "percpu"
 			if fam == nil {
 				return c.UsageError("unknown family %q in --collect (see --list)", name)
 			}
@@ -190,9 +192,15 @@ func Main(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 		go func() { plugins <- run.Run(*execDirs, *muninDir, conf) }()
 	}
 
+	// Per-CPU figures by default only up to a few CPUs; all of them
+	// when --collect names the family.
+	maxCPUs := collect.DefaultMaxCPUs
+	if percpuNamed {
+		maxCPUs = 0
+	}
 	s := collect.Sampler{
 		Source: collect.Source{
-			Proc: *proc, Mounts: *mounts, StatfsTimeout: *statfsTimeout, Top: *top,
+			Proc: *proc, Mounts: *mounts, StatfsTimeout: *statfsTimeout, Top: *top, MaxCPUs: maxCPUs,
 		},
 		Window:      *window,
 		MaxInterval: *maxInterval,
