@@ -67,7 +67,7 @@ type Family struct {
 }
 
 // Families lists every family in output order.
-var Families = []*Family{loadFamily, memoryFamily, diskFamily, cpuFamily, netFamily, diskioFamily, pressureFamily, sysFamily}
+var Families = []*Family{loadFamily, memoryFamily, diskFamily, cpuFamily, netFamily, netstatFamily, diskioFamily, pressureFamily, sysFamily}
 
 // Lookup returns the family called name, or nil.
 func Lookup(name string) *Family {
