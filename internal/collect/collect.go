@@ -29,6 +29,7 @@ type Sample struct {
 // A Source says where the kernel's numbers come from.
 type Source struct {
 	Proc string // procfs root, normally /proc
+	Sys  string // sysfs root, normally /sys; empty for none
 
 	// Mounts, when not empty, replaces the mount table: report the
 	// filesystem holding each path, as df PATH does, whatever its type.
@@ -53,7 +54,7 @@ type Counters map[string][]float64
 // A Family is a group of metrics read together.
 type Family struct {
 	Name    string
-	Tag     string   // the tag that tells instances apart, if any
+	Tag     string   // the tags that tell instances apart, comma-separated, if any
 	Metrics []string // every metric the family can emit
 
 	// A family either reads values directly...
@@ -61,13 +62,27 @@ type Family struct {
 	// ...or reads counters and turns two readings into rates.
 	counters func(s *Source) (Counters, error)
 	rates    func(prev, cur Counters, dt float64) []Sample
+	// off leaves the family out of the default set: --collect names it.
+	off bool
 	// monotonic is set when a counter that goes down has been reset, so
 	// the interval cannot be used.
 	monotonic bool
 }
 
 // Families lists every family in output order.
-var Families = []*Family{loadFamily, memoryFamily, diskFamily, cpuFamily, netFamily, netstatFamily, diskioFamily, pressureFamily, sysFamily}
+var Families = []*Family{loadFamily, memoryFamily, diskFamily, cpuFamily, netFamily, netstatFamily, diskioFamily, pressureFamily, sysFamily, hwFamily}
+
+// Defaults returns the families read when none are named, in output
+// order: all but those that can be slow.
+func Defaults() []*Family {
+	var out []*Family
+	for _, f := range Families {
+		if !f.off {
+			out = append(out, f)
+		}
+	}
+	return out
+}
 
 // Lookup returns the family called name, or nil.
 func Lookup(name string) *Family {

@@ -4,6 +4,7 @@ import (
 	"math"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 )
 
@@ -48,6 +49,24 @@ func FuzzDiskioRates(f *testing.F) {
 			if math.IsNaN(s.Value) || s.Value < 0 || s.Name == "diskio.util_pct" && s.Value > 100 {
 				t.Fatalf("%s = %v from %q then %q over %v s", s.Name, s.Value, a, b, dt)
 			}
+		}
+	})
+}
+
+// FuzzTempText feeds one sysfs attribute to the hw family's parsers: a
+// temperature it accepts is in range, and a tag it makes is one a record
+// carries as it is, bounded.
+func FuzzTempText(f *testing.F) {
+	f.Add([]byte("45000\n"))
+	f.Add([]byte("Package id 0\n"))
+	f.Add([]byte("-128000"))
+	f.Fuzz(func(t *testing.T, b []byte) {
+		if v, ok := parseTemp(b); ok && !(v >= -40 && v <= 150) {
+			t.Fatalf("parseTemp(%q) accepted %v", b, v)
+		}
+		s := tagText(b)
+		if len(s) > 64 || strings.Trim(s, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._-") != "" {
+			t.Fatalf("tagText(%q) = %q", b, s)
 		}
 	})
 }

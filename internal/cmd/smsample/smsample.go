@@ -47,7 +47,7 @@ func Main(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 	tags := f.StringArray("tag", nil, "add tag `KEY=VALUE` to every record (repeatable)")
 	// StringArray, not StringSlice: pflag formats a slice's default
 	// through encoding/csv, a buffer allocated on every start.
-	families := f.StringArray("collect", nil, "collect only the families in `LIST`, comma-separated (default: all; none: plugins only; see --list)")
+	families := f.StringArray("collect", nil, "collect only the families in `LIST`, comma-separated (default: all but hw; none: plugins only; see --list)")
 	list := f.Bool("list", false, "list the families and their metrics, and exit")
 	mounts := f.StringArray("mount", nil, "report only the filesystem holding `PATH`, as df PATH does (repeatable)")
 	formatName := f.String("format", format.Default, "output `FORMAT`: "+strings.Join(formats(), ", "))
@@ -58,6 +58,7 @@ func Main(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 	window := f.Duration("window", time.Second, "without usable state, measure rates over `DURATION`, at most 1m (0: skip those rates)")
 	statfsTimeout := f.Duration("statfs-timeout", 5*time.Second, "give up on a filesystem that has not answered within `DURATION`")
 	proc := f.String("proc", "/proc", "read the kernel's figures from procfs mounted at `DIR`")
+	sys := f.String("sys", "/sys", "read the hardware's figures from sysfs mounted at `DIR`")
 	execDirs := f.StringArray("exec", nil, "run the programs in `DIR`, in name order, and print the records they print (repeatable)")
 	muninDir := f.String("munin", "", "run the Munin plugins in `DIR`, as /etc/munin/plugins, and print their values")
 	muninEnv := f.StringArray("munin-env", nil, "configure the Munin plugins from `PATH`, a file or a folder as /etc/munin/plugin-conf.d (repeatable)")
@@ -73,7 +74,7 @@ func Main(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 		return cli.OK
 	}
 
-	fams := collect.Families
+	fams := collect.Defaults()
 	if len(*families) > 0 {
 		fams = nil
 		for _, name := range strings.Split(strings.Join(*families, ","), ",") {
@@ -167,7 +168,7 @@ func Main(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 
 	s := collect.Sampler{
 		Source: collect.Source{
-			Proc: *proc, Mounts: *mounts, StatfsTimeout: *statfsTimeout,
+			Proc: *proc, Sys: *sys, Mounts: *mounts, StatfsTimeout: *statfsTimeout,
 		},
 		Window:      *window,
 		MaxInterval: *maxInterval,
@@ -298,8 +299,10 @@ func userTags(host string, tags []string) ([]record.Tag, error) {
 	out := []record.Tag{{Key: "host", Value: host}}
 	reserved := map[string]bool{}
 	for _, fam := range collect.Families {
-		if fam.Tag != "" {
-			reserved[fam.Tag] = true
+		for k := range strings.SplitSeq(fam.Tag, ",") {
+			if k != "" {
+				reserved[k] = true
+			}
 		}
 	}
 	for _, t := range tags {
