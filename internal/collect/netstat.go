@@ -42,6 +42,15 @@ var netstatFamily = &Family{
 	rates:    netstatRates,
 }
 
+// netstatWanted are the "Prefix.Name" keys of netstatSources.
+var netstatWanted = func() map[string]bool {
+	m := map[string]bool{}
+	for _, src := range netstatSources {
+		m[src.prefix+"."+src.field] = true
+	}
+	return m
+}()
+
 func readNetstat(s *Source) (Counters, error) {
 	c := Counters{}
 	for _, file := range []string{"net/snmp", "net/netstat", "net/sockstat"} {
@@ -58,7 +67,7 @@ func readNetstat(s *Source) (Counters, error) {
 		if file == "net/sockstat" {
 			m, err = parseSockstat(b)
 		} else {
-			m, err = parseSNMP(b)
+			m, err = parseSNMP(b, netstatWanted)
 		}
 		if err != nil {
 			return nil, fmt.Errorf("%s: %v", file, err)
@@ -108,13 +117,14 @@ func netstatRates(prev, cur Counters, dt float64) []Sample {
 //	Tcp: RtoAlgorithm RtoMin RtoMax MaxConn ActiveOpens ...
 //	Tcp: 1 200 120000 -1 3556 ...
 //
-// and returns the values by "Prefix.Name". Some are signed (MaxConn is
+// and returns the values by "Prefix.Name", only those in want unless it
+// is nil: /proc/net/netstat has hundreds. Some are signed (MaxConn is
 // -1): a value that is not a whole number at least 0 is left out, which
 // is what sm does with it anyway.
-func parseSNMP(b []byte) (map[string]float64, error) {
+func parseSNMP(b []byte, want map[string]bool) (map[string]float64, error) {
 	m := map[string]float64{}
 	var names [][]byte
-	var prefix []byte
+	var prefix, key []byte
 	err := eachLine(b, func(n int, line []byte) error {
 		p, rest, ok := bytes.Cut(line, []byte(": "))
 		if len(bytes.TrimSpace(line)) == 0 {
@@ -132,8 +142,12 @@ func parseSNMP(b []byte) (map[string]float64, error) {
 			return fmt.Errorf("line %d: values do not match the names on line %d", n, n-1)
 		}
 		for i, v := range f {
+			key = append(append(append(key[:0], prefix...), '.'), names[i]...)
+			if want != nil && !want[string(key)] {
+				continue
+			}
 			if x, err := strconv.ParseUint(string(v), 10, 64); err == nil {
-				m[string(prefix)+"."+string(names[i])] = float64(x)
+				m[string(key)] = float64(x)
 			}
 		}
 		names = nil

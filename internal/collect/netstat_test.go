@@ -161,7 +161,7 @@ func TestParseSNMPErrors(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			if _, err := parseSNMP([]byte(tt.in)); err == nil || err.Error() != tt.want {
+			if _, err := parseSNMP([]byte(tt.in), nil); err == nil || err.Error() != tt.want {
 				t.Errorf("got %v, want %q", err, tt.want)
 			}
 		})
@@ -172,7 +172,7 @@ func TestParseSNMPErrors(t *testing.T) {
 		}
 	}
 	// A signed figure (MaxConn is -1) is no error, and no value.
-	m, err := parseSNMP([]byte("Tcp: MaxConn CurrEstab\nTcp: -1 3\n"))
+	m, err := parseSNMP([]byte("Tcp: MaxConn CurrEstab\nTcp: -1 3\n"), nil)
 	if err != nil || !reflect.DeepEqual(m, map[string]float64{"Tcp.CurrEstab": 3}) {
 		t.Errorf("got %v, %v", m, err)
 	}

@@ -19,7 +19,7 @@ func FuzzNetstatFiles(f *testing.F) {
 	}
 	f.Add([]byte("Tcp: A B\nTcp: -1 18446744073709551616\n"))
 	f.Fuzz(func(t *testing.T, b []byte) {
-		for what, parse := range map[string]func([]byte) (map[string]float64, error){"snmp": parseSNMP, "sockstat": parseSockstat} {
+		for what, parse := range map[string]func([]byte) (map[string]float64, error){"snmp": func(b []byte) (map[string]float64, error) { return parseSNMP(b, nil) }, "sockstat": parseSockstat} {
 			if m, err := parse(b); err == nil {
 				for k, v := range m {
 					if math.IsNaN(v) || v < 0 {
