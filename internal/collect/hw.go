@@ -64,8 +64,11 @@ func readTemps(s *Source) ([]Sample, error) {
 	chipNames := make([]string, len(chips))
 	for i, c := range chips {
 		chipNames[i] = c
-		if b, err := readSmall(filepath.Join(s.sys("class", "hwmon"), c, "name")); err == nil && tagText(b) != "" {
-			chipNames[i] = tagText(b)
+		for _, name := range []string{"name", "device/name"} {
+			if b, err := readSmall(filepath.Join(s.sys("class", "hwmon"), c, name)); err == nil && tagText(b) != "" {
+				chipNames[i] = tagText(b)
+				break
+			}
 		}
 		names[chipNames[i]]++
 	}
@@ -83,6 +86,12 @@ func readTemps(s *Source) ([]Sample, error) {
 			}
 		}
 		inputs, err := listDir(dir, "temp")
+		if len(inputs) == 0 {
+			// Drivers of kernels before 3.x put their attributes on
+			// the device, as lm-sensors and node_exporter still allow.
+			dir = filepath.Join(dir, "device")
+			inputs, err = listDir(dir, "temp")
+		}
 		if err != nil {
 			continue
 		}

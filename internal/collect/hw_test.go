@@ -58,6 +58,22 @@ func TestTempsBounded(t *testing.T) {
 	}
 }
 
+func TestTempsOnTheDevice(t *testing.T) {
+	// An old kernel's layout: name and temp*_input under device/.
+	root := t.TempDir()
+	dir := filepath.Join(root, "class", "hwmon", "hwmon0", "device")
+	os.MkdirAll(dir, 0o755)
+	os.WriteFile(filepath.Join(dir, "name"), []byte("w83627hf\n"), 0o644)
+	os.WriteFile(filepath.Join(dir, "temp1_input"), []byte("41000\n"), 0o644)
+	got, err := readTemps(&Source{Sys: root})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if g, want := lines(got), []string{"hw.temp_celsius;chip=w83627hf;sensor=temp1 41"}; !reflect.DeepEqual(g, want) {
+		t.Errorf("got %q, want %q", g, want)
+	}
+}
+
 func TestTempsAbsent(t *testing.T) {
 	// No sysfs given, or one without hwmon or thermal: nothing, and no
 	// failure.
