@@ -32,6 +32,7 @@ type Sample struct {
 // A Source says where the kernel's numbers come from.
 type Source struct {
 	Proc string // procfs root, normally /proc
+	Sys  string // sysfs root, normally /sys; empty for none
 
 	// Mounts, when not empty, replaces the mount table: report the
 	// filesystem holding each path, as df PATH does, whatever its type.
@@ -93,7 +94,7 @@ func (f *Family) kept(c Counters) Counters {
 }
 
 // Families lists every family in output order.
-var Families = []*Family{loadFamily, memoryFamily, diskFamily, cpuFamily, netFamily, diskioFamily, pressureFamily, sysFamily, vmstatFamily, percpuFamily, clockFamily, procsFamily, servicesFamily}
+var Families = []*Family{loadFamily, memoryFamily, diskFamily, cpuFamily, netFamily, netstatFamily, diskioFamily, pressureFamily, sysFamily, vmstatFamily, percpuFamily, clockFamily, procsFamily, servicesFamily, hwFamily}
 
 // Lookup returns the family called name, or nil.
 func Lookup(name string) *Family {

@@ -445,7 +445,9 @@ func TestDiskstats(t *testing.T) {
 	if got, want := slices.Sorted(maps.Keys(c)), []string{"dm-0", "nvme0n1", "sda", "sr0"}; !reflect.DeepEqual(got, want) {
 		t.Errorf("devices %q, want %q", got, want)
 	}
-	if got, want := c["sda"], []float64{3731060, 1180800, 192400}; !reflect.DeepEqual(got, want) {
+	// Sectors read and written, io_ticks, reads, read ticks, writes,
+	// write ticks, weighted ticks and discards.
+	if got, want := c["sda"], []float64{3731060, 1180800, 192400, 466382, 43210, 147600, 98765, 141975, 0}; !reflect.DeepEqual(got, want) {
 		t.Errorf("sda %v, want %v", got, want)
 	}
 	for _, bad := range []string{"8 0 sda 1 2 3\n", "8 0 sda 1 2 x 4 5 6 7 8 9 10 11\n"} {
@@ -538,22 +540,62 @@ var wantRates = []string{
 	"net.rx_bytes_per_s;iface=eth0 100000",
 	"net.tx_bytes_per_s;iface=eth0 25000",
 	"net.errors_per_s;iface=eth0 0.1",
+	// 6667 packets in, 1666 out, 12 and 6 dropped, 3 and 3 errors.
+	"net.rx_packets_per_s;iface=eth0 111.12",
+	"net.tx_packets_per_s;iface=eth0 27.77",
+	"net.rx_drops_per_s;iface=eth0 0.2",
+	"net.tx_drops_per_s;iface=eth0 0.1",
+	"net.rx_errors_per_s;iface=eth0 0.05",
+	"net.tx_errors_per_s;iface=eth0 0.05",
 	"net.rx_bytes_per_s;iface=eth1 0",
 	"net.tx_bytes_per_s;iface=eth1 0",
 	"net.errors_per_s;iface=eth1 0",
-	// dm-0 and nvme0n1 were busy 90 s of 60 (merged queues): capped at 100.
+	"net.rx_packets_per_s;iface=eth1 0",
+	"net.tx_packets_per_s;iface=eth1 0",
+	"net.rx_drops_per_s;iface=eth1 0",
+	"net.tx_drops_per_s;iface=eth1 0",
+	"net.rx_errors_per_s;iface=eth1 0",
+	"net.tx_errors_per_s;iface=eth1 0",
+	// dm-0 and nvme0n1 read 150 times and were busy 90 s of 60 (merged
+	// queues): capped at 100.
 	"diskio.read_bytes_per_s;device=dm-0 10240",
 	"diskio.write_bytes_per_s;device=dm-0 0",
 	"diskio.util_pct;device=dm-0 100",
+	"diskio.reads_per_s;device=dm-0 2.5",
+	"diskio.writes_per_s;device=dm-0 0",
+	"diskio.read_await_ms;device=dm-0 0",
+	"diskio.write_await_ms;device=dm-0 0",
+	"diskio.queue_size;device=dm-0 0",
+	"diskio.discards_per_s;device=dm-0 0",
 	"diskio.read_bytes_per_s;device=nvme0n1 10240",
 	"diskio.write_bytes_per_s;device=nvme0n1 0",
 	"diskio.util_pct;device=nvme0n1 100",
+	"diskio.reads_per_s;device=nvme0n1 2.5",
+	"diskio.writes_per_s;device=nvme0n1 0",
+	"diskio.read_await_ms;device=nvme0n1 0",
+	"diskio.write_await_ms;device=nvme0n1 0",
+	"diskio.queue_size;device=nvme0n1 0",
+	"diskio.discards_per_s;device=nvme0n1 0",
+	// sda: 2930 reads in 5860 ms, 14648 writes in 43944 ms, 90 s of
+	// weighted time and 600 discards in 60 s, as iostat -x has them.
 	"diskio.read_bytes_per_s;device=sda 199995.73",
 	"diskio.write_bytes_per_s;device=sda 999995.73",
 	"diskio.util_pct;device=sda 10",
+	"diskio.reads_per_s;device=sda 48.83",
+	"diskio.writes_per_s;device=sda 244.13",
+	"diskio.read_await_ms;device=sda 2",
+	"diskio.write_await_ms;device=sda 3",
+	"diskio.queue_size;device=sda 1.5",
+	"diskio.discards_per_s;device=sda 10",
 	"diskio.read_bytes_per_s;device=sr0 0",
 	"diskio.write_bytes_per_s;device=sr0 0",
 	"diskio.util_pct;device=sr0 0",
+	"diskio.reads_per_s;device=sr0 0",
+	"diskio.writes_per_s;device=sr0 0",
+	"diskio.read_await_ms;device=sr0 0",
+	"diskio.write_await_ms;device=sr0 0",
+	"diskio.queue_size;device=sr0 0",
+	"diskio.discards_per_s;device=sr0 0",
 	// 0.6 s, 3 s, 1.2 s, 0.06 s and 0 s of stall in 60 s.
 	"pressure.cpu_some_pct 1",
 	"pressure.io_some_pct 5",
@@ -668,7 +710,7 @@ func TestUnusableState(t *testing.T) {
 					t.Errorf("%s = %v over an unchanged window", s.Name, s.Value)
 				}
 			}
-			if len(res.Samples) != 9 {
+			if len(res.Samples) != 3*len(netMetrics) {
 				t.Errorf("got %q", lines(res.Samples))
 			}
 		})

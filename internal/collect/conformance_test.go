@@ -90,6 +90,9 @@ func twoSamples(t *testing.T, proc string, shareDT float64) map[string]float64 {
 			// (services: the cgroup tree).
 		case f.gauge != nil:
 			ss, err := f.gauge(src)
+			if errors.Is(err, errAbsent) {
+				continue // the trees have no sysfs
+			}
 			if err != nil {
 				t.Errorf("%s: %s: %v", proc, f.Name, err)
 			}
@@ -98,7 +101,7 @@ func twoSamples(t *testing.T, proc string, shareDT float64) map[string]float64 {
 		default:
 			cur, err := f.counters(src)
 			if os.IsNotExist(err) || errors.Is(err, errAbsent) {
-				continue // node_exporter's tree has no /proc/net/dev, procfs's no vmstat
+				continue // node_exporter's tree has no /proc/net/dev, procfs's no vmstat nor /proc/net/snmp
 			}
 			if err != nil {
 				t.Errorf("%s: %s: %v", proc, f.Name, err)
@@ -331,6 +334,32 @@ func nodeExporterChecks(path string, dt float64, got map[string]float64) ([]fixt
 		add("diskio.read_bytes_per_s;device="+dev, val("node_disk_read_bytes_total"+l), "node_disk_read_bytes_total"+l)
 		add("diskio.write_bytes_per_s;device="+dev, val("node_disk_written_bytes_total"+l), "node_disk_written_bytes_total"+l)
 		add("diskio.util_pct;device="+dev, round2(100*val("node_disk_io_time_seconds_total"+l)/dt), "node_disk_io_time_seconds_total"+l)
+		reads, writes := val("node_disk_reads_completed_total"+l), val("node_disk_writes_completed_total"+l)
+		add("diskio.reads_per_s;device="+dev, reads, "node_disk_reads_completed_total"+l)
+		add("diskio.writes_per_s;device="+dev, writes, "node_disk_writes_completed_total"+l)
+		if reads > 0 {
+			add("diskio.read_await_ms;device="+dev, round2(1000*val("node_disk_read_time_seconds_total"+l)/reads), "node_disk_read_time_seconds_total/reads_completed"+l)
+		}
+		if writes > 0 {
+			add("diskio.write_await_ms;device="+dev, round2(1000*val("node_disk_write_time_seconds_total"+l)/writes), "node_disk_write_time_seconds_total/writes_completed"+l)
+		}
+		add("diskio.queue_size;device="+dev, round2(val("node_disk_io_time_weighted_seconds_total"+l)), "node_disk_io_time_weighted_seconds_total"+l)
+		if v, ok := ne["node_disk_discards_completed_total"+l]; ok {
+			add("diskio.discards_per_s;device="+dev, v, "node_disk_discards_completed_total"+l)
+		}
+	}
+
+	// TCP and UDP: counters over 1 s equal their totals.
+	netstat := map[string]string{
+		"net.tcp_established":         "node_netstat_Tcp_CurrEstab",
+		"net.tcp_timewait":            "node_sockstat_TCP_tw",
+		"net.tcp_retrans_per_s":       "node_netstat_Tcp_RetransSegs",
+		"net.tcp_listen_drops_per_s":  "node_netstat_TcpExt_ListenDrops",
+		"net.udp_errors_per_s":        "node_netstat_Udp_InErrors",
+		"net.udp_rcvbuf_errors_per_s": "node_netstat_Udp_RcvbufErrors",
+	}
+	for _, sm := range slices.Sorted(maps.Keys(netstat)) {
+		add(sm, val(netstat[sm]), netstat[sm])
 	}
 	if len(missing) > 0 {
 		return nil, fmt.Errorf("%s: no %s", path, strings.Join(missing, ", "))

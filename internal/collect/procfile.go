@@ -119,12 +119,18 @@ func parseMeminfo(b []byte) (map[string]float64, error) {
 	return m, err
 }
 
+// netDevColumns are the columns of /proc/net/dev that sm keeps, after
+// the interface's name: received and sent bytes, receive plus transmit
+// errors, then packets, drops and errors in each direction (the rxpck/s,
+// txpck/s, rxdrop/s, txdrop/s, rxerr/s and txerr/s of sar -n DEV,EDEV).
+var netDevColumns = []int{0, 8, -1, 1, 9, 3, 11, 2, 10}
+
 // parseNetDev reads /proc/net/dev: two header lines, then
 //
-//	eth0: rx_bytes rx_packets rx_errs ... tx_bytes tx_packets tx_errs ...
+//	eth0: rx_bytes rx_packets rx_errs rx_drop ... tx_bytes tx_packets tx_errs tx_drop ...
 //
-// and returns, for each interface, received bytes, sent bytes and
-// receive plus transmit errors.
+// and returns, for each interface, the counters of netDevColumns in
+// their order; the column -1 is rx_errs + tx_errs.
 func parseNetDev(b []byte) (Counters, error) {
 	c := Counters{}
 	err := eachLine(b, func(n int, line []byte) error {
@@ -140,15 +146,19 @@ func parseNetDev(b []byte) (Counters, error) {
 		if name == "" || len(f) < 16 {
 			return fmt.Errorf("net/dev: line %d: want an interface and 16 numbers", n)
 		}
-		var v [4]float64
-		for j, col := range []int{0, 8, 2, 10} {
+		v := make([]float64, len(netDevColumns))
+		for j, col := range netDevColumns {
+			if col < 0 {
+				continue
+			}
 			x, err := parseUint(f[col])
 			if err != nil {
 				return fmt.Errorf("net/dev: line %d: %v", n, err)
 			}
 			v[j] = x
 		}
-		c[name] = []float64{v[0], v[1], v[2] + v[3]}
+		v[2] = v[7] + v[8]
+		c[name] = v
 		return nil
 	})
 	return c, err

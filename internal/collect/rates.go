@@ -17,10 +17,20 @@ var cpuFamily = &Family{
 	rates:    cpuRates,
 }
 
+// netMetrics are the net family's, in the order of netDevColumns.
+// net.errors_per_s, older than the others, stays: it is what stored
+// series and sadf's decoding have.
+var netMetrics = []string{
+	"net.rx_bytes_per_s", "net.tx_bytes_per_s", "net.errors_per_s",
+	"net.rx_packets_per_s", "net.tx_packets_per_s",
+	"net.rx_drops_per_s", "net.tx_drops_per_s",
+	"net.rx_errors_per_s", "net.tx_errors_per_s",
+}
+
 var netFamily = &Family{
 	Name:      "net",
 	Tag:       "iface",
-	Metrics:   []string{"net.rx_bytes_per_s", "net.tx_bytes_per_s", "net.errors_per_s"},
+	Metrics:   netMetrics,
 	monotonic: true,
 	counters: func(s *Source) (Counters, error) {
 		b, err := s.read(s.proc("net/dev"), false)
@@ -32,7 +42,7 @@ var netFamily = &Family{
 		return c, err
 	},
 	rates: func(prev, cur Counters, dt float64) []Sample {
-		return perSecond(prev, cur, dt, "iface", []string{"net.rx_bytes_per_s", "net.tx_bytes_per_s", "net.errors_per_s"}, []float64{1, 1, 1})
+		return perSecond(prev, cur, dt, "iface", netMetrics, []float64{1, 1, 1, 1, 1, 1, 1, 1, 1})
 	},
 }
 
@@ -63,10 +73,19 @@ func perSecond(prev, cur Counters, dt float64, tagKey string, names []string, sc
 	return out
 }
 
+// diskioMetrics are the diskio family's, the last only where the kernel
+// counts discards (Linux 4.18 and later).
+var diskioMetrics = []string{
+	"diskio.read_bytes_per_s", "diskio.write_bytes_per_s", "diskio.util_pct",
+	"diskio.reads_per_s", "diskio.writes_per_s",
+	"diskio.read_await_ms", "diskio.write_await_ms", "diskio.queue_size",
+	"diskio.discards_per_s",
+}
+
 var diskioFamily = &Family{
 	Name:      "diskio",
 	Tag:       "device",
-	Metrics:   []string{"diskio.read_bytes_per_s", "diskio.write_bytes_per_s", "diskio.util_pct"},
+	Metrics:   diskioMetrics,
 	monotonic: true,
 	counters: func(s *Source) (Counters, error) {
 		b, err := s.read(s.proc("diskstats"), true)
@@ -75,26 +94,84 @@ var diskioFamily = &Family{
 		}
 		return parseDiskstats(b)
 	},
-	rates: func(prev, cur Counters, dt float64) []Sample {
-		// Sectors in diskstats are 512 bytes whatever the device's own
-		// sector size; io_ticks are milliseconds the device was busy.
-		out := perSecond(prev, cur, dt, "device", []string{"diskio.read_bytes_per_s", "diskio.write_bytes_per_s", "diskio.util_pct"}, []float64{512, 512, 0.1})
-		for i := range out {
-			if out[i].Name == "diskio.util_pct" {
-				out[i].Value = min(100, out[i].Value)
+	rates: diskioRates,
+}
+
+// The diskio counters, in the order parseDiskstats keeps them.
+const (
+	dkReadSectors = iota
+	dkWriteSectors
+	dkIOTicks
+	dkReads
+	dkReadTicks
+	dkWrites
+	dkWriteTicks
+	dkWeightedTicks
+	dkDiscards
+)
+
+// diskstatsColumns are the /proc/diskstats fields behind each counter,
+// counting from the major number as 0.
+var diskstatsColumns = []int{5, 9, 12, 3, 6, 7, 10, 13, 14}
+
+// diskioRates computes, device by device, what iostat -x shows. Sectors
+// in diskstats are 512 bytes whatever the device's own sector size;
+// io_ticks are milliseconds the device was busy; the await of reads or
+// writes is the milliseconds they spent queued and served over their
+// count (0 when there were none, as iostat has it); the queue size
+// (aqu-sz) is the weighted milliseconds over the interval's. A device
+// with a counter that went down has nothing this time.
+func diskioRates(prev, cur Counters, dt float64) []Sample {
+	if dt <= 0 {
+		return nil
+	}
+	var out []Sample
+	for _, dev := range slices.Sorted(maps.Keys(cur)) {
+		c, p := cur[dev], prev[dev]
+		if len(c) != len(p) || len(c) < dkDiscards {
+			continue
+		}
+		var d [dkDiscards + 1]float64
+		ok := true
+		for i := range c {
+			if d[i], ok = delta(p[i], c[i]); !ok {
+				break
 			}
 		}
-		return out
-	},
+		if !ok {
+			continue
+		}
+		await := func(ticks, ios float64) float64 {
+			if ios == 0 {
+				return 0
+			}
+			return round2(ticks / ios)
+		}
+		t := tag("device", dev)
+		out = append(out,
+			Sample{Name: "diskio.read_bytes_per_s", Tags: t, Value: round2(d[dkReadSectors] * 512 / dt)},
+			Sample{Name: "diskio.write_bytes_per_s", Tags: t, Value: round2(d[dkWriteSectors] * 512 / dt)},
+			Sample{Name: "diskio.util_pct", Tags: t, Value: min(100, round2(d[dkIOTicks]/10/dt))},
+			Sample{Name: "diskio.reads_per_s", Tags: t, Value: round2(d[dkReads] / dt)},
+			Sample{Name: "diskio.writes_per_s", Tags: t, Value: round2(d[dkWrites] / dt)},
+			Sample{Name: "diskio.read_await_ms", Tags: t, Value: await(d[dkReadTicks], d[dkReads])},
+			Sample{Name: "diskio.write_await_ms", Tags: t, Value: await(d[dkWriteTicks], d[dkWrites])},
+			Sample{Name: "diskio.queue_size", Tags: t, Value: round2(d[dkWeightedTicks] / 1000 / dt)},
+		)
+		if len(c) > dkDiscards {
+			out = append(out, Sample{Name: "diskio.discards_per_s", Tags: t, Value: round2(d[dkDiscards] / dt)})
+		}
+	}
+	return out
 }
 
 // parseDiskstats reads /proc/diskstats lines:
 //
 //	8 0 sda 4369 2424 373106 1271 272 1149 11808 340 0 1924 1752 ...
 //
-// keeping sectors read (field 6), sectors written (10) and the
-// milliseconds spent doing I/O (13) of whole devices: no partitions, and
-// no loop, RAM or compressed-RAM devices.
+// keeping, of whole devices, the fields of diskstatsColumns: discards
+// only where the kernel has them (18 fields or more). Partitions are left
+// out, and so are loop, RAM and compressed-RAM devices.
 func parseDiskstats(b []byte) (Counters, error) {
 	c := Counters{}
 	err := eachLine(b, func(n int, line []byte) error {
@@ -109,8 +186,12 @@ func parseDiskstats(b []byte) (Counters, error) {
 		if virtual(name) {
 			return nil
 		}
-		v := make([]float64, 3)
-		for i, col := range []int{5, 9, 12} {
+		cols := diskstatsColumns
+		if len(f) < 18 {
+			cols = cols[:dkDiscards]
+		}
+		v := make([]float64, len(cols))
+		for i, col := range cols {
 			x, err := parseUint(f[col])
 			if err != nil {
 				return fmt.Errorf("diskstats: line %d: %v", n, err)

@@ -47,7 +47,7 @@ func Main(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 	tags := f.StringArray("tag", nil, "add tag `KEY=VALUE` to every record (repeatable)")
 	// StringArray, not StringSlice: pflag formats a slice's default
 	// through encoding/csv, a buffer allocated on every start.
-	families := f.StringArray("collect", nil, "collect only the families in `LIST`, comma-separated (default: all but procs and services, percpu only up to 16 CPUs; default, all; none: plugins only; see --list)")
+	families := f.StringArray("collect", nil, "collect only the families in `LIST`, comma-separated (default: all but procs, services and hw, percpu only up to 16 CPUs; default, all; none: plugins only; see --list)")
 	list := f.Bool("list", false, "list the families and their metrics, and exit")
 	mounts := f.StringArray("mount", nil, "report only the filesystem holding `PATH`, as df PATH does (repeatable)")
 	formatName := f.String("format", format.Default, "output `FORMAT`: "+strings.Join(formats(), ", "))
@@ -59,6 +59,7 @@ func Main(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 	statfsTimeout := f.Duration("statfs-timeout", 5*time.Second, "give up on a filesystem that has not answered within `DURATION`")
 	top := f.Int("top", collect.DefaultTop, "record the `N` commands using the most CPU and the N holding the most memory (procs family)")
 	proc := f.String("proc", "/proc", "read the kernel's figures from procfs mounted at `DIR`")
+	sys := f.String("sys", "/sys", "read the hardware's figures from sysfs mounted at `DIR`")
 	execDirs := f.StringArray("exec", nil, "run the programs in `DIR`, in name order, and print the records they print (repeatable)")
 	muninDir := f.String("munin", "", "run the Munin plugins in `DIR`, as /etc/munin/plugins, and print their values")
 	muninEnv := f.StringArray("munin-env", nil, "configure the Munin plugins from `PATH`, a file or a folder as /etc/munin/plugin-conf.d (repeatable)")
@@ -200,7 +201,7 @@ func Main(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 	}
 	s := collect.Sampler{
 		Source: collect.Source{
-			Proc: *proc, Mounts: *mounts, StatfsTimeout: *statfsTimeout, Top: *top, MaxCPUs: maxCPUs,
+			Proc: *proc, Sys: *sys, Mounts: *mounts, StatfsTimeout: *statfsTimeout, Top: *top, MaxCPUs: maxCPUs,
 		},
 		Window:      *window,
 		MaxInterval: *maxInterval,
