@@ -68,14 +68,17 @@ var families = []family{
 	{"diskio", []string{"diskio"}},
 	{"pressure", []string{"pressure"}},
 	{"procs", []string{"procs", "proc"}},
+	{"services", []string{"svc"}},
 	{"sys", []string{"sys"}},
+	{"hw", []string{"hw"}},
 }
 
 // GroupOf returns the name of the group of a series, and its title
 // unless a GroupMeta gives another:
 //
 //   - sm-sample's metrics (load.1m, mem.used_pct, …) are in their
-//     family: load, memory, disk, cpu, net, diskio, pressure, procs, sys;
+//     family: load, memory, disk, cpu, net, diskio, pressure, procs,
+//     services, sys, hw;
 //   - munin.GRAPH.FIELD is in munin.GRAPH, titled GRAPH (a multigraph
 //     plugin's graphs have dots in their names: munin.diskstats_iops.sda.rdio
 //     is in munin.diskstats_iops.sda);
