@@ -25,9 +25,8 @@ import (
 // cgroup.controllers at the root) the family emits nothing: v1's
 // cpuacct.usage and memory.usage_in_bytes are not read yet.
 var servicesFamily = &Family{
-	Name:      "services",
-	Tag:       "unit",
-	OtherTags: []string{"slice", "uid", "cgroup"},
+	Name: "services",
+	Tag:  "unit,cgroup,slice,uid",
 	// Each cgroup is some ten files: a millisecond or more on a host with
 	// a hundred units, too much for every run by default.
 	OptIn: true,

@@ -68,8 +68,6 @@ type Family struct {
 	Name    string
 	Tag     string   // the tags that tell instances apart, comma-separated, if any
 	Metrics []string // every metric the family can emit
-	// OtherTags are the further tags the family may set.
-	OtherTags []string
 	// OptIn families are read only when --collect names them.
 	OptIn bool
 

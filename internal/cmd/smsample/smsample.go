@@ -333,11 +333,10 @@ func userTags(host string, tags []string) ([]record.Tag, error) {
 	reserved := map[string]bool{}
 	for _, fam := range collect.Families {
 		// procs has two: comm,user.
-		for _, k := range strings.Split(fam.Tag, ",") {
-			reserved[k] = k != ""
-		}
-		for _, t := range fam.OtherTags {
-			reserved[t] = true
+		for k := range strings.SplitSeq(fam.Tag, ",") {
+			if k != "" {
+				reserved[k] = true
+			}
 		}
 	}
 	for _, t := range tags {
@@ -365,12 +364,16 @@ func userTags(host string, tags []string) ([]record.Tag, error) {
 }
 
 func printList(w io.Writer) {
-	fmt.Fprintf(w, "%-9s %-9s %s\n", "FAMILY", "TAG", "METRICS")
+	tw := len("TAG")
+	for _, f := range collect.Families {
+		tw = max(tw, len(f.Tag))
+	}
+	fmt.Fprintf(w, "%-9s %-*s %s\n", "FAMILY", tw, "TAG", "METRICS")
 	for _, f := range collect.Families {
 		t := f.Tag
 		if t == "" {
 			t = "-"
 		}
-		fmt.Fprintf(w, "%-9s %-9s %s\n", f.Name, t, strings.Join(f.Metrics, " "))
+		fmt.Fprintf(w, "%-9s %-*s %s\n", f.Name, tw, t, strings.Join(f.Metrics, " "))
 	}
 }
