@@ -78,7 +78,7 @@ func perSecond(prev, cur Counters, dt float64, tagKey string, names []string, sc
 var diskioMetrics = []string{
 	"diskio.read_bytes_per_s", "diskio.write_bytes_per_s", "diskio.util_pct",
 	"diskio.reads_per_s", "diskio.writes_per_s",
-	"diskio.read_await_ms", "diskio.write_await_ms", "diskio.queue_size",
+	"diskio.read_await_s", "diskio.write_await_s", "diskio.queue_size",
 	"diskio.discards_per_s",
 }
 
@@ -141,11 +141,13 @@ func diskioRates(prev, cur Counters, dt float64) []Sample {
 		if !ok {
 			continue
 		}
+		// In seconds, as sm(7) names times, at iostat's precision of
+		// a hundredth of a millisecond.
 		await := func(ticks, ios float64) float64 {
 			if ios == 0 {
 				return 0
 			}
-			return round2(ticks / ios)
+			return round2(ticks/ios) / 1000
 		}
 		t := tag("device", dev)
 		out = append(out,
@@ -154,8 +156,8 @@ func diskioRates(prev, cur Counters, dt float64) []Sample {
 			Sample{Name: "diskio.util_pct", Tags: t, Value: min(100, round2(d[dkIOTicks]/10/dt))},
 			Sample{Name: "diskio.reads_per_s", Tags: t, Value: round2(d[dkReads] / dt)},
 			Sample{Name: "diskio.writes_per_s", Tags: t, Value: round2(d[dkWrites] / dt)},
-			Sample{Name: "diskio.read_await_ms", Tags: t, Value: await(d[dkReadTicks], d[dkReads])},
-			Sample{Name: "diskio.write_await_ms", Tags: t, Value: await(d[dkWriteTicks], d[dkWrites])},
+			Sample{Name: "diskio.read_await_s", Tags: t, Value: await(d[dkReadTicks], d[dkReads])},
+			Sample{Name: "diskio.write_await_s", Tags: t, Value: await(d[dkWriteTicks], d[dkWrites])},
 			Sample{Name: "diskio.queue_size", Tags: t, Value: round2(d[dkWeightedTicks] / 1000 / dt)},
 		)
 		if len(c) > dkDiscards {

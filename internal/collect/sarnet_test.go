@@ -83,8 +83,8 @@ func TestDiskioWithoutDiscards(t *testing.T) {
 		"diskio.util_pct;device=sda 0.1",
 		"diskio.reads_per_s;device=sda 1",
 		"diskio.writes_per_s;device=sda 0",
-		"diskio.read_await_ms;device=sda 2",
-		"diskio.write_await_ms;device=sda 0",
+		"diskio.read_await_s;device=sda 0.002",
+		"diskio.write_await_s;device=sda 0",
 		"diskio.queue_size;device=sda 0",
 	}
 	if !slices.Equal(got, want) {
