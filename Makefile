@@ -101,6 +101,12 @@ lint:
 
 check: lint test
 
+# sm beside its peers, every comparison in one run of some ten minutes,
+# into bench/RESULTS.md. Some of them alone, the table on the terminal
+# and RESULTS.md untouched:
+#   make all && go run ./bench -only machine,sample -o ''
+# (names in go run ./bench -h). The machine comparison starts 300 idle
+# processes and, as root, 50 cgroups, and removes them after.
 bench: all
 	$(GO) run ./bench -bin bin -o bench/RESULTS.md
 
