@@ -17,9 +17,10 @@ import (
 	"sm/internal/record"
 )
 
-// machineRuns bounds the alternating runs of the machine comparison: a
-// sample of every family, ps and sadc together take some 100 ms of CPU a
-// round, and the median settles long before the other rows' 101.
+// machineRuns bounds the alternating runs of the machine comparison
+// (fewer when -runs says so): a sample of every family, ps and sadc
+// together take some 150 ms of CPU a round, and the median settles long
+// before the other rows' 101.
 const machineRuns = 41
 
 // simDays is how many days of every family's records the disk row
@@ -177,7 +178,7 @@ func benchMachineCPU(log func(string, ...any), tmp string, sm side) []row {
 	if sadc == "" || err != nil {
 		log("sadc or ps not found: every family's sample compared with nothing")
 		var cpus []time.Duration
-		for i := -3; i < machineRuns; i++ {
+		for i := -3; i < min(machineRuns, *runs); i++ {
 			c, _, err := cpuRun(sm.argv, sm.prepare)
 			if err != nil {
 				log("%v", err)
@@ -192,7 +193,7 @@ func benchMachineCPU(log func(string, ...any), tmp string, sm side) []row {
 	saFile := filepath.Join(tmp, "sa-xall")
 	peers := [][]string{{sadc, "-S", "XALL", "1", "1", saFile}, {ps, "-eo", "pid,comm,pcpu,rss"}}
 	var smCPU, smWall, pairCPU, sadcCPU, psCPU []time.Duration
-	for i := -3; i < machineRuns; i++ {
+	for i := -3; i < min(machineRuns, *runs); i++ {
 		c, w, err := cpuRun(sm.argv, sm.prepare)
 		if err != nil {
 			log("%v", err)
