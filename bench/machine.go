@@ -83,7 +83,8 @@ func benchMachine(log func(string, ...any), tmp string) []row {
 
 	rows := []row{{what: "the busy host of the next rows, started by the bench", sm: fmt.Sprintf("%d idle processes, %d cgroups", loadProcs, loadCgroups), peer: where}}
 	log("load started and state primed after %v", time.Since(began).Round(time.Millisecond))
-	rows = append(rows, benchMachineCPU(log, tmp, side{argv, restore})...)
+	cpuRows, sadcBytes := benchMachineCPU(log, tmp, side{argv, restore})
+	rows = append(rows, cpuRows...)
 	log("processor times measured after %v", time.Since(began).Round(time.Millisecond))
 	rss, err := maxRSS(side{argv, restore})
 	if err != nil {
@@ -100,7 +101,7 @@ func benchMachine(log func(string, ...any), tmp string) []row {
 		return rows
 	}
 	l.stop()
-	rows = append(rows, benchMachineDisk(log, tmp, out)...)
+	rows = append(rows, benchMachineDisk(log, tmp, out, sadcBytes)...)
 	log("machine rows took %v", time.Since(began).Round(time.Millisecond))
 	return rows
 }
@@ -170,8 +171,9 @@ func maxRSS(s side) (int64, error) {
 
 // benchMachineCPU compares the processor time of sm, one sample of every
 // family, with sadc -S XALL 1 1 FILE and ps -eo pid,comm,pcpu,rss run
-// one after the other, median of alternating runs.
-func benchMachineCPU(log func(string, ...any), tmp string, sm side) []row {
+// one after the other, median of alternating runs. It also returns what
+// each of sadc's samples added to its file, 0 without sadc.
+func benchMachineCPU(log func(string, ...any), tmp string, sm side) ([]row, float64) {
 	const what = "sample of every family on the busy host, CPU user+sys (median)"
 	sadc := findSadc(log)
 	ps, err := exec.LookPath("ps")
@@ -182,29 +184,33 @@ func benchMachineCPU(log func(string, ...any), tmp string, sm side) []row {
 			c, _, err := cpuRun(sm.argv, sm.prepare)
 			if err != nil {
 				log("%v", err)
-				return nil
+				return nil, 0
 			}
 			if i >= 0 {
 				cpus = append(cpus, c)
 			}
 		}
-		return []row{{what: what, sm: ms(median(cpus)), peer: "sadc or ps: not installed", goal: "≤ sadc -S XALL + ps"}}
+		return []row{{what: what, sm: ms(median(cpus)), peer: "sadc or ps: not installed", goal: "≤ sadc -S XALL + ps"}}, 0
 	}
 	saFile := filepath.Join(tmp, "sa-xall")
 	peers := [][]string{{sadc, "-S", "XALL", "1", "1", saFile}, {ps, "-eo", "pid,comm,pcpu,rss"}}
 	var smCPU, smWall, pairCPU, sadcCPU, psCPU []time.Duration
+	var first int64 // sadc's file after its first sample, with the header
 	for i := -3; i < min(machineRuns, *runs); i++ {
 		c, w, err := cpuRun(sm.argv, sm.prepare)
 		if err != nil {
 			log("%v", err)
-			return nil
+			return nil, 0
 		}
 		var each [2]time.Duration
 		for j, p := range peers {
 			if each[j], _, err = cpuRun(p, nil); err != nil {
 				log("%v", err)
-				return nil
+				return nil, 0
 			}
+		}
+		if first == 0 {
+			first = fileSize(saFile)
 		}
 		if i >= 0 {
 			smCPU, smWall = append(smCPU, c), append(smWall, w)
@@ -214,16 +220,27 @@ func benchMachineCPU(log func(string, ...any), tmp string, sm side) []row {
 	}
 	a, b := median(smCPU), median(pairCPU)
 	log("every family: wall %v (median)", median(smWall))
+	sadcBytes := float64(fileSize(saFile)-first) / float64(len(sadcCPU)+2)
 	return []row{{what: what, sm: ms(a),
 		peer:  fmt.Sprintf("sadc -S XALL 1 1 + ps -eo pid,comm,pcpu,rss: %s (%s + %s)", ms(b), ms(median(sadcCPU)), ms(median(psCPU))),
-		ratio: speed(a, b), goal: "≤ sadc -S XALL + ps", met: a <= b, hasVerdict: true}}
+		ratio: speed(a, b), goal: "≤ sadc -S XALL + ps", met: a <= b, hasVerdict: true}}, sadcBytes
+}
+
+// fileSize returns a file's size, 0 when it cannot tell.
+func fileSize(path string) int64 {
+	fi, err := os.Stat(path)
+	if err != nil {
+		return 0
+	}
+	return fi.Size()
 }
 
 // benchMachineDisk counts the records of one sample of every family and
 // stores simDays of them, one sample a minute, each series moving as its
 // kind of figure does, through sm-store, compacted; the bytes a sample
-// scale to a year.
-func benchMachineDisk(log func(string, ...any), tmp string, out []byte) []row {
+// scale to a year. sadcBytes, what sadc -S XALL adds to its file a
+// sample, scales to a year beside it.
+func benchMachineDisk(log func(string, ...any), tmp string, out []byte, sadcBytes float64) []row {
 	recs, counts := parseSample(out)
 	if len(recs) == 0 {
 		log("every family: no records")
@@ -290,11 +307,19 @@ func benchMachineDisk(log func(string, ...any), tmp string, out []byte) []row {
 		return rows
 	}
 	perSample := float64(fi.Size()) / float64(n)
-	year := perSample * float64(len(recs)) * 365 * 1440
+	// Scaled by the simulated minutes, which lack some of the top
+	// commands' series, as real samples do.
+	year := float64(fi.Size()) * 365 / simDays
 	log("stored %d days of every family (%d samples) in %v", simDays, n, time.Since(start).Round(time.Millisecond))
-	return append(rows, row{
+	r := row{
 		what: fmt.Sprintf("disk for a year of those records at 1/min: %d days of them through sm-store, compacted, × %.1f", simDays, 365.0/simDays),
-		sm:   fmt.Sprintf("%.0f MB (%.2f B/sample)", year/1e6, perSample), goal: "(for scale)"})
+		sm:   fmt.Sprintf("%.0f MB (%.2f B/sample)", year/1e6, perSample), goal: "(for scale)"}
+	if sadcBytes > 0 {
+		sadcYear := sadcBytes * 365 * 1440
+		r.peer = fmt.Sprintf("sadc -S XALL's files: %.0f MB (%.0f B a sample)", sadcYear/1e6, sadcBytes)
+		r.ratio = sizes(year, sadcYear)
+	}
+	return append(rows, r)
 }
 
 // A sampled record is one line of sm-sample's output: its series and
