@@ -159,6 +159,23 @@ func TestServicesV1Layouts(t *testing.T) {
 			}
 		}
 	})
+	t.Run("no pids, hybrid", func(t *testing.T) {
+		// The unified tree's cgroup.threads stands in for tasks.
+		got := hybridRun(t, remove("pids"), "")
+		for k, want := range map[string]float64{
+			"svc.tasks;unit=nginx.service":             5,
+			"svc.tasks;slice=system.slice;unit=other":  4,
+			"svc.tasks;unit=pipewire.service;uid=1000": 3,
+			"svc.tasks;cgroup=/docker/0123abcd":        6, // from cpuacct's tasks
+		} {
+			if got[k] != want {
+				t.Errorf("%s = %v, want %v", k, got[k], want)
+			}
+		}
+		if v, ok := got["svc.tasks;unit=system.slice"]; ok {
+			t.Errorf("system.slice's tasks %v, want none", v)
+		}
+	})
 	t.Run("cpuacct", func(t *testing.T) {
 		// Where the hierarchy is named for cpuacct (a link on systemd
 		// hosts, or a mount of cpuacct alone), it is read the same.
@@ -385,4 +402,56 @@ func FuzzCgroupV1Files(f *testing.F) {
 			t.Fatalf("tasks %v from %q", n, b)
 		}
 	})
+}
+
+// BenchmarkServicesReadV1 is one read of the hybrid fixture's 21
+// cgroups across its six hierarchies.
+func BenchmarkServicesReadV1(b *testing.B) {
+	s := &Source{Proc: "testdata/hybrid/proc"}
+	for b.Loop() {
+		if _, err := readCgroups(s); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// TestServicesV1Slices: a slice's figures must count what its units
+// hold; v1's own-cgroup files (blkio without _recursive, oom_kill) stand
+// only for a service, scope or container.
+func TestServicesV1Slices(t *testing.T) {
+	root := t.TempDir()
+	h := v1Host{}
+	h.dir[hMem] = filepath.Join(root, "memory")
+	h.dir[hIO] = filepath.Join(root, "blkio")
+	for p, s := range map[string]string{
+		"memory/x/memory.stat":                    "total_rss 1\ntotal_cache 2\n",
+		"memory/x/memory.oom_control":             "oom_kill 4\n",
+		"memory/x/tasks":                          "",
+		"blkio/x/blkio.throttle.io_service_bytes": "8:0 Read 5\n8:0 Write 6\nTotal 11\n",
+	} {
+		if err := os.MkdirAll(filepath.Join(root, filepath.Dir(p)), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(filepath.Join(root, p), []byte(s), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	in := uint(1<<hMem | 1<<hIO)
+	s := &Source{}
+	tests := []struct {
+		kind float64
+		want uint
+	}{
+		{cgMember, 1<<cgMem | 1<<cgAnon | 1<<cgFile | 1<<cgOOM | 1<<cgRead | 1<<cgWrite | 1<<cgTasks},
+		{cgGroup, 1<<cgMem | 1<<cgAnon | 1<<cgFile},
+	}
+	for _, tt := range tests {
+		v, ok := s.readCgroupV1(&h, "/x", in, tt.kind)
+		if !ok || uint(v[cgMask]) != tt.want {
+			t.Errorf("kind %v: got %v, %v; want mask %b", tt.kind, v, ok, tt.want)
+		}
+		if ok && tt.kind == cgMember && (v[cgRead] != 5 || v[cgWrite] != 6 || v[cgOOM] != 4) {
+			t.Errorf("member: got %v", v)
+		}
+	}
 }
