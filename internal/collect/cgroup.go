@@ -21,9 +21,8 @@ import (
 // is read from sys/fs/cgroup beside the procfs root (/sys/fs/cgroup for
 // /proc), so a fixture tree holds both.
 //
-// Only the unified (v2) layout is read. On a v1 or hybrid host (no
-// cgroup.controllers at the root) the family emits nothing: v1's
-// cpuacct.usage and memory.usage_in_bytes are not read yet.
+// On a v1 or hybrid host (no cgroup.controllers at the root) it reads
+// the v1 hierarchies instead: see cgroupv1.go.
 var servicesFamily = &Family{
 	Name: "services",
 	Tag:  "unit,cgroup,slice,uid",
@@ -90,19 +89,13 @@ func (s *Source) cgroupRoot() string {
 	return filepath.Join(s.Proc, "..", "sys", "fs", "cgroup")
 }
 
-// readCgroups walks the tree. Slices are read at any depth; a service or
-// scope in a slice (or at the root) is read, but not what it holds,
-// except a user's service manager (user@1000.service), which holds the
-// user's own slices. A folder that is not a unit, directly in a slice
-// or at the root, is a group of containers (/docker, /kubepods) or one
-// container (/lxc.payload.web): it is read, and its own sub-folders that
-// are not units, but nothing deeper.
+// readCgroups reads the unified (v2) tree by the rule of walkCgroups,
+// or, on a host without one, the v1 hierarchies (readCgroupsV1).
 func readCgroups(s *Source) (Counters, error) {
 	root := s.cgroupRoot()
-	if _, err := s.read(filepath.Join(root, "cgroup.controllers"), true); err != nil {
-		if errors.Is(err, fs.ErrNotExist) {
-			return nil, errAbsent
-		}
+	_, err := s.read(filepath.Join(root, "cgroup.controllers"), true)
+	v1 := errors.Is(err, errAbsent)
+	if err != nil && !v1 {
 		return nil, err
 	}
 	c := Counters{}
@@ -111,7 +104,43 @@ func readCgroups(s *Source) (Counters, error) {
 			c[memTotalKey] = []float64{m["MemTotal"]}
 		}
 	}
+	if v1 {
+		if err := readCgroupsV1(s, c); err != nil {
+			return nil, err
+		}
+		return c, nil
+	}
 	n := 0 // cgroups kept
+	err = walkCgroups(root, func(p string, kind float64) bool {
+		if n >= maxCgroups {
+			return false
+		}
+		v, ok := s.readCgroup(filepath.Join(root, p))
+		if !ok {
+			return false
+		}
+		v[cgKind] = kind
+		c[p] = v
+		n++
+		return true
+	})
+	if err != nil {
+		return nil, err
+	}
+	return c, nil
+}
+
+// walkCgroups lists the cgroups under root that the family reads, and
+// calls visit with each one's path ("/system.slice/nginx.service") and
+// kind; what visit returns false for is not descended into. Slices are
+// read at any depth; a service or scope in a slice (or at the root) is
+// read, but not what it holds, except a user's service manager
+// (user@1000.service), which holds the user's own slices. A folder that
+// is not a unit, directly in a slice or at the root, is a group of
+// containers (/docker, /kubepods) or one container (/lxc.payload.web):
+// it is read, and its own sub-folders that are not units, but nothing
+// deeper.
+func walkCgroups(root string, visit func(p string, kind float64) bool) error {
 	var walk func(rel string, inUnit, inGroup bool) error
 	walk = func(rel string, inUnit, inGroup bool) error {
 		ents, err := os.ReadDir(filepath.Join(root, rel))
@@ -122,7 +151,7 @@ func readCgroups(s *Source) (Counters, error) {
 			return err
 		}
 		for _, e := range ents {
-			if !e.IsDir() || n >= maxCgroups {
+			if !e.IsDir() {
 				continue
 			}
 			p := path.Join(rel, e.Name())
@@ -140,13 +169,9 @@ func readCgroups(s *Source) (Counters, error) {
 			default:
 				kind = cgGroup
 			}
-			v, ok := s.readCgroup(filepath.Join(root, p))
-			if !ok {
+			if !visit(p, kind) {
 				continue
 			}
-			v[cgKind] = kind
-			c[p] = v
-			n++
 			switch {
 			case inGroup:
 			case slice:
@@ -164,10 +189,7 @@ func readCgroups(s *Source) (Counters, error) {
 		}
 		return nil
 	}
-	if err := walk("/", false, false); err != nil {
-		return nil, err
-	}
-	return c, nil
+	return walk("/", false, false)
 }
 
 // isUserManager reports a user's systemd instance, user@UID.service.
@@ -361,6 +383,9 @@ func cgroupRates(prev, cur Counters, dt float64) []Sample {
 		}
 		if pv := prev[p]; len(pv) == cgLen && dt > 0 {
 			pmask := uint(pv[cgMask])
+			if (mask^pmask)&(1<<cgCPUv2) != 0 {
+				pmask &^= 1 << cgUsage // CPU read from another file last run
+			}
 			var rates [cgCounters]float64
 			var has uint
 			reset := false

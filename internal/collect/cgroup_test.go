@@ -297,8 +297,9 @@ func TestServicesStateBound(t *testing.T) {
 	}
 }
 
-// TestServicesV1 checks a host without the unified tree (cgroup v1, or
-// the hybrid layout): the family has nothing to say, and is not failing.
+// TestServicesV1 checks a host with neither the unified tree nor a v1
+// hierarchy mounted (a folder without cgroup.procs is not one): the
+// family has nothing to say, and is not failing.
 func TestServicesV1(t *testing.T) {
 	root := t.TempDir()
 	if err := os.MkdirAll(filepath.Join(root, "sys/fs/cgroup/cpuacct"), 0o755); err != nil {
