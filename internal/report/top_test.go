@@ -385,3 +385,37 @@ func TestOOMRollups(t *testing.T) {
 		t.Errorf("highlights %q, want %q", got, want)
 	}
 }
+
+// TestBusiestTopNoHost: series without a host tag are a host of their
+// own, named by the empty value, not by a filter that matches none.
+func TestBusiestTopNoHost(t *testing.T) {
+	rep := dayReport(t, topRecords(t, []topSeries{
+		{"cpu.busy_pct", nil, 90, 120, 60},
+		{"svc.cpu_pct", []string{"unit=x.service"}, 50, 120, 60},
+		{"svc.cpu_pct", []string{"host=other", "unit=y.service"}, 70, 120, 60},
+	}))
+	if len(rep.Busiest) != 1 || topText(rep.Busiest[0].Top, topNameWidth) != "x.service 50 %" {
+		t.Errorf("busiest %+v, want x.service alone", rep.Busiest)
+	}
+}
+
+// TestBusiestTopHosts: each host's busiest hour names its own
+// services, whatever its name holds.
+func TestBusiestTopHosts(t *testing.T) {
+	hosts := []string{"a", "a.*", "~a", "\x1b[2J", "a b"}
+	var ss []topSeries
+	for i, h := range hosts {
+		ss = append(ss, topSeries{"cpu.busy_pct", []string{"host=" + h}, 90, 120, 60},
+			topSeries{"svc.cpu_pct", []string{"host=" + h, "unit=x.service"}, float64(10 + i), 120, 60})
+	}
+	rep := dayReport(t, topRecords(t, ss))
+	if len(rep.Busiest) != len(hosts) {
+		t.Fatalf("busiest %+v", rep.Busiest)
+	}
+	for _, b := range rep.Busiest {
+		i := slices.Index(hosts, b.Host)
+		if want := fmt.Sprintf("x.service %d %%", 10+i); topText(b.Top, topNameWidth) != want {
+			t.Errorf("%q: top %q, want %q", b.Host, topText(b.Top, topNameWidth), want)
+		}
+	}
+}
