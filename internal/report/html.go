@@ -25,6 +25,7 @@ type htmlPage struct {
 	Highlights     []htmlHighlight
 	HighlightsMore string
 	Busiest        []Busiest
+	HasTop         bool
 	BusiestMore    string
 	Hosts          []htmlHost
 	HostsMore      string
@@ -66,6 +67,7 @@ func newHTMLPage(rep *Report) htmlPage {
 		Warnings:       rep.Warnings,
 		HighlightsMore: rep.highlightsMore(),
 		BusiestMore:    rep.busiestMore(),
+		HasTop:         rep.hasTop(),
 		HostsMore:      rep.hostsMore(),
 	}
 	for _, h := range rep.Highlights {
@@ -109,6 +111,7 @@ func levelClass(l Level) string {
 var htmlTemplate = template.Must(template.New("report").Funcs(template.FuncMap{
 	"dayLayout": func(t time.Time) string { return t.Format(dayLayout) },
 	"numUnit":   NumUnit,
+	"topText":   func(top []Consumer) string { return topText(top, topNameWidth) },
 }).Parse(htmlSource))
 
 // htmlSource lays the page out with tables and blocks only, and sets
@@ -174,9 +177,9 @@ table{break-inside:avoid;page-break-inside:avoid}
 {{- end}}
 {{- if .Busiest}}
 <table>
-<tr><th>host</th><th>busiest hour of</th><th>from</th><th class="n">avg</th></tr>
+<tr><th>host</th><th>busiest hour of</th><th>from</th><th class="n">avg</th>{{if .HasTop}}<th>used by</th>{{end}}</tr>
 {{- range .Busiest}}
-<tr><td>{{.Host}}</td><td>{{.Series}}</td><td>{{dayLayout .Hour}}</td><td class="n">{{numUnit .Avg .Unit}}</td></tr>
+<tr><td>{{.Host}}</td><td>{{.Series}}</td><td>{{dayLayout .Hour}}</td><td class="n">{{numUnit .Avg .Unit}}</td>{{if $.HasTop}}<td>{{topText .Top}}</td>{{end}}</tr>
 {{- end}}
 </table>
 {{- end}}

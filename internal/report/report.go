@@ -103,6 +103,7 @@ const (
 	KindThreshold = "threshold"
 	KindSilent    = "silent"
 	KindForecast  = "forecast"
+	KindOOM       = "oom"
 )
 
 // A Highlight is one thing that needs attention.
@@ -135,16 +136,24 @@ type Highlight struct {
 	// Forecasts: the growth a day and when the disk is full.
 	PerDay float64   `json:"per_day,omitempty"`
 	Full   time.Time `json:"full,omitzero"`
+
+	// OOM kills: Value counts them; Service is the unit or cgroup they
+	// were in, empty for a host's own count (mem.oom_kills) when no
+	// service's says more; At is the sample that saw the last one.
+	Service string    `json:"service,omitempty"`
+	At      time.Time `json:"at,omitzero"`
 }
 
 // A Busiest is the hour of the period with the highest average of a
-// host's load.1m or cpu.busy_pct.
+// host's load.1m or cpu.busy_pct, and what used the CPU in it (see
+// MaxTop), where the host records its services or processes.
 type Busiest struct {
-	Host   string    `json:"host"`
-	Series string    `json:"series"`
-	Hour   time.Time `json:"hour"`
-	Avg    float64   `json:"avg"`
-	Unit   string    `json:"unit,omitempty"`
+	Host   string     `json:"host"`
+	Series string     `json:"series"`
+	Hour   time.Time  `json:"hour"`
+	Avg    float64    `json:"avg"`
+	Unit   string     `json:"unit,omitempty"`
+	Top    []Consumer `json:"top,omitempty"`
 }
 
 // A Host is the series of one host, by group (see GroupOf).
@@ -312,6 +321,9 @@ func Build(db *store.DB, o Options) (*Report, error) {
 			}
 			h.add(row)
 			rep.addHighlights(sc.highlights(row, host)...)
+			if hl, ok := sc.oom(row, host); ok {
+				h.addOOM(hl)
+			}
 			if sc.interval > 0 && (h.interval == 0 || sc.interval < h.interval) {
 				h.interval = sc.interval
 			}
@@ -340,6 +352,11 @@ func Build(db *store.DB, o Options) (*Report, error) {
 		if hl, ok := h.silent(end); ok {
 			rep.addHighlights(hl)
 		}
+		rep.addHighlights(h.ooms()...)
+		rep.HighlightsMore += h.oomMore
+	}
+	if err := rep.addTop(db, o.Now); err != nil {
+		return nil, err
 	}
 	if p95From {
 		rep.Warnings = append(rep.Warnings, rollupWarning(db, o.Now))
@@ -493,8 +510,10 @@ func urgency(h Highlight) int {
 		return 1
 	case h.Kind == KindForecast:
 		return 2
+	case h.Kind == KindOOM:
+		return 3
 	}
-	return 3
+	return 4
 }
 
 // A hostScan gathers a host's rows as its series are scanned.
@@ -505,6 +524,8 @@ type hostScan struct {
 	hasData  bool          // it has samples in the period
 	shown    bool          // its tables are kept
 	meta     func(host, group string) (GroupMeta, bool)
+	oom      []Highlight // its OOM kills, some to be left out (see ooms)
+	oomMore  int         // those past MaxHighlights
 }
 
 // show keeps the tables of h if it is among the first MaxHosts hosts
@@ -634,6 +655,15 @@ type seriesScan struct {
 	periodLength     int64
 	loc              *time.Location
 
+	// OOM kills, of svc.oom_kills (a count since the cgroup was made)
+	// or mem.oom_kills (a count for each interval): how many, and the
+	// time of the sample that saw the last.
+	oomKind    int
+	kills      float64
+	killAt     int64
+	oomPrev    float64
+	oomHasPrev bool
+
 	// Of the hours that have only rollups, and of the samples.
 	rolled   bool
 	rollStep int64 // the shortest spacing of a rollup's samples
@@ -669,6 +699,12 @@ func newSeriesScan(s query.Series, th Thresholds, from, to, end int64, loc *time
 	}
 	if s.Name == "load.1m" || s.Name == "cpu.busy_pct" {
 		sc.hourly = make([]Bucket, 0, (to-from)/3600+2)
+	}
+	switch s.Name {
+	case "svc.oom_kills":
+		sc.oomKind = oomSince
+	case "mem.oom_kills":
+		sc.oomKind = oomInterval
 	}
 	return sc
 }
@@ -709,7 +745,41 @@ func (sc *seriesScan) add(ts int64, v float64) error {
 		sc.warn.add(ts, v, l >= Warning)
 		sc.crit.add(ts, v, l == Critical)
 	}
+	sc.addOOM(ts, v)
 	return nil
+}
+
+// Kinds of OOM kill counter.
+const (
+	oomNone     = iota
+	oomSince    // kills since the cgroup was made: svc.oom_kills
+	oomInterval // kills in the interval before the sample: mem.oom_kills
+)
+
+// addOOM counts the OOM kills a sample says there were: of a count
+// since the cgroup was made, its rise since the sample before (a count
+// that fell is a new cgroup, from 0); of a count for the interval, the
+// count. The rise before the period's first sample is not counted.
+func (sc *seriesScan) addOOM(ts int64, v float64) {
+	var k float64
+	switch sc.oomKind {
+	case oomNone:
+		return
+	case oomSince:
+		switch {
+		case !sc.oomHasPrev:
+		case v > sc.oomPrev:
+			k = v - sc.oomPrev
+		case v < sc.oomPrev:
+			k = v
+		}
+		sc.oomPrev, sc.oomHasPrev = v, true
+	case oomInterval:
+		k = v
+	}
+	if k > 0 && !math.IsInf(k, 0) {
+		sc.kills, sc.killAt = min(sc.kills+k, math.MaxFloat64), ts
+	}
 }
 
 // addChart adds a sample to the chart's buckets and the sparkline's.

@@ -127,6 +127,17 @@ func (sc *seriesScan) addRollup(ro store.Rollup) {
 		sc.stt += w * t * t
 		sc.stv += t * ro.Sum
 	}
+	switch sc.oomKind {
+	case oomSince:
+		// The hour's lowest count, then its highest at its middle.
+		sc.addOOM(ro.Hour, ro.Min)
+		sc.addOOM(mid, ro.Max)
+		sc.addOOM(sc.last, ro.Last)
+	case oomInterval:
+		if s, ok := c.sum.Value(); ok {
+			sc.addOOM(mid, s)
+		}
+	}
 	if sc.hourly != nil {
 		b := Bucket{Start: time.Unix(ro.Hour, 0)}
 		b.merge(c)

@@ -3,6 +3,7 @@ package report
 import (
 	"fmt"
 	"io"
+	"slices"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -66,7 +67,11 @@ func writeText(w io.Writer, rep *Report, md bool) error {
 		var rows [][]string
 		for _, h := range rep.Highlights {
 			text := esc.Text(h.Text(loc))
-			if over := utf8.RuneCountInString(text) - room; over > 0 && h.Label != "" {
+			if over := utf8.RuneCountInString(text) - room; over > 0 && h.Kind == KindOOM {
+				s := esc.Text(h.Service)
+				h.Service = shortenMiddle(s, max(minLabelWidth, utf8.RuneCountInString(s)-over))
+				text = esc.Text(h.Text(loc))
+			} else if over > 0 && h.Label != "" {
 				l := esc.Text(h.Label)
 				h.Label = shortenMiddle(l, max(minLabelWidth, utf8.RuneCountInString(l)-over))
 				text = esc.Text(h.Text(loc))
@@ -86,7 +91,24 @@ func writeText(w io.Writer, rep *Report, md bool) error {
 		for _, b := range rep.Busiest {
 			rows = append(rows, []string{hostName(b.Host), b.Series, b.Hour.Format(dayLayout), NumUnit(b.Avg, b.Unit)})
 		}
-		p.table([]string{"host", "busiest hour of", "from", "avg"}, rows, "lllr")
+		if rep.hasTop() {
+			// What used the CPU takes what the other columns leave of
+			// the width; in Markdown, names of topNameWidth runes.
+			room := textWidth
+			for _, w := range columnWidths([]string{"host", "busiest hour of", "from", "avg"}, rows) {
+				room -= w + 1
+			}
+			for i, b := range rep.Busiest {
+				if md {
+					rows[i] = append(rows[i], topText(b.Top, topNameWidth))
+				} else {
+					rows[i] = append(rows[i], fitTop(b.Top, room))
+				}
+			}
+			p.table([]string{"host", "busiest hour of", "from", "avg", "used by"}, rows, "lllrl")
+		} else {
+			p.table([]string{"host", "busiest hour of", "from", "avg"}, rows, "lllr")
+		}
 		if s := rep.busiestMore(); s != "" {
 			p.line(s)
 		}
@@ -174,6 +196,26 @@ func labelSpace(rows [][]string) int {
 		used += w + 1
 	}
 	return max(minLabelWidth, textWidth-used-1)
+}
+
+// hasTop reports whether a busiest hour names what used the CPU.
+func (rep *Report) hasTop() bool {
+	return slices.ContainsFunc(rep.Busiest, func(b Busiest) bool { return len(b.Top) > 0 })
+}
+
+// columnWidths returns the width of each column of a text table: its
+// widest cell or header, as the terminal shows them.
+func columnWidths(header []string, rows [][]string) []int {
+	w := make([]int, len(header))
+	for i, h := range header {
+		w[i] = utf8.RuneCountInString(h)
+	}
+	for _, r := range rows {
+		for i, c := range r {
+			w[i] = max(w[i], utf8.RuneCountInString(esc.Text(c)))
+		}
+	}
+	return w
 }
 
 // highlightsMore says how many highlights were left out, or "".

@@ -193,6 +193,8 @@ func (h Highlight) Text(loc *time.Location) string {
 		}
 		return fmt.Sprintf("%s full in %s (%s now, +%s a day)", what, inTime(time.Duration(h.For)),
 			NumUnit(h.Value, h.Unit), NumUnit(h.PerDay, h.Unit))
+	case KindOOM:
+		return oomText(h, loc)
 	}
 	return h.Kind
 }

@@ -1,8 +1,11 @@
 package smquery
 
 import (
+	"cmp"
 	"fmt"
 	"io"
+	"slices"
+	"strings"
 	"time"
 
 	"github.com/spf13/pflag"
@@ -18,9 +21,13 @@ import (
 // atFlags are --at and --window: every series' value at a moment, as
 // "what did the machine look like at 03:00" asks.
 type atFlags struct {
-	at, window *string
-	f          *pflag.FlagSet
+	at, window, sort *string
+	f                *pflag.FlagSet
 }
+
+// maxSorted is the most series --sort value orders: it holds them all
+// before it prints the first.
+var maxSorted = 100000
 
 // defaultWindow is how far before --at a sample may lie: an hour holds
 // a sample of whatever cron runs hourly or more often, and a series
@@ -32,6 +39,7 @@ func addAtFlags(f *pflag.FlagSet) *atFlags {
 		f:      f,
 		at:     f.String("at", "", "print each series' last sample at or before `TIME` (written as for --since), one row a series"),
 		window: f.String("window", defaultWindow, "with --at, look back at most `DURATION` for a sample"),
+		sort:   f.String("sort", "", "with --at, order the rows of each metric by `KEY`: value, the largest first"),
 	}
 }
 
@@ -42,10 +50,16 @@ func (a *atFlags) set() bool { return *a.at != "" }
 // else on the command line contradicts it. Its errors are usage errors.
 func (a *atFlags) query(q *query.Query, now time.Time, rangeSet, list bool, formatName string) error {
 	if !a.set() {
-		if a.f.Changed("window") {
+		switch {
+		case a.f.Changed("window"):
 			return fmt.Errorf("--window needs --at")
+		case a.f.Changed("sort"):
+			return fmt.Errorf("--sort needs --at")
 		}
 		return nil
+	}
+	if *a.sort != "" && *a.sort != "value" {
+		return fmt.Errorf("--sort %q: want value", *a.sort)
 	}
 	switch {
 	case rangeSet:
@@ -78,7 +92,7 @@ func (a *atFlags) query(q *query.Query, now time.Time, rangeSet, list bool, form
 // printAt prints the last sample of each selected series from q.From to
 // q.To, both included, in the given format, and warns of the series
 // that have none there. It reads the series a batch at a time.
-func printAt(c *cli.Command, db *store.DB, q query.Query, out output, stdout io.Writer) (int, error) {
+func printAt(c *cli.Command, db *store.DB, q query.Query, sortValue bool, out output, stdout io.Writer) (int, error) {
 	cols, fold, widths, err := columns(db, q.Selector, false)
 	if err != nil {
 		return 0, err
@@ -99,6 +113,15 @@ func printAt(c *cli.Command, db *store.DB, q query.Query, out output, stdout io.
 	}
 	from, to := q.From.Unix(), q.To.Unix()+1
 	n, missing := 0, 0
+	// With --sort value, the samples wait here to be ordered.
+	var sorted []record.Record
+	write := func(r *record.Record) error {
+		if q.Limit > 0 && n == q.Limit {
+			return errLimit
+		}
+		n++
+		return warn(w.Write(r))
+	}
 	err = q.Each(db, func(series []query.Series) error {
 		ids := make([]int64, len(series))
 		for i, s := range series {
@@ -122,16 +145,33 @@ func printAt(c *cli.Command, db *store.DB, q query.Query, out output, stdout io.
 				missing++
 				continue
 			}
-			if q.Limit > 0 && n == q.Limit {
-				return errLimit
+			if sortValue {
+				if len(sorted) == maxSorted {
+					return fmt.Errorf("--sort value: more than %d series have a sample from %s to %s: select fewer with --metric, --host or --tag",
+						maxSorted, q.From.Format(time.DateTime), q.To.Format(time.DateTime))
+				}
+				r.Tags = slices.Clone(r.Tags)
+				sorted = append(sorted, r)
+				continue
 			}
-			n++
-			if err := warn(w.Write(&r)); err != nil {
+			if err := write(&r); err != nil {
 				return err
 			}
 		}
 		return nil
 	})
+	if err == nil && sortValue {
+		// Each metric's rows together, as without --sort, the largest
+		// value first; equal values in the series' order.
+		slices.SortStableFunc(sorted, func(a, b record.Record) int {
+			return cmp.Or(strings.Compare(a.Name, b.Name), cmp.Compare(b.Value, a.Value))
+		})
+		for i := range sorted {
+			if err = write(&sorted[i]); err != nil {
+				break
+			}
+		}
+	}
 	if err == errLimit {
 		err = nil
 	}

@@ -122,7 +122,7 @@ func Main(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 	if *list {
 		n, err = listSeries(db, q, out, now, stdout)
 	} else if atf.set() {
-		n, err = printAt(c, db, q, out, stdout)
+		n, err = printAt(c, db, q, *atf.sort == "value", out, stdout)
 	} else {
 		n, beyond, err = printSamples(c, db, q, out, now, stdout)
 	}
