@@ -587,31 +587,8 @@ func mapCatalogue(r *sadfRow, host, own []record.Tag, emit emitFunc) {
 			}
 		}
 	}
-	for _, m := range [...]struct {
-		field, metric string
-		scale         float64
-	}{
-		{"ldavg-1", "load.1m", 1}, {"ldavg-5", "load.5m", 1}, {"ldavg-15", "load.15m", 1},
-		{"runq-sz", "procs.running", 1}, // plus 1, below
-		{"plist-sz", "procs.total", 1},
-		{"blocked", "procs.blocked", 1},
-		{"proc/s", "procs.forks_per_s", 1},
-		{"cswch/s", "cpu.context_switches_per_s", 1},
-		{"pswpin/s", "swap.in_pages_per_s", 1}, {"pswpout/s", "swap.out_pages_per_s", 1},
-		{"pgpgin/s", "mem.page_in_bytes_per_s", 1024}, {"pgpgout/s", "mem.page_out_bytes_per_s", 1024},
-		{"majflt/s", "mem.major_faults_per_s", 1},
-		{"kbhugused", "mem.hugepages_used_bytes", 1024},
-		{"file-nr", "sys.open_files", 1},
-		{"tcp-tw", "net.tcp_timewait", 1},
-		{"retrans/s", "net.tcp_retrans_per_s", 1},
-		{"idgmerr/s", "net.udp_errors_per_s", 1},
-	} {
-		if v, ok := r.use(m.field); ok {
-			if m.field == "runq-sz" {
-				v++ // sadc leaves itself out
-			}
-			emit(m.metric, host, sadfRound2(v*m.scale))
-		}
+	if len(r.tags) == 0 {
+		sadfMachine(r, host, emit)
 	}
 	if r.has("kbmemfree") {
 		sadfMemory(r, host, emit)
@@ -643,6 +620,37 @@ func mapCatalogue(r *sadfRow, host, own []record.Tag, emit emitFunc) {
 	} {
 		if v, ok := r.use(m.field); ok {
 			emit(m.metric, host, sadfPct(v, 100))
+		}
+	}
+}
+
+// sadfMachine maps the fields of the machine as a whole, in rows of no
+// instance: load, processes, paging, files, TCP and UDP.
+func sadfMachine(r *sadfRow, host []record.Tag, emit emitFunc) {
+	for _, m := range [...]struct {
+		field, metric string
+		scale         float64
+	}{
+		{"ldavg-1", "load.1m", 1}, {"ldavg-5", "load.5m", 1}, {"ldavg-15", "load.15m", 1},
+		{"runq-sz", "procs.running", 1}, // plus 1, below
+		{"plist-sz", "procs.total", 1},
+		{"blocked", "procs.blocked", 1},
+		{"proc/s", "procs.forks_per_s", 1},
+		{"cswch/s", "cpu.context_switches_per_s", 1},
+		{"pswpin/s", "swap.in_pages_per_s", 1}, {"pswpout/s", "swap.out_pages_per_s", 1},
+		{"pgpgin/s", "mem.page_in_bytes_per_s", 1024}, {"pgpgout/s", "mem.page_out_bytes_per_s", 1024},
+		{"majflt/s", "mem.major_faults_per_s", 1},
+		{"kbhugused", "mem.hugepages_used_bytes", 1024},
+		{"file-nr", "sys.open_files", 1},
+		{"tcp-tw", "net.tcp_timewait", 1},
+		{"retrans/s", "net.tcp_retrans_per_s", 1},
+		{"idgmerr/s", "net.udp_errors_per_s", 1},
+	} {
+		if v, ok := r.use(m.field); ok {
+			if m.field == "runq-sz" {
+				v++ // sadc leaves itself out
+			}
+			emit(m.metric, host, sadfRound2(v*m.scale))
 		}
 	}
 }

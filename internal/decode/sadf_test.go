@@ -288,6 +288,16 @@ func TestSadfMapping(t *testing.T) {
 			},
 		},
 		{
+			name: "sadf -j: a machine's field, in a row of an instance, stays sysstat's",
+			in: `{"sysstat": {"hosts": [{"nodename": "web1", "statistics": [` +
+				`{"timestamp": {"date": "2026-11-24", "time": "10:10:00", "utc": 1, "interval": 600},` +
+				` "something-new": [{"name": "a", "blocked": 2.00}], "queue": {"blocked": 1}}]}]}}`,
+			want: []string{
+				"sysstat.blocked;host=web1;name=a 2 1795515000",
+				"procs.blocked;host=web1 1 1795515000",
+			},
+		},
+		{
 			name: "pressure",
 			in: sadfHead + "%scpu-10;%scpu-60;%scpu-300;%scpu\n" + at + "1.00;2.00;3.00;4.50\n" +
 				sadfHead + "%sio-10;%sio-60;%sio-300;%sio;%fio-10;%fio-60;%fio-300;%fio\n" + at + "0;0;0;1.25;0;0;0;0.75\n",
