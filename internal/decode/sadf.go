@@ -15,24 +15,42 @@ package decode
 //	sysstat (sadf -d)                   sm
 //	ldavg-1, ldavg-5, ldavg-15          load.1m, load.5m, load.15m
 //	runq-sz                             procs.running, plus 1: sadc leaves itself out
-//	plist-sz                            procs.total
+//	plist-sz, blocked                   procs.total, procs.blocked
 //	CPU all (-1): %iowait, %steal       cpu.iowait_pct, cpu.steal_pct
 //	  100 - %idle - %iowait             cpu.busy_pct
 //	  %user + %nice                     cpu.user_pct (-u)
 //	  %usr + %nice + %guest + %gnice    cpu.user_pct (-u ALL)
 //	  %system                           cpu.system_pct (-u)
 //	  %sys + %irq + %soft               cpu.system_pct (-u ALL)
+//	  %nice, %irq, %soft (-u ALL)       cpu.nice_pct, cpu.irq_pct, cpu.softirq_pct
+//	  %guest + %gnice (-u ALL)          cpu.guest_pct
+//	CPU N: 100 - %idle - %iowait        cpu.percpu_busy_pct;cpu=N, none for a row of zeros
+//	proc/s, cswch/s                     procs.forks_per_s, cpu.context_switches_per_s
+//	INTR sum, CPU all: intr/s           cpu.interrupts_per_s
+//	pswpin/s, pswpout/s                 swap.in_pages_per_s, swap.out_pages_per_s
+//	pgpgin/s, pgpgout/s (KiB/s)         mem.page_in_bytes_per_s, mem.page_out_bytes_per_s, times 1024
+//	majflt/s                            mem.major_faults_per_s
 //	kbavail (MemAvailable)              mem.available_bytes, times 1024
 //	  without it, as the catalogue: kbmemfree + kbbuffers + kbcached
 //	MemTotal, see below                 mem.total_bytes, times 1024
 //	  (total - available) / total       mem.used_pct
+//	kbcached, kbbuffers, kbdirty        mem.cached_bytes, mem.buffers_bytes, mem.dirty_bytes, times 1024
+//	kbhugused                           mem.hugepages_used_bytes, times 1024
 //	kbswpfree + kbswpused (SwapTotal)   swap.total_bytes, times 1024
 //	  kbswpused / that; %swpused        swap.used_pct
+//	file-nr                             sys.open_files
 //	IFACE: rxkB/s, txkB/s (KiB/s)       net.rx_bytes_per_s, net.tx_bytes_per_s;iface=, times 1024
+//	  rxpck/s, txpck/s                  net.rx_packets_per_s, net.tx_packets_per_s;iface=
+//	  rxdrop/s, txdrop/s                net.rx_drops_per_s, net.tx_drops_per_s;iface=
+//	  rxerr/s, txerr/s                  net.rx_errors_per_s, net.tx_errors_per_s;iface=
 //	  rxerr/s + txerr/s                 net.errors_per_s;iface=
+//	tcp-tw (-n SOCK)                    net.tcp_timewait
+//	retrans/s (-n ETCP)                 net.tcp_retrans_per_s
+//	idgmerr/s (-n UDP)                  net.udp_errors_per_s
 //	DEV: rkB/s, wkB/s (KiB/s)           diskio.read_bytes_per_s, diskio.write_bytes_per_s;device=, times 1024
 //	  rd_sec/s, wr_sec/s (older sysstat; 512-byte sectors)  the same, times 512
 //	  %util                             diskio.util_pct;device=
+//	  aqu-sz (avgqu-sz before 12.0)     diskio.queue_size;device=
 //	MOUNTPOINT (-F MOUNT): MBfsfree + MBfsused (MiB)  disk.size_bytes;mount=
 //	  (MBfsfree + MBfsused) * (100 - %ufsused) / 100  disk.avail_bytes;mount=, to 0.005 % of the size
 //	  MBfsused / (MBfsused + avail)     disk.used_pct;mount= (df's Use%)
@@ -40,6 +58,22 @@ package decode
 //	FILESYSTEM (-F): as MOUNTPOINT      the same with filesystem=<device> for mount=
 //	%scpu, %sio, %fio, %smem, %fmem     pressure.cpu_some_pct, .io_some_pct, .io_full_pct,
 //	                                    .memory_some_pct, .memory_full_pct
+//
+// Each is what sadc reads where sm-sample reads it, over the same
+// interval: Cached, Buffers, Dirty and HugePages_Total - HugePages_Free
+// of /proc/meminfo; ctxt, processes, procs_blocked and the intr line's
+// first number of /proc/stat; pswpin, pswpout, pgpgin, pgpgout and
+// pgmajfault of /proc/vmstat; file-nr's allocated less free handles;
+// /proc/net/dev's packets, drop and errs; sockstat's TCP tw; Tcp
+// RetransSegs and Udp InErrors of /proc/net/snmp; diskstats' weighted
+// milliseconds over the interval. What sar has and the catalogue
+// measures otherwise is left as sysstat.<field>: -u's %nice, which
+// counts niced guests (the catalogue's, like -u ALL's, does not);
+// kbslab, which the catalogue splits in two; sar -d's await, of reads
+// and writes together (iostat -x's r_await and w_await have no column
+// in sar -d), and tps; sar -b, the sum over devices; -m TEMP's degC,
+// named by libsensors' chip (coretemp-isa-0000) where the catalogue has
+// hwmon's name and the sensor's label.
 //
 // sadc reads /proc/meminfo: kbmemfree is MemFree, kbavail MemAvailable,
 // kbbuffers Buffers, kbcached Cached, kbslab Slab, kbcommit
@@ -60,14 +94,15 @@ package decode
 // Every other field becomes sysstat.<field>, with the row's tags: a
 // leading '%' becomes a trailing _pct, a trailing "/s" _per_s, and any
 // other byte but letters, digits and '_' becomes '_' (%steal →
-// sysstat.steal_pct, rxpck/s → sysstat.rxpck_per_s, ldavg-1 would be
+// sysstat.steal_pct, rxcmp/s → sysstat.rxcmp_per_s, ldavg-1 would be
 // sysstat.ldavg_1). Case is kept: rxkB is KiB, not kb. NFS's retrans/s
 // is sysstat.nfs_retrans_per_s, apart from TCP's. Tags are named after
 // sysstat's column, lowercased, but as the catalogue names them where
 // it has them: CPU → cpu (all for -1; the catalogue's cpu.* are of
-// all CPUs only, a CPU's own row is sysstat.*;cpu=N), IFACE → iface,
-// DEV → device, MOUNTPOINT → mount, FILESYSTEM → filesystem, INTR →
-// intr, TTY → tty; interrupts are sysstat.intr_per_s;intr=...;cpu=all|N.
+// all CPUs only, a CPU's own row is sysstat.*;cpu=N beside its
+// cpu.percpu_busy_pct), IFACE → iface, DEV → device, MOUNTPOINT →
+// mount, FILESYSTEM → filesystem, INTR → intr, TTY → tty; interrupts
+// but the sum over all CPUs are sysstat.intr_per_s;intr=...;cpu=all|N.
 // USB devices (-m USB) are descriptions, not figures, and are skipped.
 // Unlike sm-sample, which leaves them out, lo and disk partitions are
 // read like any interface or device: sysstat was told to collect them.
@@ -538,21 +573,22 @@ type emitFunc func(name string, tags []record.Tag, v float64)
 // mapCatalogue emits what the catalogue has, as the table at the top of
 // this file says, and marks the fields it replaces.
 func mapCatalogue(r *sadfRow, host, own []record.Tag, emit emitFunc) {
-	if cpu, ok := r.tag("cpu"); ok && cpu == "all" && r.has("%idle") {
-		sadfCPUAll(r, host, emit)
-	}
-	for _, m := range [...]struct{ field, metric string }{
-		{"ldavg-1", "load.1m"}, {"ldavg-5", "load.5m"}, {"ldavg-15", "load.15m"},
-	} {
-		if v, ok := r.use(m.field); ok {
-			emit(m.metric, host, v)
+	if cpu, ok := r.tag("cpu"); ok && r.has("%idle") {
+		if cpu == "all" {
+			sadfCPUAll(r, host, emit)
+		} else {
+			sadfCPUOne(r, own, emit)
 		}
 	}
-	if v, ok := r.use("runq-sz"); ok {
-		emit("procs.running", host, v+1)
+	if intr, ok := r.tag("intr"); ok && intr == "sum" {
+		if cpu, ok := r.tag("cpu"); ok && cpu == "all" {
+			if v, ok := r.use("intr/s"); ok {
+				emit("cpu.interrupts_per_s", host, v)
+			}
+		}
 	}
-	if v, ok := r.use("plist-sz"); ok {
-		emit("procs.total", host, v)
+	if len(r.tags) == 0 {
+		sadfMachine(r, host, emit)
 	}
 	if r.has("kbmemfree") {
 		sadfMemory(r, host, emit)
@@ -584,6 +620,37 @@ func mapCatalogue(r *sadfRow, host, own []record.Tag, emit emitFunc) {
 	} {
 		if v, ok := r.use(m.field); ok {
 			emit(m.metric, host, sadfPct(v, 100))
+		}
+	}
+}
+
+// sadfMachine maps the fields of the machine as a whole, in rows of no
+// instance: load, processes, paging, files, TCP and UDP.
+func sadfMachine(r *sadfRow, host []record.Tag, emit emitFunc) {
+	for _, m := range [...]struct {
+		field, metric string
+		scale         float64
+	}{
+		{"ldavg-1", "load.1m", 1}, {"ldavg-5", "load.5m", 1}, {"ldavg-15", "load.15m", 1},
+		{"runq-sz", "procs.running", 1}, // plus 1, below
+		{"plist-sz", "procs.total", 1},
+		{"blocked", "procs.blocked", 1},
+		{"proc/s", "procs.forks_per_s", 1},
+		{"cswch/s", "cpu.context_switches_per_s", 1},
+		{"pswpin/s", "swap.in_pages_per_s", 1}, {"pswpout/s", "swap.out_pages_per_s", 1},
+		{"pgpgin/s", "mem.page_in_bytes_per_s", 1024}, {"pgpgout/s", "mem.page_out_bytes_per_s", 1024},
+		{"majflt/s", "mem.major_faults_per_s", 1},
+		{"kbhugused", "mem.hugepages_used_bytes", 1024},
+		{"file-nr", "sys.open_files", 1},
+		{"tcp-tw", "net.tcp_timewait", 1},
+		{"retrans/s", "net.tcp_retrans_per_s", 1},
+		{"idgmerr/s", "net.udp_errors_per_s", 1},
+	} {
+		if v, ok := r.use(m.field); ok {
+			if m.field == "runq-sz" {
+				v++ // sadc leaves itself out
+			}
+			emit(m.metric, host, sadfRound2(v*m.scale))
 		}
 	}
 }
@@ -620,6 +687,39 @@ func sadfCPUAll(r *sadfRow, host []record.Tag, emit emitFunc) {
 	if steal, ok := r.use("%steal"); ok {
 		emit("cpu.steal_pct", host, sadfPct(steal, 100))
 	}
+	if !r.has("%usr") {
+		return // -u's %nice counts niced guests, the catalogue's does not
+	}
+	for _, m := range [...]struct{ field, metric string }{
+		{"%nice", "cpu.nice_pct"}, {"%irq", "cpu.irq_pct"}, {"%soft", "cpu.softirq_pct"},
+	} {
+		if v, ok := r.use(m.field); ok {
+			emit(m.metric, host, sadfPct(v, 100))
+		}
+	}
+	if guest, ok := r.get("%guest"); ok {
+		if gnice, ok := r.get("%gnice"); ok {
+			emit("cpu.guest_pct", host, sadfPct(guest+gnice, 100))
+		}
+	}
+}
+
+// sadfCPUOne maps a CPU's own row of sar -P: its busy share, as the
+// catalogue's percpu family has it. A row of all zeros is a CPU that was
+// offline, which has no share.
+func sadfCPUOne(r *sadfRow, own []record.Tag, emit emitFunc) {
+	idle, _ := r.get("%idle")
+	iowait, ok := r.get("%iowait")
+	if !ok {
+		return
+	}
+	sum := 0.0
+	for _, f := range r.fields {
+		sum += f.v
+	}
+	if sum > 0 {
+		emit("cpu.percpu_busy_pct", own, sadfPct(100-idle-iowait, 100))
+	}
 }
 
 // sadfMemory maps sar -r, computing as the catalogue does from MemTotal and
@@ -655,6 +755,13 @@ func sadfMemory(r *sadfRow, host []record.Tag, emit emitFunc) {
 	if okTotal {
 		emit("mem.total_bytes", host, total*1024)
 	}
+	for _, m := range [...]struct{ field, metric string }{
+		{"kbcached", "mem.cached_bytes"}, {"kbbuffers", "mem.buffers_bytes"}, {"kbdirty", "mem.dirty_bytes"},
+	} {
+		if v, ok := r.use(m.field); ok {
+			emit(m.metric, host, v*1024)
+		}
+	}
 }
 
 // sadfDecimals counts the digits after the point.
@@ -682,6 +789,15 @@ func sadfNetwork(r *sadfRow, own []record.Tag, emit emitFunc) {
 			emit("net.errors_per_s", own, sadfRound2(rx+tx))
 		}
 	}
+	for _, m := range [...]struct{ field, metric string }{
+		{"rxpck/s", "net.rx_packets_per_s"}, {"txpck/s", "net.tx_packets_per_s"},
+		{"rxdrop/s", "net.rx_drops_per_s"}, {"txdrop/s", "net.tx_drops_per_s"},
+		{"rxerr/s", "net.rx_errors_per_s"}, {"txerr/s", "net.tx_errors_per_s"},
+	} {
+		if v, ok := r.use(m.field); ok {
+			emit(m.metric, own, sadfRound2(v))
+		}
+	}
 }
 
 // sadfDiskIO maps sar -d: kB/s are KiB/s, and older sysstat's sectors are
@@ -699,6 +815,12 @@ func sadfDiskIO(r *sadfRow, own []record.Tag, emit emitFunc) {
 	}
 	if v, ok := r.use("%util"); ok {
 		emit("diskio.util_pct", own, sadfPct(v, 100))
+	}
+	for _, f := range [...]string{"aqu-sz", "avgqu-sz"} {
+		if v, ok := r.use(f); ok {
+			emit("diskio.queue_size", own, sadfRound2(v))
+			break
+		}
 	}
 }
 

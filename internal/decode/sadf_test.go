@@ -17,7 +17,7 @@ func TestSadfMapping(t *testing.T) {
 		want      []string
 	}{
 		{
-			name: "sar -u, all CPUs and one",
+			name: "sar -u, all CPUs and one: -u's %nice counts niced guests",
 			in: sadfHead + "CPU;%user;%nice;%system;%iowait;%steal;%idle\n" +
 				at + "-1;10.00;1.50;5.25;2.00;0.25;81.00\n" +
 				at + "0;12.00;0.00;4.00;3.00;0.00;81.00\n",
@@ -30,6 +30,7 @@ func TestSadfMapping(t *testing.T) {
 				"sysstat.user_pct;cpu=all;host=web1 10 1795515000",
 				"sysstat.nice_pct;cpu=all;host=web1 1.5 1795515000",
 				"sysstat.idle_pct;cpu=all;host=web1 81 1795515000",
+				"cpu.percpu_busy_pct;cpu=0;host=web1 16 1795515000",
 				"sysstat.user_pct;cpu=0;host=web1 12 1795515000",
 				"sysstat.nice_pct;cpu=0;host=web1 0 1795515000",
 				"sysstat.system_pct;cpu=0;host=web1 4 1795515000",
@@ -48,11 +49,12 @@ func TestSadfMapping(t *testing.T) {
 				"cpu.system_pct;host=web1 5 1795515000",
 				"cpu.iowait_pct;host=web1 2 1795515000",
 				"cpu.steal_pct;host=web1 0.5 1795515000",
+				"cpu.nice_pct;host=web1 1 1795515000",
+				"cpu.irq_pct;host=web1 0.25 1795515000",
+				"cpu.softirq_pct;host=web1 0.75 1795515000",
+				"cpu.guest_pct;host=web1 2.5 1795515000",
 				"sysstat.usr_pct;cpu=all;host=web1 8 1795515000",
-				"sysstat.nice_pct;cpu=all;host=web1 1 1795515000",
 				"sysstat.sys_pct;cpu=all;host=web1 4 1795515000",
-				"sysstat.irq_pct;cpu=all;host=web1 0.25 1795515000",
-				"sysstat.soft_pct;cpu=all;host=web1 0.75 1795515000",
 				"sysstat.guest_pct;cpu=all;host=web1 2 1795515000",
 				"sysstat.gnice_pct;cpu=all;host=web1 0.5 1795515000",
 				"sysstat.idle_pct;cpu=all;host=web1 81 1795515000",
@@ -68,9 +70,8 @@ func TestSadfMapping(t *testing.T) {
 				"load.15m;host=web1 0.29 1795515000",
 				"procs.running;host=web1 3 1795515000",
 				"procs.total;host=web1 345 1795515000",
-				"sysstat.blocked;host=web1 0 1795515000",
-			}[:5:5],
-			catalogue: true,
+				"procs.blocked;host=web1 1 1795515000",
+			},
 		},
 		{
 			// MemTotal 8000000 kB = free 1000000 + buffers 200000 +
@@ -82,16 +83,16 @@ func TestSadfMapping(t *testing.T) {
 				"mem.used_pct;host=web1 47.5 1795515000",
 				"mem.available_bytes;host=web1 4300800000 1795515000",
 				"mem.total_bytes;host=web1 8192000000 1795515000",
+				"mem.cached_bytes;host=web1 3072000000 1795515000",
+				"mem.buffers_bytes;host=web1 204800000 1795515000",
+				"mem.dirty_bytes;host=web1 1024000 1795515000",
 				"sysstat.kbmemfree;host=web1 1000000 1795515000",
 				"sysstat.kbmemused;host=web1 3500000 1795515000",
 				"sysstat.memused_pct;host=web1 43.75 1795515000",
-				"sysstat.kbbuffers;host=web1 200000 1795515000",
-				"sysstat.kbcached;host=web1 3000000 1795515000",
 				"sysstat.kbcommit;host=web1 5000000 1795515000",
 				"sysstat.commit_pct;host=web1 50 1795515000",
 				"sysstat.kbactive;host=web1 4000000 1795515000",
 				"sysstat.kbinact;host=web1 2000000 1795515000",
-				"sysstat.kbdirty;host=web1 1000 1795515000",
 				"sysstat.kbanonpg;host=web1 3000000 1795515000",
 				"sysstat.kbslab;host=web1 300000 1795515000",
 				"sysstat.kbkstack;host=web1 10000 1795515000",
@@ -108,6 +109,8 @@ func TestSadfMapping(t *testing.T) {
 				"mem.used_pct;host=web1 47.5 1795515000",
 				"mem.available_bytes;host=web1 4300800000 1795515000",
 				"mem.total_bytes;host=web1 8192000000 1795515000",
+				"mem.cached_bytes;host=web1 3072000000 1795515000",
+				"mem.buffers_bytes;host=web1 204800000 1795515000",
 			},
 		},
 		{
@@ -115,7 +118,12 @@ func TestSadfMapping(t *testing.T) {
 			in: sadfHead + "kbmemfree;kbavail;kbmemused;%memused;kbbuffers;kbcached;kbcommit;%commit;kbactive;kbinact;kbdirty\n" +
 				at + "1000000;4200000;3500000;43.75;200000;3000000;5000000;50.00;4000000;2000000;1000\n",
 			catalogue: true,
-			want:      []string{"mem.available_bytes;host=web1 4300800000 1795515000"},
+			want: []string{
+				"mem.available_bytes;host=web1 4300800000 1795515000",
+				"mem.cached_bytes;host=web1 3072000000 1795515000",
+				"mem.buffers_bytes;host=web1 204800000 1795515000",
+				"mem.dirty_bytes;host=web1 1024000 1795515000",
+			},
 		},
 		{
 			name: "sar -S",
@@ -141,22 +149,22 @@ func TestSadfMapping(t *testing.T) {
 			in: sadfHead + "IFACE;rxpck/s;txpck/s;rxkB/s;txkB/s;rxcmp/s;txcmp/s;rxmcst/s;%ifutil\n" +
 				at + "eth0;10.00;5.00;1.50;0.25;0.00;0.00;0.00;0.01\n" +
 				sadfHead + "IFACE;rxerr/s;txerr/s;coll/s;rxdrop/s;txdrop/s;txcarr/s;rxfram/s;rxfifo/s;txfifo/s\n" +
-				at + "eth0;0.10;0.20;0.00;0.00;0.00;0.00;0.00;0.00;0.00\n",
+				at + "eth0;0.10;0.20;0.00;0.50;0.75;0.00;0.00;0.00;0.00\n",
 			want: []string{
 				"net.rx_bytes_per_s;host=web1;iface=eth0 1536 1795515000",
 				"net.tx_bytes_per_s;host=web1;iface=eth0 256 1795515000",
-				"sysstat.rxpck_per_s;host=web1;iface=eth0 10 1795515000",
-				"sysstat.txpck_per_s;host=web1;iface=eth0 5 1795515000",
+				"net.rx_packets_per_s;host=web1;iface=eth0 10 1795515000",
+				"net.tx_packets_per_s;host=web1;iface=eth0 5 1795515000",
 				"sysstat.rxcmp_per_s;host=web1;iface=eth0 0 1795515000",
 				"sysstat.txcmp_per_s;host=web1;iface=eth0 0 1795515000",
 				"sysstat.rxmcst_per_s;host=web1;iface=eth0 0 1795515000",
 				"sysstat.ifutil_pct;host=web1;iface=eth0 0.01 1795515000",
 				"net.errors_per_s;host=web1;iface=eth0 0.3 1795515000",
-				"sysstat.rxerr_per_s;host=web1;iface=eth0 0.1 1795515000",
-				"sysstat.txerr_per_s;host=web1;iface=eth0 0.2 1795515000",
+				"net.rx_drops_per_s;host=web1;iface=eth0 0.5 1795515000",
+				"net.tx_drops_per_s;host=web1;iface=eth0 0.75 1795515000",
+				"net.rx_errors_per_s;host=web1;iface=eth0 0.1 1795515000",
+				"net.tx_errors_per_s;host=web1;iface=eth0 0.2 1795515000",
 				"sysstat.coll_per_s;host=web1;iface=eth0 0 1795515000",
-				"sysstat.rxdrop_per_s;host=web1;iface=eth0 0 1795515000",
-				"sysstat.txdrop_per_s;host=web1;iface=eth0 0 1795515000",
 				"sysstat.txcarr_per_s;host=web1;iface=eth0 0 1795515000",
 				"sysstat.rxfram_per_s;host=web1;iface=eth0 0 1795515000",
 				"sysstat.rxfifo_per_s;host=web1;iface=eth0 0 1795515000",
@@ -168,22 +176,22 @@ func TestSadfMapping(t *testing.T) {
 			in: sadfHead + "DEV;tps;rkB/s;wkB/s;dkB/s;areq-sz;aqu-sz;await;%util\n" +
 				at + "sda;5.00;100.00;200.50;0.00;60.10;0.01;1.20;2.50\n" +
 				sadfHead + "DEV;tps;rd_sec/s;wr_sec/s;avgrq-sz;avgqu-sz;await;svctm;%util\n" +
-				at + "dev8-0;5.00;200.00;401.00;120.20;0.01;1.20;0.50;100.50\n",
+				at + "dev8-0;5.00;200.00;401.00;120.20;2.25;1.20;0.50;100.50\n",
 			want: []string{
 				"diskio.read_bytes_per_s;device=sda;host=web1 102400 1795515000",
 				"diskio.write_bytes_per_s;device=sda;host=web1 205312 1795515000",
 				"diskio.util_pct;device=sda;host=web1 2.5 1795515000",
+				"diskio.queue_size;device=sda;host=web1 0.01 1795515000",
 				"sysstat.tps;device=sda;host=web1 5 1795515000",
 				"sysstat.dkB_per_s;device=sda;host=web1 0 1795515000",
 				"sysstat.areq_sz;device=sda;host=web1 60.1 1795515000",
-				"sysstat.aqu_sz;device=sda;host=web1 0.01 1795515000",
 				"sysstat.await;device=sda;host=web1 1.2 1795515000",
 				"diskio.read_bytes_per_s;device=dev8-0;host=web1 102400 1795515000",
 				"diskio.write_bytes_per_s;device=dev8-0;host=web1 205312 1795515000",
 				"diskio.util_pct;device=dev8-0;host=web1 100 1795515000",
+				"diskio.queue_size;device=dev8-0;host=web1 2.25 1795515000",
 				"sysstat.tps;device=dev8-0;host=web1 5 1795515000",
 				"sysstat.avgrq_sz;device=dev8-0;host=web1 120.2 1795515000",
-				"sysstat.avgqu_sz;device=dev8-0;host=web1 0.01 1795515000",
 				"sysstat.await;device=dev8-0;host=web1 1.2 1795515000",
 				"sysstat.svctm;device=dev8-0;host=web1 0.5 1795515000",
 			},
@@ -220,6 +228,76 @@ func TestSadfMapping(t *testing.T) {
 			},
 		},
 		{
+			name: "sar -P ALL: each CPU's busy share, none for an offline CPU",
+			in: sadfHead + "CPU;%usr;%nice;%sys;%iowait;%steal;%irq;%soft;%guest;%gnice;%idle\n" +
+				at + "1;8.00;1.00;4.00;2.00;0.50;0.25;0.75;2.00;0.50;81.00\n" +
+				at + "2;0.00;0.00;0.00;0.00;0.00;0.00;0.00;0.00;0.00;100.00\n" +
+				at + "3;0.00;0.00;0.00;0.00;0.00;0.00;0.00;0.00;0.00;0.00\n",
+			catalogue: true,
+			want: []string{
+				"cpu.percpu_busy_pct;cpu=1;host=web1 17 1795515000",
+				"cpu.percpu_busy_pct;cpu=2;host=web1 0 1795515000",
+			},
+		},
+		{
+			name: "sar -w, -W, -B: rates, pgpgin/s in KiB",
+			in: sadfHead + "proc/s;cswch/s\n" + at + "2.50;1234.56\n" +
+				sadfHead + "pswpin/s;pswpout/s\n" + at + "1.25;3.00\n" +
+				sadfHead + "pgpgin/s;pgpgout/s;fault/s;majflt/s;pgfree/s;pgscank/s;pgscand/s;pgsteal/s;%vmeff\n" +
+				at + "10.50;200.00;3000.00;0.75;400.00;0.00;0.00;0.00;0.00\n",
+			want: []string{
+				"procs.forks_per_s;host=web1 2.5 1795515000",
+				"cpu.context_switches_per_s;host=web1 1234.56 1795515000",
+				"swap.in_pages_per_s;host=web1 1.25 1795515000",
+				"swap.out_pages_per_s;host=web1 3 1795515000",
+				"mem.page_in_bytes_per_s;host=web1 10752 1795515000",
+				"mem.page_out_bytes_per_s;host=web1 204800 1795515000",
+				"mem.major_faults_per_s;host=web1 0.75 1795515000",
+				"sysstat.fault_per_s;host=web1 3000 1795515000",
+				"sysstat.pgfree_per_s;host=web1 400 1795515000",
+				"sysstat.pgscank_per_s;host=web1 0 1795515000",
+				"sysstat.pgscand_per_s;host=web1 0 1795515000",
+				"sysstat.pgsteal_per_s;host=web1 0 1795515000",
+				"sysstat.vmeff_pct;host=web1 0 1795515000",
+			},
+		},
+		{
+			name: "sar -H, -v: huge pages in KiB, open files",
+			in: sadfHead + "kbhugfree;kbhugused;%hugused;kbhugrsvd;kbhugsurp\n" + at + "2048;4096;66.67;0;0\n" +
+				sadfHead + "dentunusd;file-nr;inode-nr;pty-nr\n" + at + "50000;4512;60000;2\n",
+			want: []string{
+				"mem.hugepages_used_bytes;host=web1 4194304 1795515000",
+				"sysstat.kbhugfree;host=web1 2048 1795515000",
+				"sysstat.hugused_pct;host=web1 66.67 1795515000",
+				"sysstat.kbhugrsvd;host=web1 0 1795515000",
+				"sysstat.kbhugsurp;host=web1 0 1795515000",
+				"sys.open_files;host=web1 4512 1795515000",
+				"sysstat.dentunusd;host=web1 50000 1795515000",
+				"sysstat.inode_nr;host=web1 60000 1795515000",
+				"sysstat.pty_nr;host=web1 2 1795515000",
+			},
+		},
+		{
+			name: "sar -n SOCK, UDP",
+			in: sadfHead + "totsck;tcpsck;udpsck;rawsck;ip-frag;tcp-tw\n" + at + "300;20;5;0;0;7\n" +
+				sadfHead + "idgm/s;odgm/s;noport/s;idgmerr/s\n" + at + "10.00;10.00;0.50;0.25\n",
+			catalogue: true,
+			want: []string{
+				"net.tcp_timewait;host=web1 7 1795515000",
+				"net.udp_errors_per_s;host=web1 0.25 1795515000",
+			},
+		},
+		{
+			name: "sadf -j: a machine's field, in a row of an instance, stays sysstat's",
+			in: `{"sysstat": {"hosts": [{"nodename": "web1", "statistics": [` +
+				`{"timestamp": {"date": "2026-11-24", "time": "10:10:00", "utc": 1, "interval": 600},` +
+				` "something-new": [{"name": "a", "blocked": 2.00}], "queue": {"blocked": 1}}]}]}}`,
+			want: []string{
+				"sysstat.blocked;host=web1;name=a 2 1795515000",
+				"procs.blocked;host=web1 1 1795515000",
+			},
+		},
+		{
 			name: "pressure",
 			in: sadfHead + "%scpu-10;%scpu-60;%scpu-300;%scpu\n" + at + "1.00;2.00;3.00;4.50\n" +
 				sadfHead + "%sio-10;%sio-60;%sio-300;%sio;%fio-10;%fio-60;%fio-300;%fio\n" + at + "0;0;0;1.25;0;0;0;0.75\n",
@@ -231,7 +309,7 @@ func TestSadfMapping(t *testing.T) {
 			},
 		},
 		{
-			name: "interrupts, NFS, USB, a restart and a comment",
+			name: "interrupts, NFS, USB, a restart, a comment, and TCP's retrans/s",
 			in: sadfHead + "INTR;CPU*\n" +
 				at + "sum;300.00;100.00;200.00\n" +
 				"web1;-1;2026-11-24 10:10:00 UTC;LINUX-RESTART\t(2 CPU)\n" +
@@ -243,7 +321,7 @@ func TestSadfMapping(t *testing.T) {
 				sadfHead + "atmptf/s;estres/s;retrans/s;isegerr/s;orsts/s\n" +
 				at + "0.00;0.00;2.00;0.00;0.00\n",
 			want: []string{
-				"sysstat.intr_per_s;cpu=all;host=web1;intr=sum 300 1795515000",
+				"cpu.interrupts_per_s;host=web1 300 1795515000",
 				"sysstat.intr_per_s;cpu=0;host=web1;intr=sum 100 1795515000",
 				"sysstat.intr_per_s;cpu=1;host=web1;intr=sum 200 1795515000",
 				"sysstat.call_per_s;host=web1 1 1795515000",
@@ -252,9 +330,9 @@ func TestSadfMapping(t *testing.T) {
 				"sysstat.write_per_s;host=web1 0 1795515000",
 				"sysstat.access_per_s;host=web1 0 1795515000",
 				"sysstat.getatt_per_s;host=web1 0 1795515000",
+				"net.tcp_retrans_per_s;host=web1 2 1795515000",
 				"sysstat.atmptf_per_s;host=web1 0 1795515000",
 				"sysstat.estres_per_s;host=web1 0 1795515000",
-				"sysstat.retrans_per_s;host=web1 2 1795515000",
 				"sysstat.isegerr_per_s;host=web1 0 1795515000",
 				"sysstat.orsts_per_s;host=web1 0 1795515000",
 			},
@@ -341,6 +419,13 @@ func TestSadfForms(t *testing.T) {
 		"disk.used_pct;filesystem=/dev/vda;host=web1 21.51 1795582895",
 		"pressure.io_some_pct;host=web1 3.57 1795582895",
 		"sysstat.intr_per_s;cpu=1;host=web1;intr=LOC 177.5 1795582895",
+		// 100 - %idle 68.53 - %iowait 4.06; kbcached 595408 KiB.
+		"cpu.percpu_busy_pct;cpu=1;host=web1 27.41 1795582895",
+		"cpu.context_switches_per_s;host=web1 503.5 1795582895",
+		"cpu.interrupts_per_s;host=web1 453 1795582895",
+		"mem.cached_bytes;host=web1 609697792 1795582895",
+		"sys.open_files;host=web1 457 1795582895",
+		"net.tcp_timewait;host=web1 16 1795582895",
 		"sysstat.MHz;cpu=all;host=web1 2596.14 1795582899",
 		"sysstat.blg_len;cpu=0;host=web1 0 1795582899",
 	} {
@@ -407,13 +492,13 @@ func TestSadfErrors(t *testing.T) {
 				at + "-1;99.00;0;98.00;1\n" +
 				at + "-1;99.00;0;1\n",
 			want: []string{
-				"sysstat.txpck_per_s;host=web1;iface=eth0 2 1795515000",
+				"net.tx_packets_per_s;host=web1;iface=eth0 2 1795515000",
 				// A leading "~" is carried escaped, as in a record line.
-				`sysstat.rxpck_per_s;host=web1;iface=\176eth0 1 1795515000`,
-				`sysstat.txpck_per_s;host=web1;iface=\176eth0 2 1795515000`,
+				`net.rx_packets_per_s;host=web1;iface=\176eth0 1 1795515000`,
+				`net.tx_packets_per_s;host=web1;iface=\176eth0 2 1795515000`,
 				"sysstat.idle_pct;cpu=all;host=web1 99 1795515000",
 				"sysstat.idle_pct;cpu=0;host=web1 98 1795515000",
-				"sysstat.blocked;host=web1 1 1795515000",
+				"procs.blocked;host=web1 1 1795515000",
 			},
 			errs: []string{
 				"in:2: row has 5 fields, the header 6",
