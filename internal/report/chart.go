@@ -220,6 +220,34 @@ func newChart(title, unit string, rows []Row, from, to time.Time) chart {
 		// range all the same.
 		lo, hi = 0, 1
 	}
+	y := c.axes(lo, hi, unit, start, end)
+	step := float64(plotR-plotL) / ChartBuckets
+	x := bucketX
+	bridge := func(interval Duration) int { return bridgeOf(interval, start, end) }
+	for i, r := range lines {
+		bs := grid(r)
+		band, line, dots := seriesPaths(bs, x, y, step/2, bridge(r.Interval))
+		c.Series = append(c.Series, chartSeries{Label: r.Label, Colour: palette[i%len(palette)], Band: band, Line: line, Dots: dots})
+	}
+	if band != nil {
+		longest := Duration(0)
+		for _, r := range others {
+			longest = max(longest, r.Interval)
+		}
+		b, _, _ := seriesPaths(band, x, y, step/2, bridge(longest))
+		label := plural(len(others), "other")
+		if len(others) == 1 {
+			label = others[0].Label // a band of one series: say which
+		}
+		c.Series = append(c.Series, chartSeries{Label: label, Colour: othersColour, Band: b, Others: true})
+	}
+	return c
+}
+
+// axes sets the ticks of the chart's axes, for values from lo to hi in
+// unit and times from start to end, and returns where a value goes on
+// the y axis.
+func (c *chart) axes(lo, hi float64, unit string, start, end time.Time) func(float64) float64 {
 	ys := niceTicks(lo, hi, unit)
 	lo, hi = ys[0], ys[len(ys)-1]
 	y := func(v float64) float64 { return plotB - fraction(v, lo, hi)*(plotB-plotT) }
@@ -240,35 +268,24 @@ func newChart(title, unit string, rows []Row, from, to time.Time) chart {
 		lx := math.Min(x, chartW-2-3.3*float64(len(label)))
 		c.XTicks = append(c.XTicks, tick{At: num1(x), LabelAt: num1(lx), Label: label})
 	}
+	return y
+}
 
+// bucketX places bucket k of a chart on the x axis: buckets split the
+// span evenly, and each is drawn at its middle.
+func bucketX(k int) float64 {
 	step := float64(plotR-plotL) / ChartBuckets
-	// Buckets split the span evenly: each is drawn at its middle.
-	x := func(k int) float64 { return plotL + (float64(k)+0.5)*step }
-	// Buckets narrower than a series' interval are empty between its
-	// samples: a line goes on over up to one and a half intervals of
-	// them, and breaks only where samples are missing.
-	bridge := func(interval Duration) int {
-		w := span / ChartBuckets
-		return int(1.5 * time.Duration(interval).Seconds() / w)
-	}
-	for i, r := range lines {
-		bs := grid(r)
-		band, line, dots := seriesPaths(bs, x, y, step/2, bridge(r.Interval))
-		c.Series = append(c.Series, chartSeries{Label: r.Label, Colour: palette[i%len(palette)], Band: band, Line: line, Dots: dots})
-	}
-	if band != nil {
-		longest := Duration(0)
-		for _, r := range others {
-			longest = max(longest, r.Interval)
-		}
-		b, _, _ := seriesPaths(band, x, y, step/2, bridge(longest))
-		label := plural(len(others), "other")
-		if len(others) == 1 {
-			label = others[0].Label // a band of one series: say which
-		}
-		c.Series = append(c.Series, chartSeries{Label: label, Colour: othersColour, Band: b, Others: true})
-	}
-	return c
+	return plotL + (float64(k)+0.5)*step
+}
+
+// bridgeOf is how many buckets without samples a series sampled every
+// interval goes on over, on a chart from start to end. Buckets narrower
+// than its interval are empty between its samples: a line goes on over
+// up to one and a half intervals of them, and breaks only where samples
+// are missing.
+func bridgeOf(interval Duration, start, end time.Time) int {
+	w := end.Sub(start).Seconds() / ChartBuckets
+	return int(1.5 * time.Duration(interval).Seconds() / w)
 }
 
 // rebucket spreads the buckets of a row, which split [bs[0].Start,
