@@ -217,7 +217,7 @@ table{break-inside:avoid;page-break-inside:avoid}
 </g>
 {{- range .Series}}
 {{- if .Band}}
-<path d="{{.Band}}" fill="{{.Colour}}" fill-opacity="{{if .Others}}0.35{{else}}0.2{{end}}"/>
+<path d="{{.Band}}" fill="{{.Colour}}" fill-opacity="{{if $c.Stacked}}0.8{{else if .Others}}0.35{{else}}0.2{{end}}"/>
 {{- end}}
 {{- end}}
 {{- range .Series}}
