@@ -106,7 +106,7 @@ func groupCharts(host string, g Group, from, to time.Time) []chart {
 	for _, s := range g.Stacks {
 		charts = append(charts, stackChart(host, s, from, colours))
 	}
-	for _, rows := range byUnit(g.Rows) {
+	for _, rows := range byUnit(htmlLabels(g.Rows)) {
 		u := rows[0].Unit
 		title := hostName(host) + " · " + g.Heading()
 		ylabel := u
@@ -123,6 +123,28 @@ func groupCharts(host string, g Group, from, to time.Time) []chart {
 		charts = append(charts, c)
 	}
 	return charts
+}
+
+// maxHTMLLabel is the longest label of a row in the HTML report's
+// tables and in a chart's legend, in runes: a series' tags are its
+// sender's, and a longer label would widen the page past the window.
+const maxHTMLLabel = 80
+
+// htmlLabels returns rows with their labels cut to maxHTMLLabel, still
+// apart; rows itself when none is longer.
+func htmlLabels(rows []Row) []Row {
+	if !slices.ContainsFunc(rows, func(r Row) bool { return utf8.RuneCountInString(r.Label) > maxHTMLLabel }) {
+		return rows
+	}
+	labels := make([]string, len(rows))
+	for i, r := range rows {
+		labels[i] = r.Label
+	}
+	rows = slices.Clone(rows)
+	for i, l := range shortenAll(labels, maxHTMLLabel) {
+		rows[i].Label = l
+	}
+	return rows
 }
 
 // byUnit splits rows by their unit, in the order of the first row of

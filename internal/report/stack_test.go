@@ -470,3 +470,26 @@ func TestStackProcs(t *testing.T) {
 		t.Errorf("layers %q, want %q", labels, want)
 	}
 }
+
+// TestHTMLLabelsBounded: a huge series name is cut in the report's
+// table and in its chart's legend, which would otherwise widen the page
+// past any window.
+func TestHTMLLabelsBounded(t *testing.T) {
+	var b bytes.Buffer
+	start := fixture.Now.Add(-24 * time.Hour).Unix()
+	huge := strings.Repeat("long", 500)
+	for m := 0; m < 24*60; m += 5 {
+		fmt.Fprintf(&b, "app.x;host=h;name=%s 1 %d\n", huge, start+int64(m)*60)
+		fmt.Fprintf(&b, "app.x;host=h;name=short 2 %d\n", start+int64(m)*60)
+	}
+	var page bytes.Buffer
+	if err := WriteHTML(&page, dayReport(t, b.Bytes())); err != nil {
+		t.Fatal(err)
+	}
+	if strings.Contains(page.String(), strings.Repeat("long", maxHTMLLabel/4)) {
+		t.Error("the page holds the huge name whole")
+	}
+	if n := strings.Count(page.String(), "long…"); n != 2 {
+		t.Errorf("the name shows cut %d times, want in the table and in the legend", n)
+	}
+}
