@@ -106,7 +106,7 @@ func groupCharts(host string, g Group, from, to time.Time) []chart {
 	for _, s := range g.Stacks {
 		charts = append(charts, stackChart(host, s, from, colours))
 	}
-	for _, rows := range byUnit(htmlLabels(g.Rows)) {
+	for _, rows := range byUnit(htmlLabels(g.Rows, maxLegendLabel)) {
 		u := rows[0].Unit
 		title := hostName(host) + " · " + g.Heading()
 		ylabel := u
@@ -125,15 +125,19 @@ func groupCharts(host string, g Group, from, to time.Time) []chart {
 	return charts
 }
 
-// maxHTMLLabel is the longest label of a row in the HTML report's
-// tables and in a chart's legend, in runes: a series' tags are its
-// sender's, and a longer label would widen the page past the window.
-const maxHTMLLabel = 80
+// The longest label of a row in the HTML report's tables and in a
+// chart's legend, in runes: a series' tags are its sender's, and a
+// longer label would widen the page past the window. A legend's fits
+// a phone's.
+const (
+	maxHTMLLabel   = 80
+	maxLegendLabel = 64
+)
 
-// htmlLabels returns rows with their labels cut to maxHTMLLabel, still
+// htmlLabels returns rows with their labels cut to n runes, still
 // apart; rows itself when none is longer.
-func htmlLabels(rows []Row) []Row {
-	if !slices.ContainsFunc(rows, func(r Row) bool { return utf8.RuneCountInString(r.Label) > maxHTMLLabel }) {
+func htmlLabels(rows []Row, n int) []Row {
+	if !slices.ContainsFunc(rows, func(r Row) bool { return utf8.RuneCountInString(r.Label) > n }) {
 		return rows
 	}
 	labels := make([]string, len(rows))
@@ -141,7 +145,7 @@ func htmlLabels(rows []Row) []Row {
 		labels[i] = r.Label
 	}
 	rows = slices.Clone(rows)
-	for i, l := range shortenAll(labels, maxHTMLLabel) {
+	for i, l := range shortenAll(labels, n) {
 		rows[i].Label = l
 	}
 	return rows

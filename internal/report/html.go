@@ -85,7 +85,7 @@ func newHTMLPage(rep *Report) htmlPage {
 			if t.More != "" {
 				t.More += " " + g.List
 			}
-			for _, r := range htmlLabels(g.Rows) {
+			for _, r := range htmlLabels(g.Rows, maxHTMLLabel) {
 				t.Rows = append(t.Rows, htmlRow{Label: r.Label, Class: levelClass(r.Level),
 					Cells: []string{Num(r.Min, r.Unit), Num(r.Avg, r.Unit), P95Cell(r), Num(r.Max, r.Unit),
 						Num(r.Last, r.Unit), Change(r.Change), Coverage(r.Coverage)},

@@ -44,9 +44,6 @@ var stackSpecs = []stackSpec{
 
 const svcNote = "Stacked: services, scopes and containers, and the rest of each slice; the slices that hold them are not stacked again."
 
-// maxStackLabel is the longest label of a layer, in runes.
-const maxStackLabel = 48
-
 // maxFolders bounds what a stack keeps of the folders of containers of
 // a host: the folders waiting to know whether something under them is
 // reported, and the folders known to hold something. Past it a folder is
@@ -368,13 +365,13 @@ func (s *stackScan) finish() (Stack, bool) {
 		st.Layers = append(st.Layers, Layer{Values: vs})
 		labels = append(labels, esc.Text(t.label))
 	}
-	labels = shortenAll(labels, maxStackLabel)
+	labels = shortenAll(labels, maxLegendLabel)
 	for i := range st.Layers {
 		st.Layers[i].Label = labels[i]
 	}
 	if s.othersN > 0 {
 		st.Others, st.OthersN = s.others, s.othersN
-		st.OtherLabel = shortenMiddle(esc.Text(s.otherLabel), maxStackLabel)
+		st.OtherLabel = shortenMiddle(esc.Text(s.otherLabel), maxLegendLabel)
 	}
 	return st, true
 }
