@@ -42,13 +42,18 @@ var stackSpecs = []stackSpec{
 		layer: func(map[string]string) (bool, string) { return true, "" }, label: procLabel},
 }
 
-const svcNote = "Stacked: services, scopes and containers, and the rest of each slice; the slices that hold them are not stacked again."
+const svcNote = "Stacked: services, scopes, containers and the rest of each slice, not the slices that hold them."
 
-// maxFolders bounds what a stack keeps of the folders of containers of
-// a host: the folders waiting to know whether something under them is
-// reported, and the folders known to hold something. Past it a folder is
-// stacked as it comes, as a host sending that many is not sm-sample.
-const maxFolders = 256
+// Bounds on what a stack keeps of the folders of containers of a host:
+// at most maxFolders wait, whole, to know whether something under them
+// is reported apart, and at most maxParents folders are known to hold
+// something. Past the first a folder is stacked as it comes: a host
+// with that many is a host of containers each on its own
+// (/lxc.payload.NAME), or not sm-sample.
+const (
+	maxFolders = 64
+	maxParents = 1024
+)
 
 // svcLayer says which of the services family's series are leaves of the
 // cgroup tree, as sm-sample reports it (see sm(7)): a service, a scope
@@ -226,7 +231,7 @@ func (s *stackScan) add(r Row) {
 	s.interval = max(s.interval, r.Interval)
 	s.grid(r.Chart[0].Start, sr.end)
 	if s.spec.group == "services" {
-		if p := svcParent(r.Tags); p != "" && (len(s.parents) < maxFolders || s.parents[p]) {
+		if p := svcParent(r.Tags); p != "" && (len(s.parents) < maxParents || s.parents[p]) {
 			if s.parents == nil {
 				s.parents = map[string]bool{}
 			}
