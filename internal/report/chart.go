@@ -48,8 +48,11 @@ type chart struct {
 	YLabel      string
 	YLabelStart bool
 	Series      []chartSeries
-	XTicks      []tick
-	YTicks      []tick
+	// Stacked says the series' bands are a stack (see stackChart):
+	// drawn solid, each from the top of those below it.
+	Stacked bool
+	XTicks  []tick
+	YTicks  []tick
 	// The geometry, for the template.
 	W, H, L, R, T, B int
 	YLabelX, XLabelY int
@@ -97,7 +100,13 @@ func hostCharts(h Host, from, to time.Time) []chart {
 // unit of its rows.
 func groupCharts(host string, g Group, from, to time.Time) []chart {
 	var charts []chart
-	for _, rows := range byUnit(g.Rows) {
+	// The stacks first: what used the machine, then how much. A
+	// series keeps its colour from one stack to the next.
+	colours := map[string]string{}
+	for _, s := range g.Stacks {
+		charts = append(charts, stackChart(host, s, from, colours))
+	}
+	for _, rows := range byUnit(htmlLabels(g.Rows, maxLegendLabel)) {
 		u := rows[0].Unit
 		title := hostName(host) + " · " + g.Heading()
 		ylabel := u
@@ -114,6 +123,32 @@ func groupCharts(host string, g Group, from, to time.Time) []chart {
 		charts = append(charts, c)
 	}
 	return charts
+}
+
+// The longest label of a row in the HTML report's tables and in a
+// chart's legend, in runes: a series' tags are its sender's, and a
+// longer label would widen the page past the window. A legend's fits
+// a phone's.
+const (
+	maxHTMLLabel   = 80
+	maxLegendLabel = 64
+)
+
+// htmlLabels returns rows with their labels cut to n runes, still
+// apart; rows itself when none is longer.
+func htmlLabels(rows []Row, n int) []Row {
+	if !slices.ContainsFunc(rows, func(r Row) bool { return utf8.RuneCountInString(r.Label) > n }) {
+		return rows
+	}
+	labels := make([]string, len(rows))
+	for i, r := range rows {
+		labels[i] = r.Label
+	}
+	rows = slices.Clone(rows)
+	for i, l := range shortenAll(labels, n) {
+		rows[i].Label = l
+	}
+	return rows
 }
 
 // byUnit splits rows by their unit, in the order of the first row of
@@ -220,6 +255,34 @@ func newChart(title, unit string, rows []Row, from, to time.Time) chart {
 		// range all the same.
 		lo, hi = 0, 1
 	}
+	y := c.axes(lo, hi, unit, start, end)
+	step := float64(plotR-plotL) / ChartBuckets
+	x := bucketX
+	bridge := func(interval Duration) int { return bridgeOf(interval, start, end) }
+	for i, r := range lines {
+		bs := grid(r)
+		band, line, dots := seriesPaths(bs, x, y, step/2, bridge(r.Interval))
+		c.Series = append(c.Series, chartSeries{Label: r.Label, Colour: palette[i%len(palette)], Band: band, Line: line, Dots: dots})
+	}
+	if band != nil {
+		longest := Duration(0)
+		for _, r := range others {
+			longest = max(longest, r.Interval)
+		}
+		b, _, _ := seriesPaths(band, x, y, step/2, bridge(longest))
+		label := plural(len(others), "other")
+		if len(others) == 1 {
+			label = others[0].Label // a band of one series: say which
+		}
+		c.Series = append(c.Series, chartSeries{Label: label, Colour: othersColour, Band: b, Others: true})
+	}
+	return c
+}
+
+// axes sets the ticks of the chart's axes, for values from lo to hi in
+// unit and times from start to end, and returns where a value goes on
+// the y axis.
+func (c *chart) axes(lo, hi float64, unit string, start, end time.Time) func(float64) float64 {
 	ys := niceTicks(lo, hi, unit)
 	lo, hi = ys[0], ys[len(ys)-1]
 	y := func(v float64) float64 { return plotB - fraction(v, lo, hi)*(plotB-plotT) }
@@ -240,35 +303,24 @@ func newChart(title, unit string, rows []Row, from, to time.Time) chart {
 		lx := math.Min(x, chartW-2-3.3*float64(len(label)))
 		c.XTicks = append(c.XTicks, tick{At: num1(x), LabelAt: num1(lx), Label: label})
 	}
+	return y
+}
 
+// bucketX places bucket k of a chart on the x axis: buckets split the
+// span evenly, and each is drawn at its middle.
+func bucketX(k int) float64 {
 	step := float64(plotR-plotL) / ChartBuckets
-	// Buckets split the span evenly: each is drawn at its middle.
-	x := func(k int) float64 { return plotL + (float64(k)+0.5)*step }
-	// Buckets narrower than a series' interval are empty between its
-	// samples: a line goes on over up to one and a half intervals of
-	// them, and breaks only where samples are missing.
-	bridge := func(interval Duration) int {
-		w := span / ChartBuckets
-		return int(1.5 * time.Duration(interval).Seconds() / w)
-	}
-	for i, r := range lines {
-		bs := grid(r)
-		band, line, dots := seriesPaths(bs, x, y, step/2, bridge(r.Interval))
-		c.Series = append(c.Series, chartSeries{Label: r.Label, Colour: palette[i%len(palette)], Band: band, Line: line, Dots: dots})
-	}
-	if band != nil {
-		longest := Duration(0)
-		for _, r := range others {
-			longest = max(longest, r.Interval)
-		}
-		b, _, _ := seriesPaths(band, x, y, step/2, bridge(longest))
-		label := plural(len(others), "other")
-		if len(others) == 1 {
-			label = others[0].Label // a band of one series: say which
-		}
-		c.Series = append(c.Series, chartSeries{Label: label, Colour: othersColour, Band: b, Others: true})
-	}
-	return c
+	return plotL + (float64(k)+0.5)*step
+}
+
+// bridgeOf is how many buckets without samples a series sampled every
+// interval goes on over, on a chart from start to end. Buckets narrower
+// than its interval are empty between its samples: a line goes on over
+// up to one and a half intervals of them, and breaks only where samples
+// are missing.
+func bridgeOf(interval Duration, start, end time.Time) int {
+	w := end.Sub(start).Seconds() / ChartBuckets
+	return int(1.5 * time.Duration(interval).Seconds() / w)
 }
 
 // rebucket spreads the buckets of a row, which split [bs[0].Start,
@@ -556,4 +608,123 @@ func timeTicks(from, to time.Time) ([]time.Time, string) {
 		}
 	}
 	return ticks, s.layout
+}
+
+// stackChart draws a stack of a host over [s.Start, s.End): each layer
+// an area from the top of those below it to its own, the largest at the
+// bottom, the others' on top in grey. Where no series has samples the
+// stack breaks, as a line does, but over up to bridgeOf buckets.
+//
+// colours holds the colours of the layers of the group's stacks drawn
+// before: a layer among them keeps its colour, if no other layer of
+// this stack has it yet, and the others take the palette's colours
+// that are left, in turn. A stack has at most maxLines layers, as many
+// as the palette's colours, so none is left without.
+func stackChart(host string, s Stack, from time.Time, colours map[string]string) chart {
+	c := chart{Title: hostName(host) + " · " + s.Title, Unit: s.Unit, YLabel: s.Unit, Note: s.Note, Stacked: true,
+		W: chartW, H: chartH, L: plotL, R: plotR, T: plotT, B: plotB,
+		YLabelX: plotL - 6, XLabelY: plotB + 16}
+	if s.Unit != "" {
+		c.Title += " (" + s.Unit + ")"
+	}
+	if s.Start.After(from) {
+		c.Note += " Data from " + s.Start.Format(dayLayout) + " only."
+	}
+	layers := s.Layers
+	if s.OthersN > 0 {
+		label := plural(s.OthersN, "other")
+		if s.OthersN == 1 {
+			label = s.OtherLabel
+		}
+		layers = append(slices.Clip(layers), Layer{Label: label, Values: s.Others})
+	}
+	// cum[k] is the top of the first k layers.
+	cum := make([][]float64, len(layers)+1)
+	cum[0] = make([]float64, ChartBuckets)
+	hi := 0.0
+	for k, l := range layers {
+		cum[k+1] = make([]float64, ChartBuckets)
+		for i := range cum[k+1] {
+			if i < len(l.Values) {
+				cum[k+1][i] = addCapped(cum[k][i], l.Values[i])
+			} else {
+				cum[k+1][i] = cum[k][i]
+			}
+			if i < len(s.Has) && s.Has[i] {
+				hi = math.Max(hi, cum[k+1][i])
+			}
+		}
+	}
+	y := c.axes(0, hi, s.Unit, s.Start, s.End)
+	runs := stackRuns(s.Has, bridgeOf(s.Interval, s.Start, s.End))
+	half := float64(plotR-plotL) / ChartBuckets / 2
+	for k, l := range layers {
+		c.Series = append(c.Series, chartSeries{Label: l.Label, Others: s.OthersN > 0 && k == len(layers)-1,
+			Band: stackPath(runs, cum[k], cum[k+1], bucketX, y, half)})
+	}
+	used := map[string]bool{}
+	for i := range c.Series {
+		if col, ok := colours[c.Series[i].Label]; ok && !used[col] && !c.Series[i].Others {
+			c.Series[i].Colour, used[col] = col, true
+		}
+	}
+	next := 0
+	for i := range c.Series {
+		sr := &c.Series[i]
+		switch {
+		case sr.Others:
+			sr.Colour = othersColour
+		case sr.Colour == "":
+			for next < len(palette)-1 && used[palette[next]] {
+				next++
+			}
+			sr.Colour, used[palette[next]] = palette[next], true
+			colours[sr.Label] = sr.Colour
+		}
+	}
+	return c
+}
+
+// stackRuns splits the buckets that have samples into runs, each broken
+// from the next by more than bridge buckets without.
+func stackRuns(has []bool, bridge int) [][]int {
+	var runs [][]int
+	last := -1
+	for i, h := range has {
+		if !h {
+			continue
+		}
+		if last < 0 || i-last-1 > bridge {
+			runs = append(runs, nil)
+		}
+		runs[len(runs)-1] = append(runs[len(runs)-1], i)
+		last = i
+	}
+	return runs
+}
+
+// stackPath returns the path data of a layer of a stack, from lower to
+// upper in each run of buckets: along the tops, then back along the
+// bottoms, a lone bucket half wide either side of its x. A run where
+// the layer is 0 throughout draws nothing.
+func stackPath(runs [][]int, lower, upper []float64, x func(int) float64, y func(float64) float64, half float64) string {
+	var b strings.Builder
+	for _, run := range runs {
+		if !slices.ContainsFunc(run, func(i int) bool { return upper[i] > lower[i] }) {
+			continue
+		}
+		if len(run) == 1 {
+			i := run[0]
+			fmt.Fprintf(&b, "M%s,%sH%sV%sH%sZ", num1(x(i)-half), num1(y(upper[i])), num1(x(i)+half), num1(y(lower[i])), num1(x(i)-half))
+			continue
+		}
+		for k, i := range run {
+			fmt.Fprintf(&b, "%s%s,%s", cmd(k, 'M', 'L'), num1(x(i)), num1(y(upper[i])))
+		}
+		for k := len(run) - 1; k >= 0; k-- {
+			fmt.Fprintf(&b, "L%s,%s", num1(x(run[k])), num1(y(lower[run[k]])))
+		}
+		b.WriteByte('Z')
+	}
+	return b.String()
 }

@@ -31,6 +31,11 @@ type Group struct {
 	More int    `json:"more,omitempty"`
 	List string `json:"list,omitempty"`
 
+	// Stacks are the group's stacked charts (see stackSpecs), made of
+	// all its series, those past MaxRows too.
+	Stacks []Stack `json:"-"`
+	stacks []*stackScan
+
 	// From the group's GroupMeta: the rank of each field in the
 	// plugin's graph_order, and each field's label.
 	order  map[string]int

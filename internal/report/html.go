@@ -87,7 +87,7 @@ func newHTMLPage(rep *Report) htmlPage {
 			if t.More != "" {
 				t.More += " " + g.List
 			}
-			for _, r := range g.Rows {
+			for _, r := range htmlLabels(g.Rows, maxHTMLLabel) {
 				t.Rows = append(t.Rows, htmlRow{Label: r.Label, Class: levelClass(r.Level),
 					Cells: []string{Num(r.Min, r.Unit), Num(r.Avg, r.Unit), P95Cell(r), Num(r.Max, r.Unit),
 						Num(r.Last, r.Unit), Change(r.Change), Coverage(r.Coverage)},
@@ -220,7 +220,7 @@ table{break-inside:avoid;page-break-inside:avoid}
 </g>
 {{- range .Series}}
 {{- if .Band}}
-<path d="{{.Band}}" fill="{{.Colour}}" fill-opacity="{{if .Others}}0.35{{else}}0.2{{end}}"/>
+<path d="{{.Band}}" fill="{{.Colour}}" fill-opacity="{{if $c.Stacked}}0.8{{else if .Others}}0.35{{else}}0.2{{end}}"/>
 {{- end}}
 {{- end}}
 {{- range .Series}}

@@ -569,6 +569,7 @@ func (h *hostScan) add(r Row) {
 		i = len(h.Groups) - 1
 	}
 	g := &h.Groups[i]
+	g.addStack(r)
 	if len(g.Rows) < MaxRows {
 		g.Rows = append(g.Rows, r)
 		return
@@ -595,6 +596,7 @@ func (h *hostScan) finish(from, to time.Time) {
 		g := &h.Groups[i]
 		slices.SortFunc(g.Rows, g.compare)
 		g.setLabels()
+		g.finishStacks()
 		if g.More > 0 {
 			g.List = listCommand(h.Name, g.globs(), from, to)
 		}

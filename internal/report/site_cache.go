@@ -49,7 +49,7 @@ type cachedPeriod struct {
 // cacheKey is what a cache must have been made for to be used.
 func cacheKey(sel query.Selector) string {
 	var b strings.Builder
-	b.WriteString("v1")
+	b.WriteString("v2")
 	for _, p := range SitePeriods {
 		fmt.Fprintf(&b, " %s=%d", p.Name, p.Span/time.Second)
 	}
