@@ -9,6 +9,8 @@ import (
 	"strings"
 	"time"
 	"unicode/utf8"
+
+	"sm/internal/esc"
 )
 
 // The geometry of a chart, in the units of its viewBox. The browser
@@ -99,6 +101,17 @@ func hostCharts(h Host, from, to time.Time) []chart {
 // groupCharts returns the charts of a group of a host, one for each
 // unit of its rows.
 func groupCharts(host string, g Group, from, to time.Time) []chart {
+	// Names, tags and a plugin's titles come from the hosts: a control
+	// or a bidirectional override shows as an escape, as in the tables.
+	// (esc.Text leaves what it wrote as it is: a caller may have
+	// escaped them already.)
+	host = esc.Text(host)
+	heading := esc.Text(g.Heading())
+	rows := slices.Clone(g.Rows)
+	for i := range rows {
+		rows[i].Label = esc.Text(rows[i].Label)
+		rows[i].Unit = esc.Text(rows[i].Unit)
+	}
 	var charts []chart
 	// The stacks first: what used the machine, then how much. A
 	// series keeps its colour from one stack to the next.
@@ -106,16 +119,16 @@ func groupCharts(host string, g Group, from, to time.Time) []chart {
 	for _, s := range g.Stacks {
 		charts = append(charts, stackChart(host, s, from, colours))
 	}
-	for _, rows := range byUnit(htmlLabels(g.Rows, maxLegendLabel)) {
+	for _, rows := range byUnit(htmlLabels(rows, maxLegendLabel)) {
 		u := rows[0].Unit
-		title := hostName(host) + " · " + g.Heading()
+		title := hostName(host) + " · " + heading
 		ylabel := u
 		if u != "" {
 			title += " (" + u + ")"
 		} else {
 			// Munin's series have no unit in their names: the
 			// plugin's vlabel says what they are.
-			ylabel = g.VLabel
+			ylabel = esc.Text(g.VLabel)
 		}
 		c := newChart(title, u, rows, from, to)
 		c.YLabel = ylabel

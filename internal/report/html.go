@@ -5,6 +5,8 @@ import (
 	"io"
 	"strings"
 	"time"
+
+	"sm/internal/esc"
 )
 
 // WriteHTML writes the report as one self-contained HTML file: the
@@ -62,33 +64,36 @@ type htmlRow struct {
 func newHTMLPage(rep *Report) htmlPage {
 	loc := rep.From.Location()
 	p := htmlPage{
-		Title:          rep.Title(),
-		NoData:         rep.NoData,
-		Warnings:       rep.Warnings,
+		Title:          esc.Text(rep.Title()),
+		NoData:         esc.Text(rep.NoData),
 		HighlightsMore: rep.highlightsMore(),
 		BusiestMore:    rep.busiestMore(),
 		HasTop:         rep.hasTop(),
 		HostsMore:      rep.hostsMore(),
 	}
+	for _, w := range rep.Warnings {
+		p.Warnings = append(p.Warnings, esc.Text(w))
+	}
 	for _, h := range rep.Highlights {
 		p.Highlights = append(p.Highlights, htmlHighlight{Level: h.Level.String(), Class: levelClass(h.Level),
-			Host: hostName(h.Host), Text: h.Text(loc)})
+			Host: esc.Text(hostName(h.Host)), Text: esc.Text(h.Text(loc))})
 	}
 	for _, b := range rep.Busiest {
-		b.Host = hostName(b.Host)
+		b.Host = esc.Text(hostName(b.Host))
+		b.Series = esc.Text(b.Series)
 		p.Busiest = append(p.Busiest, b)
 	}
 	for _, h := range rep.Hosts {
-		hh := htmlHost{Heading: h.Heading()}
+		hh := htmlHost{Heading: esc.Text(h.Heading())}
 		for _, g := range h.Groups {
 			// A group's charts follow its table: with many groups, a
 			// chart is still beside its numbers.
-			t := htmlTable{Heading: g.Heading(), More: g.moreText(), Charts: groupCharts(h.Name, g, rep.From, rep.To)}
+			t := htmlTable{Heading: esc.Text(g.Heading()), More: g.moreText(), Charts: groupCharts(h.Name, g, rep.From, rep.To)}
 			if t.More != "" {
-				t.More += " " + g.List
+				t.More += " " + esc.Text(g.List)
 			}
 			for _, r := range htmlLabels(g.Rows, maxHTMLLabel) {
-				t.Rows = append(t.Rows, htmlRow{Label: r.Label, Class: levelClass(r.Level),
+				t.Rows = append(t.Rows, htmlRow{Label: esc.Text(r.Label), Class: levelClass(r.Level),
 					Cells: []string{Num(r.Min, r.Unit), Num(r.Avg, r.Unit), P95Cell(r), Num(r.Max, r.Unit),
 						Num(r.Last, r.Unit), Change(r.Change), Coverage(r.Coverage)},
 					Spark: Spark(r.Spark)})

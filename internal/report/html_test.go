@@ -7,6 +7,8 @@ import (
 	"slices"
 	"strings"
 	"testing"
+
+	"sm/internal/esc"
 	"time"
 )
 
@@ -241,5 +243,34 @@ func TestHTMLEscapes(t *testing.T) {
 	checkHTML(t, b.String(), 1)
 	if !strings.Contains(b.String(), "&lt;script&gt;alert(1)&lt;/script&gt;") {
 		t.Errorf("the names are not escaped:\n%s", b.String())
+	}
+}
+
+// TestHTMLShowsHidden: a right-to-left override or a control character
+// in a host's or a series' name would reorder or hide what the page
+// says around it; the page shows them as escapes, as the text report
+// and the site's pages do.
+func TestHTMLShowsHidden(t *testing.T) {
+	const evil = "web\u202e1\x1b[2J"
+	from := time.Date(2026, 11, 18, 7, 0, 0, 0, time.UTC)
+	to := from.Add(7*24*time.Hour - time.Second)
+	rep := &Report{From: from, To: to, End: to,
+		Highlights: []Highlight{{Level: Critical, Kind: KindThreshold, Host: evil, Label: evil, Op: ">", Value: 3, Threshold: 2, Ongoing: true, Since: from}},
+		Busiest:    []Busiest{{Host: evil, Series: evil, Hour: from, Avg: 1}},
+		Hosts: []Host{{Name: evil, LastSeen: to, Groups: []Group{{Name: "other", Title: evil, Common: evil, Rows: []Row{
+			{Label: evil},
+		}}}}},
+		Warnings: []string{evil},
+	}
+	var b bytes.Buffer
+	if err := WriteHTML(&b, rep); err != nil {
+		t.Fatal(err)
+	}
+	page := b.String()
+	if strings.ContainsAny(page, "\u202e\x1b") {
+		t.Errorf("a hidden character reached the page:\n%q", page)
+	}
+	if n := strings.Count(page, esc.Text(evil)); n < 6 {
+		t.Errorf("%d places show %q, want the host, highlight, busiest hour, heading, row and warning:\n%s", n, esc.Text(evil), page)
 	}
 }
