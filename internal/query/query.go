@@ -52,8 +52,14 @@ type Stats struct {
 // in time order.
 // It reads the series a batch at a time: memory holds one batch.
 func Run(db *store.DB, q Query, now time.Time, out func(*record.Record) error) (Stats, error) {
+	return RunEach(db, q, now, func(fn func([]Series) error) error { return q.Each(db, fn) }, out)
+}
+
+// RunEach is Run on the series that each gives to its function, in
+// their order, as Selector.Each and Selector.EachOrdered do.
+func RunEach(db *store.DB, q Query, now time.Time, each func(func([]Series) error) error, out func(*record.Record) error) (Stats, error) {
 	st := newStats(db, now)
-	err := q.Each(db, func(series []Series) error {
+	err := each(func(series []Series) error {
 		return runSeries(db, q, series, &st, out)
 	})
 	if errors.Is(err, errLimit) {

@@ -221,9 +221,19 @@ func printSamples(c *cli.Command, db *store.DB, q query.Query, out output, now t
 	if err != nil {
 		return 0, false, err
 	}
+	terminal := cli.IsTerminal(stdout)
+	// The Prometheus formats write a family's lines together: the
+	// series come to them family by family, so that they stream.
+	each := func(fn func([]query.Series) error) error { return q.Each(db, fn) }
+	ordered := out.name == "prom" || out.name == "openmetrics"
+	if ordered {
+		each = func(fn func([]query.Series) error) error {
+			return q.EachOrdered(db, format.ComparePromNames, format.PromSeriesOrder(terminal), fn)
+		}
+	}
 	w, err := format.New(out.name, stdout, format.Options{Location: out.loc, Columns: cols, FoldTags: fold, Widths: widths,
-		Precision: out.prec, Terminal: cli.IsTerminal(stdout), Width: out.width, Height: cli.Height(stdout), Human: out.human,
-		Aggregated: agg, Step: q.Buckets.Step, Order: record.NaturalCompare})
+		Precision: out.prec, Terminal: terminal, Width: out.width, Height: cli.Height(stdout), Human: out.human,
+		Aggregated: agg, Step: q.Buckets.Step, Order: record.NaturalCompare, Ordered: ordered})
 	if err != nil {
 		return 0, false, err
 	}
@@ -238,7 +248,7 @@ func printSamples(c *cli.Command, db *store.DB, q query.Query, out output, now t
 		}
 		return rest
 	}
-	st, err := query.Run(db, q, now, func(r *record.Record) error {
+	st, err := query.RunEach(db, q, now, each, func(r *record.Record) error {
 		// An average or a sum carries float noise in its last digits
 		// (40.097000000000016): no format writes it.
 		if agg && format.Computed(r.Tag("agg")) {
