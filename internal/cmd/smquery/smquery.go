@@ -11,6 +11,7 @@ import (
 	"io"
 	"os"
 	"os/signal"
+	"runtime/debug"
 	"slices"
 	"strings"
 	"syscall"
@@ -34,8 +35,18 @@ as a table on a terminal and as records in a pipe:
   sm-query --since 7d --step 1h --agg avg,max --metric load.5m
   sm-query --since 1d | sm-store --db copy.db`
 
+// heapGoal is the soft limit sm-query sets on its heap, unless
+// GOMEMLIMIT sets another: the formats that stream hold little, the
+// views hold up to their bounds (format.MaxWideSamples), and without a
+// limit the collector lets the heap grow to twice what is live before
+// it collects, which took the wide table at its bound past 30 MB.
+const heapGoal = 16 << 20
+
 // Main runs sm-query with args and returns its exit status.
 func Main(args []string, _ io.Reader, stdout, stderr io.Writer) int {
+	if os.Getenv("GOMEMLIMIT") == "" {
+		debug.SetMemoryLimit(heapGoal)
+	}
 	c := cli.New("sm-query", "[OPTION]...", doc, stdout, stderr)
 	f := c.Flags
 	dbPath := cli.DBFlag(f)
