@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"os/exec"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
@@ -85,13 +86,15 @@ func TestFaultQueryMemory(t *testing.T) {
 		{"openmetrics", nil, -1, true},
 		{"prom", nil, -1, true},
 		{"chart", []string{"--metric", "m.*"}, -1, false},
+		// Buckets of a minute, as many as the samples: none held.
+		{"graphite", []string{"--step", "1m", "--agg", "avg,max"}, 2 * n, false},
 		// The wide table refuses more than MaxWideSamples, having held
 		// that many.
 		{"wide", nil, -1, n > format.MaxWideSamples},
 		{"wide-csv", nil, -1, n > format.MaxWideSamples},
 	}
 	for _, tt := range tests {
-		t.Run(tt.format, func(t *testing.T) {
+		t.Run(strings.Join(append([]string{tt.format}, tt.args...), " "), func(t *testing.T) {
 			cmd := exec.Command(smQuery, append([]string{"--db", db, "--since", "400d", "--format", tt.format}, tt.args...)...)
 			var lines countWriter
 			var stderr bytes.Buffer

@@ -88,3 +88,27 @@ func TestGlobQuote(t *testing.T) {
 		}
 	}
 }
+
+// TestAggregateHoldsNoBuckets: with more buckets than it holds,
+// aggregate reads a series once a function, and gives what it gives
+// holding them, in the same order; one function it gives as it goes.
+func TestAggregateHoldsNoBuckets(t *testing.T) {
+	db, _, start := testDB(t)
+	defer func(n int64) { maxHeldBuckets = n }(maxHeldBuckets)
+	for _, funcs := range [][]Func{{Avg, Max, P50, Rate}, {Stddev}} {
+		for _, step := range []time.Duration{time.Minute, 2 * time.Hour} {
+			q := Query{From: time.Unix(start+1234, 0), To: time.Unix(start+3*86400-1, 0), Funcs: funcs, Buckets: Buckets{Step: step, Loc: time.UTC}}
+			maxHeldBuckets = 1 << 40
+			held := run(t, db, q)
+			maxHeldBuckets = 10
+			streamed := run(t, db, q)
+			if len(held) == 0 || !slices.Equal(held, streamed) {
+				t.Errorf("%v, step %v: %d records held, %d read a function at a time, or they differ", funcs, step, len(held), len(streamed))
+			}
+			q.Limit = 7
+			if got := run(t, db, q); !slices.Equal(got, held[:7]) {
+				t.Errorf("%v, step %v, limit 7: got %q", funcs, step, got)
+			}
+		}
+	}
+}
