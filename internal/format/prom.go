@@ -278,20 +278,24 @@ func (p *promWriter) add(name string, tags []record.Tag, t int64, v float64) err
 		return nil
 	}
 	pt := promPoint{t, v}
-	switch {
-	case len(p.cur.points) == 0:
+	if len(p.cur.points) == 0 {
 		p.cur.points = append(p.cur.points, pt)
-	case t < p.cur.points[0].t && p.om:
-		return fmt.Errorf("%s: %s at %d: %w", p.format(), seriesText(&p.cur), t, errPromOrder)
-	case t <= p.cur.points[0].t || !p.om: // a tie, or prom's latest
-		if t >= p.cur.points[0].t {
-			p.cur.points[0] = pt
+		return nil
+	}
+	switch last := &p.cur.points[0]; {
+	case !p.om: // the latest; of two at one time, the later written
+		if t >= last.t {
+			*last = pt
 		}
+	case t == last.t: // the later written wins
+		*last = pt
+	case t < last.t:
+		return fmt.Errorf("%s: %s at %d: %w", p.format(), seriesText(&p.cur), t, errPromOrder)
 	default:
-		if err := p.line(p.cur.points[0]); err != nil {
+		if err := p.line(*last); err != nil {
 			return err
 		}
-		p.cur.points[0] = pt
+		*last = pt
 	}
 	return nil
 }
@@ -346,13 +350,13 @@ func (p *promWriter) startSeries(name string, tags []record.Tag) error {
 	p.cur.text = appendLabels(p.cur.text, labels)
 	text := seriesText(&p.cur)
 	switch other, dup := p.fam.labels[string(p.cur.text)]; {
-	case !dup:
-		p.fam.labels[string(p.cur.text)] = text
-	case other == text:
+	case dup && other == text:
 		return fmt.Errorf("%s: %s: %w", p.format(), text, errPromOrder)
-	default:
+	case dup:
 		p.skip(&p.cur, "it becomes %s%s, as %s does", p.fam.prom, p.cur.text, other)
+		return nil
 	}
+	p.fam.labels[string(p.cur.text)] = text
 	if !p.fam.header {
 		p.fam.header = true
 		p.b = append(p.b, "# HELP "...)
