@@ -35,18 +35,17 @@ as a table on a terminal and as records in a pipe:
   sm-query --since 7d --step 1h --agg avg,max --metric load.5m
   sm-query --since 1d | sm-store --db copy.db`
 
-// heapGoal is the soft limit sm-query sets on its heap, unless
-// GOMEMLIMIT sets another: the formats that stream hold little, the
-// views hold up to their bounds (format.MaxWideSamples), and without a
-// limit the collector lets the heap grow to twice what is live before
-// it collects, which took the wide table at its bound past 30 MB.
+// heapGoal is the soft limit sm-query sets on its heap for the formats
+// that hold samples up to a bound (the views, format.MaxWideSamples,
+// and the table's first rows), unless GOMEMLIMIT sets another: without
+// it the collector lets the heap grow to twice what is live before it
+// collects, which took the wide table at its bound past 30 MB. What
+// holds a row a series (--list) goes without: a hub's many series
+// could hold more than the limit, and the collector would run and run.
 const heapGoal = 16 << 20
 
 // Main runs sm-query with args and returns its exit status.
 func Main(args []string, _ io.Reader, stdout, stderr io.Writer) int {
-	if os.Getenv("GOMEMLIMIT") == "" {
-		debug.SetMemoryLimit(heapGoal)
-	}
 	c := cli.New("sm-query", "[OPTION]...", doc, stdout, stderr)
 	f := c.Flags
 	dbPath := cli.DBFlag(f)
@@ -110,6 +109,9 @@ func Main(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 	}
 	if !f.Changed("human") {
 		*human = (*formatName == "table" || *formatName == "wide") && cli.IsTerminal(stdout)
+	}
+	if (isView(*formatName) || *formatName == "table") && !*list && os.Getenv("GOMEMLIMIT") == "" {
+		debug.SetMemoryLimit(heapGoal)
 	}
 	out := output{name: *formatName, prec: time.Duration(precision), loc: loc, human: *human, width: cli.Width(stdout)}
 
