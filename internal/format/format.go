@@ -75,6 +75,14 @@ type Options struct {
 	// Human asks the table to write bytes and rates with their units
 	// (see Value): 384.0 GiB, 1.2 MB/s.
 	Human bool
+	// Ordered says that the records come in the order of the prom and
+	// openmetrics formats: families in the order of ComparePromNames,
+	// each family's series together, and each series' records
+	// together and in time order. Those formats then stream, holding a
+	// sample and the labels of the current family; without it they hold
+	// every series until Close. The order of a family's series is the
+	// caller's: PromSeriesOrder's is the one they have without it.
+	Ordered bool
 	// Aggregated says the records are aggregates, each with its agg
 	// tag: the table rounds a computed one (see Computed) to
 	// TableDigits.

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"maps"
 	"slices"
 	"strconv"
 	"strings"
@@ -16,10 +17,10 @@ import (
 
 func init() {
 	Register("prom", `Prometheus text, the latest sample of each series: sm_NAME{TAG="VALUE",...} VALUE`, func(w io.Writer, o Options) Writer {
-		return newProm(w, false, o.Terminal)
+		return newProm(w, false, o)
 	})
 	Register("openmetrics", `OpenMetrics text, every sample: sm_NAME{TAG="VALUE",...} VALUE SECONDS, then # EOF`, func(w io.Writer, o Options) Writer {
-		return newProm(w, true, o.Terminal)
+		return newProm(w, true, o)
 	})
 }
 
@@ -145,23 +146,68 @@ func appendPromLabelValue(b []byte, v string) []byte {
 	return append(b, '"')
 }
 
-// promWriter writes both Prometheus formats. Neither can stream: a
-// family's samples must come together, and the input comes in time
-// order. So it holds every series until Close: the latest sample of each
-// for prom, all of them for openmetrics, as 16-byte points.
-type promWriter struct {
-	w      flusher
-	om     bool
-	term   bool                   // label values for a terminal: control characters escaped
-	series map[string]*promSeries // by canonical series text
-	key    []byte
-	skips  []error // the series left out, as *SkipError
+// ComparePromNames orders sm metric names as the prom and openmetrics
+// formats write their families: by Prometheus name (PromName) and, of
+// names that become the same one, the one that keeps it first: the one
+// in sm's own style (lower case, digits, "_" and "."), and of two such
+// the first in sort order, so that "disk-used_pct" cannot push
+// "disk.used_pct" out.
+func ComparePromNames(a, b string) int {
+	return cmp.Or(strings.Compare(PromName(a), PromName(b)),
+		cmp.Compare(btoi(!smStyle(a)), btoi(!smStyle(b))), strings.Compare(a, b))
 }
 
+// PromSeriesOrder returns how the prom and openmetrics formats order the
+// series of one family, by their tags: by their labels, names and
+// quoted values, as the format writes them (for a terminal, with control
+// characters escaped), and of two with the same labels, by the tags'
+// canonical text, as sm orders series.
+func PromSeriesOrder(terminal bool) func(a, b []record.Tag) int {
+	return func(a, b []record.Tag) int {
+		return cmp.Or(compareLabels(promLabels(a, terminal), promLabels(b, terminal)),
+			strings.Compare(string(record.AppendSeries(nil, "", a)), string(record.AppendSeries(nil, "", b))))
+	}
+}
+
+// promWriter writes both Prometheus formats. A family's lines must come
+// together, one # HELP and # TYPE each, and a series' samples together
+// in time order. With Options.Ordered the records come so, and it
+// streams: it holds the current family's labels, to find two series
+// that would write the same ones, and a sample of the current series,
+// for a tie. Without, it holds every series until Close, the latest
+// sample of each for prom and all of them for openmetrics, as 16-byte
+// points, and then writes them in that order.
+type promWriter struct {
+	w    flusher
+	om   bool
+	term bool // label values for a terminal: control characters escaped
+
+	held map[string]*promSeries // without Options.Ordered: by canonical series text
+	key  []byte
+
+	owner map[string]string // Prometheus name → the sm name that writes it
+	fam   promFamily        // the current family
+	cur   promSeries        // the current series
+	b     []byte            // lines not yet written
+	skips []error           // the series left out, as *SkipError
+}
+
+// A promFamily is what the writer holds of the family it writes.
+type promFamily struct {
+	name, prom string            // the sm name ("" before the first); the Prometheus name
+	taken      string            // the sm name that owns prom, when not this one: the family is left out
+	series     int               // of a family left out, how many
+	header     bool              // # HELP and # TYPE are written
+	labels     map[string]string // {NAME="VALUE",...} → the series text that writes it
+}
+
+// A promSeries is a series with the samples held of it.
 type promSeries struct {
 	name   string
 	tags   []record.Tag
-	points []promPoint // one for prom, in the order written for openmetrics
+	text   []byte      // {NAME="VALUE",...} or empty, as written
+	skip   bool        // left out
+	points []promPoint // held: one for prom, in the order written for openmetrics
 }
 
 type promPoint struct {
@@ -169,21 +215,34 @@ type promPoint struct {
 	v float64
 }
 
-func newProm(w io.Writer, om, term bool) *promWriter {
-	return &promWriter{w: buffered(w), om: om, term: term, series: map[string]*promSeries{}}
+func newProm(w io.Writer, om bool, o Options) *promWriter {
+	p := &promWriter{w: buffered(w), om: om, term: o.Terminal, owner: map[string]string{}}
+	if !o.Ordered {
+		p.held = map[string]*promSeries{}
+	}
+	return p
 }
 
-// skip notes that series s is left out, and why.
-func (p *promWriter) skip(s *promSeries, format string, args ...any) {
-	p.skips = append(p.skips, &SkipError{Format: p.format(), Series: seriesText(s), Err: fmt.Errorf(format, args...)})
+func (p *promWriter) format() string {
+	if p.om {
+		return "openmetrics"
+	}
+	return "prom"
 }
+
+// errPromOrder is what an ordered promWriter returns for a record that
+// comes out of order: the output would not be a valid exposition.
+var errPromOrder = errors.New("records out of order: a family or a series came back, or a time went back")
 
 func (p *promWriter) Write(r *record.Record) error {
+	if p.held == nil {
+		return p.add(r.Name, r.Tags, r.Time, r.Value)
+	}
 	p.key = record.AppendSeries(p.key[:0], r.Name, r.Tags)
-	s := p.series[string(p.key)]
+	s := p.held[string(p.key)]
 	if s == nil {
 		s = &promSeries{name: r.Name, tags: slices.Clone(r.Tags)}
-		p.series[string(p.key)] = s
+		p.held[string(p.key)] = s
 	}
 	pt := promPoint{r.Time, r.Value}
 	switch {
@@ -195,86 +254,155 @@ func (p *promWriter) Write(r *record.Record) error {
 	return nil
 }
 
-// A promFamily is the series of one metric name, in output order.
-type promFamily struct {
-	name, help string // the Prometheus name; the sm name
-	series     []promOut
+// add takes the next sample, in order: it starts a family or a series
+// when the name or the tags change, and writes the series' sample
+// before, unless this one is at the same time, when the later wins.
+func (p *promWriter) add(name string, tags []record.Tag, t int64, v float64) error {
+	if name != p.fam.name {
+		if err := p.endFamily(); err != nil {
+			return err
+		}
+		if err := p.startFamily(name); err != nil {
+			return err
+		}
+	}
+	if name != p.cur.name || !slices.Equal(tags, p.cur.tags) {
+		if err := p.endSeries(); err != nil {
+			return err
+		}
+		if err := p.startSeries(name, tags); err != nil {
+			return err
+		}
+	}
+	if p.cur.skip {
+		return nil
+	}
+	pt := promPoint{t, v}
+	if len(p.cur.points) == 0 {
+		p.cur.points = append(p.cur.points, pt)
+		return nil
+	}
+	switch last := &p.cur.points[0]; {
+	case !p.om: // the latest; of two at one time, the later written
+		if t >= last.t {
+			*last = pt
+		}
+	case t == last.t: // the later written wins
+		*last = pt
+	case t < last.t:
+		return fmt.Errorf("%s: %s at %d: %w", p.format(), seriesText(&p.cur), t, errPromOrder)
+	default:
+		if err := p.line(*last); err != nil {
+			return err
+		}
+		*last = pt
+	}
+	return nil
 }
 
-// A promOut is a series as it will be written.
-type promOut struct {
-	labels []promLabelPair // sorted by name
-	text   []byte          // {NAME="VALUE",...}, or empty
-	src    *promSeries
+func (p *promWriter) startFamily(name string) error {
+	pn := PromName(name)
+	p.fam = promFamily{name: name, prom: pn, labels: p.fam.labels}
+	clear(p.fam.labels)
+	if p.fam.labels == nil {
+		p.fam.labels = map[string]string{}
+	}
+	switch other, dup := p.owner[pn]; {
+	case !dup:
+		p.owner[pn] = name
+	case other == name:
+		return fmt.Errorf("%s: %s: %w", p.format(), name, errPromOrder)
+	default:
+		p.fam.taken = other
+	}
+	return nil
 }
 
-type promLabelPair struct{ name, value string }
+// endFamily ends the current family: its last series, and the
+// SkipError of a family left out.
+func (p *promWriter) endFamily() error {
+	if err := p.endSeries(); err != nil {
+		return err
+	}
+	if p.fam.taken != "" {
+		p.skips = append(p.skips, &SkipError{Format: p.format(), Series: p.fam.name,
+			Err: fmt.Errorf("metric name becomes %s, as %s does (%s)", p.fam.prom, p.fam.taken, plural(p.fam.series, "series"))})
+	}
+	p.fam.taken = ""
+	return nil
+}
 
-func (p *promWriter) format() string {
+// startSeries starts a series of the current family, or leaves it out:
+// when two of its tags would become one label, when a series before
+// writes the same labels, and when its family is left out.
+func (p *promWriter) startSeries(name string, tags []record.Tag) error {
+	p.cur = promSeries{name: name, tags: append(p.cur.tags[:0], tags...), text: p.cur.text[:0], points: p.cur.points[:0]}
+	if p.fam.taken != "" {
+		p.fam.series++
+		p.cur.skip = true
+		return nil
+	}
+	labels := promLabels(p.cur.tags, p.term)
+	if err := dupLabel(labels, p.cur.tags); err != nil {
+		p.skip(&p.cur, "%v", err)
+		return nil
+	}
+	p.cur.text = appendLabels(p.cur.text, labels)
+	text := seriesText(&p.cur)
+	switch other, dup := p.fam.labels[string(p.cur.text)]; {
+	case dup && other == text:
+		return fmt.Errorf("%s: %s: %w", p.format(), text, errPromOrder)
+	case dup:
+		p.skip(&p.cur, "it becomes %s%s, as %s does", p.fam.prom, p.cur.text, other)
+		return nil
+	}
+	p.fam.labels[string(p.cur.text)] = text
+	if !p.fam.header {
+		p.fam.header = true
+		p.b = append(p.b, "# HELP "...)
+		p.b = append(p.b, p.fam.prom...)
+		p.b = append(p.b, ' ')
+		p.b = appendPromHelp(p.b, p.fam.name, p.om)
+		p.b = append(p.b, "\n# TYPE "...)
+		p.b = append(p.b, p.fam.prom...)
+		p.b = append(p.b, " gauge\n"...)
+	}
+	return nil
+}
+
+// endSeries writes the sample the current series holds.
+func (p *promWriter) endSeries() error {
+	if p.cur.skip || len(p.cur.points) == 0 {
+		return nil
+	}
+	err := p.line(p.cur.points[0])
+	p.cur.points = p.cur.points[:0]
+	return err
+}
+
+// line writes a sample of the current series, a buffer at a time.
+func (p *promWriter) line(pt promPoint) error {
+	b := append(p.b, p.fam.prom...)
+	b = append(b, p.cur.text...)
+	b = append(b, ' ')
+	b = record.AppendValue(b, pt.v)
 	if p.om {
-		return "openmetrics"
+		b = append(b, ' ')
+		b = strconv.AppendInt(b, pt.t, 10)
 	}
-	return "prom"
+	p.b = append(b, '\n')
+	if len(p.b) < 32<<10 {
+		return nil
+	}
+	_, err := p.w.Write(p.b)
+	p.b = p.b[:0]
+	return err
 }
 
-// families groups the series by metric name and puts everything in
-// order, leaving out, with a SkipError each, what would make an invalid
-// exposition. Of two metric names that become the same, the one in sm's
-// own style (lower case, digits, "_" and ".") wins, and of two such, the
-// first in sort order: "disk-used_pct" cannot push "disk.used_pct" out.
-// Of two tags of a series or two series that become the same, the later
-// in sort order is left out.
-func (p *promWriter) families() []promFamily {
-	byName := map[string][]*promSeries{}
-	for _, s := range p.series {
-		byName[s.name] = append(byName[s.name], s)
-	}
-	names := slices.Sorted(func(yield func(string) bool) {
-		for n := range byName {
-			if !yield(n) {
-				return
-			}
-		}
-	})
-	slices.SortStableFunc(names, func(a, b string) int { return cmp.Compare(btoi(!smStyle(a)), btoi(!smStyle(b))) })
-	owner := map[string]string{} // Prometheus name → sm name
-	fams := make([]promFamily, 0, len(names))
-	for _, n := range names {
-		pn := PromName(n)
-		if other, dup := owner[pn]; dup {
-			p.skips = append(p.skips, &SkipError{Format: p.format(), Series: n,
-				Err: fmt.Errorf("metric name becomes %s, as %s does (%s)", pn, other, plural(len(byName[n]), "series"))})
-			continue
-		}
-		owner[pn] = n
-		f := promFamily{name: pn, help: n}
-		for _, s := range sortedSeries(byName[n]) {
-			o, err := p.labels(s)
-			if err != nil {
-				p.skip(s, "%v", err)
-				continue
-			}
-			f.series = append(f.series, o)
-		}
-		// Of two series with the same labels, the one first in sm's
-		// order stays.
-		slices.SortStableFunc(f.series, func(a, b promOut) int { return compareLabels(a.labels, b.labels) })
-		kept := f.series[:0]
-		for i, o := range f.series {
-			if i > 0 && compareLabels(kept[len(kept)-1].labels, o.labels) == 0 {
-				prev := kept[len(kept)-1]
-				p.skip(o.src, "it becomes %s%s, as %s does", pn, prev.text, seriesText(prev.src))
-				continue
-			}
-			kept = append(kept, o)
-		}
-		f.series = kept
-		if len(f.series) > 0 {
-			fams = append(fams, f)
-		}
-	}
-	slices.SortFunc(fams, func(a, b promFamily) int { return strings.Compare(a.name, b.name) })
-	return fams
+// skip notes that series s is left out, and why.
+func (p *promWriter) skip(s *promSeries, format string, args ...any) {
+	s.skip = true
+	p.skips = append(p.skips, &SkipError{Format: p.format(), Series: seriesText(s), Err: fmt.Errorf(format, args...)})
 }
 
 // smStyle reports whether an sm name is made of what sm's own names are:
@@ -305,46 +433,54 @@ func plural(n int, noun string) string {
 	return strconv.Itoa(n) + " " + noun
 }
 
-// sortedSeries returns ss in the order of their series text.
-func sortedSeries(ss []*promSeries) []*promSeries {
-	slices.SortFunc(ss, func(a, b *promSeries) int { return strings.Compare(seriesText(a), seriesText(b)) })
-	return ss
-}
+type promLabelPair struct{ name, value string }
 
-func (p *promWriter) labels(s *promSeries) (promOut, error) {
-	o := promOut{src: s, labels: make([]promLabelPair, len(s.tags))}
-	for i, t := range s.tags {
+// promLabels returns the labels of tags, sorted by name, their values
+// quoted (and for a terminal, escaped).
+func promLabels(tags []record.Tag, term bool) []promLabelPair {
+	labels := make([]promLabelPair, len(tags))
+	for i, t := range tags {
 		v := t.Value
-		if p.term {
+		if term {
 			v = esc.Text(v)
 		}
-		o.labels[i] = promLabelPair{PromLabel(t.Key), string(appendPromLabelValue(nil, v))}
+		labels[i] = promLabelPair{PromLabel(t.Key), string(appendPromLabelValue(nil, v))}
 	}
-	slices.SortStableFunc(o.labels, func(a, b promLabelPair) int { return strings.Compare(a.name, b.name) })
-	for i := 1; i < len(o.labels); i++ {
-		if o.labels[i].name == o.labels[i-1].name {
+	slices.SortStableFunc(labels, func(a, b promLabelPair) int { return strings.Compare(a.name, b.name) })
+	return labels
+}
+
+// dupLabel returns an error when two of tags become one of labels.
+func dupLabel(labels []promLabelPair, tags []record.Tag) error {
+	for i := 1; i < len(labels); i++ {
+		if labels[i].name == labels[i-1].name {
 			var keys []string
-			for _, t := range s.tags {
-				if PromLabel(t.Key) == o.labels[i].name {
+			for _, t := range tags {
+				if PromLabel(t.Key) == labels[i].name {
 					keys = append(keys, t.Key)
 				}
 			}
-			return o, fmt.Errorf("tags %q and %q both become label %s", keys[0], keys[1], o.labels[i].name)
+			return fmt.Errorf("tags %q and %q both become label %s", keys[0], keys[1], labels[i].name)
 		}
 	}
-	if len(o.labels) > 0 {
-		b := []byte{'{'}
-		for i, l := range o.labels {
-			if i > 0 {
-				b = append(b, ',')
-			}
-			b = append(b, l.name...)
-			b = append(b, '=')
-			b = append(b, l.value...)
-		}
-		o.text = append(b, '}')
+	return nil
+}
+
+// appendLabels appends {NAME="VALUE",...}, or nothing for no labels.
+func appendLabels(b []byte, labels []promLabelPair) []byte {
+	if len(labels) == 0 {
+		return b
 	}
-	return o, nil
+	b = append(b, '{')
+	for i, l := range labels {
+		if i > 0 {
+			b = append(b, ',')
+		}
+		b = append(b, l.name...)
+		b = append(b, '=')
+		b = append(b, l.value...)
+	}
+	return append(b, '}')
 }
 
 func compareLabels(a, b []promLabelPair) int {
@@ -355,71 +491,46 @@ func compareLabels(a, b []promLabelPair) int {
 
 func seriesText(s *promSeries) string { return string(record.AppendSeries(nil, s.name, s.tags)) }
 
-// Close writes every series it can, and returns a SkipError for each
-// of the others, joined, once the rest is written.
+// Close writes what is held, and returns a SkipError for each series
+// left out, joined, once the rest is written.
 func (p *promWriter) Close() error {
-	fams := p.families()
-	var b []byte
-	for _, f := range fams {
-		b = append(b[:0], "# HELP "...)
-		b = append(b, f.name...)
-		b = append(b, ' ')
-		b = appendPromHelp(b, f.help, p.om)
-		b = append(b, "\n# TYPE "...)
-		b = append(b, f.name...)
-		b = append(b, " gauge\n"...)
-		if _, err := p.w.Write(b); err != nil {
+	if p.held != nil {
+		if err := p.writeHeld(); err != nil {
 			return err
 		}
-		for _, s := range f.series {
-			b = b[:0]
-			for _, pt := range p.points(s.src) {
-				b = append(b, f.name...)
-				b = append(b, s.text...)
-				b = append(b, ' ')
-				b = record.AppendValue(b, pt.v)
-				if p.om {
-					b = append(b, ' ')
-					b = strconv.AppendInt(b, pt.t, 10)
-				}
-				b = append(b, '\n')
-				if len(b) >= 32<<10 {
-					if _, err := p.w.Write(b); err != nil {
-						return err
-					}
-					b = b[:0]
-				}
-			}
-			if _, err := p.w.Write(b); err != nil {
-				return err
-			}
-		}
+	}
+	if err := p.endFamily(); err != nil {
+		return err
 	}
 	if p.om {
-		if _, err := io.WriteString(p.w, "# EOF\n"); err != nil {
-			return err
-		}
+		p.b = append(p.b, "# EOF\n"...)
 	}
+	if _, err := p.w.Write(p.b); err != nil {
+		return err
+	}
+	p.b = p.b[:0]
 	if err := p.w.Flush(); err != nil {
 		return err
 	}
 	return errors.Join(p.skips...)
 }
 
-// points returns the samples of a series to write: in time order and,
-// of those that share a time, only the last written.
-func (p *promWriter) points(s *promSeries) []promPoint {
-	pts := s.points
+// writeHeld writes the series held, in the order of families and
+// series, each one's samples in time order.
+func (p *promWriter) writeHeld() error {
+	series := slices.Collect(maps.Values(p.held))
+	bySeries := PromSeriesOrder(p.term)
+	slices.SortFunc(series, func(a, b *promSeries) int {
+		return cmp.Or(ComparePromNames(a.name, b.name), bySeries(a.tags, b.tags))
+	})
 	byTime := func(a, b promPoint) int { return cmp.Compare(a.t, b.t) }
-	if !slices.IsSortedFunc(pts, byTime) {
-		slices.SortStableFunc(pts, byTime)
-	}
-	out := pts[:0]
-	for i, pt := range pts {
-		if i+1 < len(pts) && pts[i+1].t == pt.t {
-			continue
+	for _, s := range series {
+		slices.SortStableFunc(s.points, byTime)
+		for _, pt := range s.points {
+			if err := p.add(s.name, s.tags, pt.t, pt.v); err != nil {
+				return err
+			}
 		}
-		out = append(out, pt)
 	}
-	return out
+	return nil
 }

@@ -245,7 +245,7 @@ func TestWideBounds(t *testing.T) {
 			break
 		}
 	}
-	if err == nil || !strings.Contains(err.Error(), "more than 1048576 samples") {
+	if err == nil || !strings.Contains(err.Error(), "more than 262144 samples") {
 		t.Errorf("samples: %v", err)
 	}
 }

@@ -25,10 +25,12 @@ func init() {
 
 // Bounds of the wide table, which holds every sample before it prints
 // its first row: a series is a column, and a spreadsheet has at most
-// 16,384; a million samples take 16 MB.
+// 16,384. The samples, 16 bytes each and 8 more for the rows' times,
+// are bounded so that sm-query stays within 30 MB of memory: 262,144
+// samples take it to about 23 MB, a million took it to about 100.
 const (
 	MaxWideSeries  = 1000
-	MaxWideSamples = 1 << 20
+	MaxWideSamples = 1 << 18
 )
 
 // maxRound is the most a wide table moves a sample to line it up with

@@ -52,8 +52,14 @@ type Stats struct {
 // in time order.
 // It reads the series a batch at a time: memory holds one batch.
 func Run(db *store.DB, q Query, now time.Time, out func(*record.Record) error) (Stats, error) {
+	return RunEach(db, q, now, func(fn func([]Series) error) error { return q.Each(db, fn) }, out)
+}
+
+// RunEach is Run on the series that each gives to its function, in
+// their order, as Selector.Each and Selector.EachOrdered do.
+func RunEach(db *store.DB, q Query, now time.Time, each func(func([]Series) error) error, out func(*record.Record) error) (Stats, error) {
 	st := newStats(db, now)
-	err := q.Each(db, func(series []Series) error {
+	err := each(func(series []Series) error {
 		return runSeries(db, q, series, &st, out)
 	})
 	if errors.Is(err, errLimit) {
@@ -142,9 +148,26 @@ type bucket struct {
 	has   []bool
 }
 
+// maxHeldBuckets is how many buckets aggregate holds of a series, to
+// give its functions one after the other from one reading: with more,
+// it reads the series once a function, and holds none.
+var maxHeldBuckets int64 = 4096
+
 // aggregate gives the functions of a series, bucket by bucket, each
 // function a series of its own.
 func aggregate(db *store.DB, s Series, q Query, from, to int64, st *Stats, emit func(*record.Record) error) error {
+	if len(q.Funcs) > 1 && q.Buckets.Step > 0 && (to-from)/int64(q.Buckets.Step/time.Second) > maxHeldBuckets {
+		// A minute's step over a year is half a million buckets:
+		// memory would grow with the range.
+		for _, f := range q.Funcs {
+			one := q
+			one.Funcs = []Func{f}
+			if err := aggregate(db, s, one, from, to, st, emit); err != nil {
+				return err
+			}
+		}
+		return nil
+	}
 	needValues, needRaw := false, false
 	for _, f := range q.Funcs {
 		if f.quantile() > 0 || f == Stddev {
@@ -169,6 +192,45 @@ func aggregate(db *store.DB, s Series, q Query, from, to int64, st *Stats, emit 
 		}
 	}
 	a := newAcc(needValues)
+	tags := make([]record.Tag, 0, len(s.Tags)+1)
+	for _, t := range s.Tags {
+		if t.Key != "agg" {
+			tags = append(tags, t)
+		}
+	}
+	tags = append(tags, record.Tag{Key: "agg"})
+	if err := record.SortTags(tags); err != nil {
+		return err
+	}
+	setAgg := func(f Func) {
+		for j := range tags {
+			if tags[j].Key == "agg" {
+				tags[j].Value = string(f)
+			}
+		}
+	}
+	r := record.Record{Name: s.Name, Tags: tags}
+	// give emits function i of bucket b.
+	give := func(i int, b bucket) error {
+		if b.has[i] && math.IsInf(b.vals[i], 0) {
+			if st.Beyond++; st.Beyond == 1 {
+				st.BeyondFirst = fmt.Sprintf("%s at %s", record.AppendSeries(nil, s.Name, tags),
+					time.Unix(b.start, 0).UTC().Format(time.RFC3339))
+			}
+			return nil
+		}
+		if !b.has[i] {
+			return nil
+		}
+		r.Time, r.Value = b.start, b.vals[i]
+		return emit(&r)
+	}
+	// One function is given bucket by bucket, as they close; more are
+	// held, to give one after the other.
+	hold := len(q.Funcs) > 1
+	if !hold {
+		setAgg(q.Funcs[0])
+	}
 	var out []bucket
 	cur := int64(-1) // the start of the bucket a gathers, -1 before any
 	var prevTs int64
@@ -187,28 +249,48 @@ func aggregate(db *store.DB, s Series, q Query, from, to int64, st *Stats, emit 
 		}
 		return lo
 	}
-	flush := func() {
+	one := bucket{vals: make([]float64, 1), has: make([]bool, 1)}
+	flush := func() error {
 		if cur < 0 || a.count == 0 {
-			return
+			return nil
 		}
-		b := bucket{start: cur, vals: make([]float64, len(q.Funcs)), has: make([]bool, len(q.Funcs))}
+		b := one
+		if hold {
+			b = bucket{vals: make([]float64, len(q.Funcs)), has: make([]bool, len(q.Funcs))}
+		}
+		b.start = cur
 		for i, f := range q.Funcs {
 			b.vals[i], b.has[i] = a.value(f)
 			if !b.has[i] && a.rolled && !f.FromRollups() {
 				gone(f)
 			}
 		}
+		if !hold {
+			return give(0, b)
+		}
 		out = append(out, b)
+		return nil
 	}
-	into := func(ts int64) {
+	into := func(ts int64) error {
 		if b := start(ts); b != cur {
-			flush()
+			if err := flush(); err != nil {
+				return err
+			}
 			a.reset()
 			cur = b
 		}
+		return nil
 	}
+	// A rollup's bucket may close the one before, whose giving may
+	// fail: the readers of rollups take no error, so it waits here.
+	var rollupErr error
 	addSample := func(ts int64, v float64) error {
-		into(ts)
+		if rollupErr != nil {
+			return rollupErr
+		}
+		if err := into(ts); err != nil {
+			return err
+		}
 		a.add(ts, v)
 		if hasPrev {
 			a.counter(prevTs, prevV, ts, v)
@@ -217,7 +299,9 @@ func aggregate(db *store.DB, s Series, q Query, from, to int64, st *Stats, emit 
 		return nil
 	}
 	addRollup := func(r store.Rollup) {
-		into(r.Hour)
+		if rollupErr == nil {
+			rollupErr = into(r.Hour)
+		}
 		a.addRollup(r.Hour, r.Min, r.Max, r.Sum, r.Last, r.Count)
 	}
 	var err error
@@ -229,40 +313,20 @@ func aggregate(db *store.DB, s Series, q Query, from, to int64, st *Stats, emit 
 	default:
 		err = fromRollups(db, s.ID, q, from, to, start, addSample, addRollup)
 	}
-	if err != nil {
-		return err
+	if err == nil {
+		err = rollupErr
 	}
-	flush()
-	tags := make([]record.Tag, 0, len(s.Tags)+1)
-	for _, t := range s.Tags {
-		if t.Key != "agg" {
-			tags = append(tags, t)
-		}
+	if err == nil {
+		err = flush()
 	}
-	tags = append(tags, record.Tag{Key: "agg"})
-	if err := record.SortTags(tags); err != nil {
+	if err != nil || !hold {
 		return err
 	}
 	for i, f := range q.Funcs {
-		for j := range tags {
-			if tags[j].Key == "agg" {
-				tags[j].Value = string(f)
-			}
-		}
-		r := record.Record{Name: s.Name, Tags: tags}
+		setAgg(f)
 		for _, b := range out {
-			if b.has[i] && math.IsInf(b.vals[i], 0) {
-				if st.Beyond++; st.Beyond == 1 {
-					st.BeyondFirst = fmt.Sprintf("%s at %s", record.AppendSeries(nil, s.Name, tags),
-						time.Unix(b.start, 0).UTC().Format(time.RFC3339))
-				}
-				continue
-			}
-			if b.has[i] {
-				r.Time, r.Value = b.start, b.vals[i]
-				if err := emit(&r); err != nil {
-					return err
-				}
+			if err := give(i, b); err != nil {
+				return err
 			}
 		}
 	}

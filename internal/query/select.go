@@ -6,6 +6,7 @@ package query
 import (
 	"fmt"
 	"regexp"
+	"slices"
 	"strings"
 
 	"sm/internal/record"
@@ -118,6 +119,53 @@ func (sel Selector) Each(db *store.DB, fn func([]Series) error) error {
 		return fn(out)
 	})
 }
+
+// EachOrdered is Each with the series in another order: their names in
+// the order of byName, and the series of one name in the order of
+// bySeries, by tags, or on a tie in the database's. It holds the names,
+// and the series of one name at a time, which it gives Batch at a
+// time: the order of series, not of samples, so that what reads their
+// samples can stream, whatever the range.
+func (sel Selector) EachOrdered(db *store.DB, byName func(a, b string) int, bySeries func(a, b []record.Tag) int, fn func([]Series) error) error {
+	var names []string
+	err := sel.Each(db, func(ss []Series) error {
+		for _, s := range ss {
+			// In the database's order, a name's series come together.
+			if len(names) == 0 || names[len(names)-1] != s.Name {
+				names = append(names, s.Name)
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	slices.SortFunc(names, byName)
+	for _, n := range names {
+		one := Selector{Metrics: []string{GlobQuote(n)}, Tags: sel.Tags}
+		series, err := one.Find(db)
+		if err != nil {
+			return err
+		}
+		slices.SortStableFunc(series, func(a, b Series) int { return bySeries(a.Tags, b.Tags) })
+		for len(series) > 0 {
+			batch := series[:min(len(series), Batch)]
+			series = series[len(batch):]
+			if err := fn(batch); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+// GlobQuote returns a glob that matches s alone: the characters a glob
+// gives a meaning to, as classes of themselves.
+func GlobQuote(s string) string {
+	return globChars.ReplaceAllString(s, "[$0]")
+}
+
+var globChars = regexp.MustCompile(`[*?\[]`)
 
 func (sel Selector) matchRegexps(tags []record.Tag) bool {
 	for _, f := range sel.Tags {

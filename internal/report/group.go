@@ -2,10 +2,10 @@ package report
 
 import (
 	"cmp"
-	"regexp"
 	"slices"
 	"strings"
 
+	"sm/internal/query"
 	"sm/internal/record"
 	"sm/internal/store"
 )
@@ -151,20 +151,12 @@ func (g *Group) globs() []string {
 	if strings.HasPrefix(g.Name, "sysstat.") {
 		return []string{"sysstat.*"}
 	}
-	n := globQuote(g.Name)
+	n := query.GlobQuote(g.Name)
 	if strings.HasPrefix(g.Name, "munin.") {
 		return []string{n + ".*"}
 	}
 	return []string{n, n + ".*"}
 }
-
-// globQuote writes the characters a glob gives a meaning to as classes
-// of themselves.
-func globQuote(s string) string {
-	return globChars.ReplaceAllString(s, "[$0]")
-}
-
-var globChars = regexp.MustCompile(`[*?\[]`)
 
 // setMeta takes what a GroupMeta says: the title, the y label, the
 // order of the rows and their labels, each bounded.

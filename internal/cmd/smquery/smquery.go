@@ -11,6 +11,7 @@ import (
 	"io"
 	"os"
 	"os/signal"
+	"runtime/debug"
 	"slices"
 	"strings"
 	"syscall"
@@ -33,6 +34,15 @@ as a table on a terminal and as records in a pipe:
   sm-query --since 1d --metric 'disk.*' --host web1
   sm-query --since 7d --step 1h --agg avg,max --metric load.5m
   sm-query --since 1d | sm-store --db copy.db`
+
+// heapGoal is the soft limit sm-query sets on its heap for the formats
+// that hold samples up to a bound (the views, format.MaxWideSamples,
+// and the table's first rows), unless GOMEMLIMIT sets another: without
+// it the collector lets the heap grow to twice what is live before it
+// collects, which took the wide table at its bound past 30 MB. What
+// holds a row a series (--list) goes without: a hub's many series
+// could hold more than the limit, and the collector would run and run.
+const heapGoal = 16 << 20
 
 // Main runs sm-query with args and returns its exit status.
 func Main(args []string, _ io.Reader, stdout, stderr io.Writer) int {
@@ -99,6 +109,9 @@ func Main(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 	}
 	if !f.Changed("human") {
 		*human = (*formatName == "table" || *formatName == "wide") && cli.IsTerminal(stdout)
+	}
+	if (isView(*formatName) || *formatName == "table") && !*list && os.Getenv("GOMEMLIMIT") == "" {
+		debug.SetMemoryLimit(heapGoal)
 	}
 	out := output{name: *formatName, prec: time.Duration(precision), loc: loc, human: *human, width: cli.Width(stdout)}
 
@@ -221,9 +234,19 @@ func printSamples(c *cli.Command, db *store.DB, q query.Query, out output, now t
 	if err != nil {
 		return 0, false, err
 	}
+	terminal := cli.IsTerminal(stdout)
+	// The Prometheus formats write a family's lines together: the
+	// series come to them family by family, so that they stream.
+	each := func(fn func([]query.Series) error) error { return q.Each(db, fn) }
+	ordered := out.name == "prom" || out.name == "openmetrics"
+	if ordered {
+		each = func(fn func([]query.Series) error) error {
+			return q.EachOrdered(db, format.ComparePromNames, format.PromSeriesOrder(terminal), fn)
+		}
+	}
 	w, err := format.New(out.name, stdout, format.Options{Location: out.loc, Columns: cols, FoldTags: fold, Widths: widths,
-		Precision: out.prec, Terminal: cli.IsTerminal(stdout), Width: out.width, Height: cli.Height(stdout), Human: out.human,
-		Aggregated: agg, Step: q.Buckets.Step, Order: record.NaturalCompare})
+		Precision: out.prec, Terminal: terminal, Width: out.width, Height: cli.Height(stdout), Human: out.human,
+		Aggregated: agg, Step: q.Buckets.Step, Order: record.NaturalCompare, Ordered: ordered})
 	if err != nil {
 		return 0, false, err
 	}
@@ -238,7 +261,7 @@ func printSamples(c *cli.Command, db *store.DB, q query.Query, out output, now t
 		}
 		return rest
 	}
-	st, err := query.Run(db, q, now, func(r *record.Record) error {
+	st, err := query.RunEach(db, q, now, each, func(r *record.Record) error {
 		// An average or a sum carries float noise in its last digits
 		// (40.097000000000016): no format writes it.
 		if agg && format.Computed(r.Tag("agg")) {
