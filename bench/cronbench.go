@@ -71,21 +71,22 @@ func pipeCPU(from, to []string) (time.Duration, error) {
 	}
 	a := exec.Command(from[0], from[1:]...)
 	b := exec.Command(to[0], to[1:]...)
-	var stderr bytes.Buffer
-	a.Stdout, a.Stderr = w, &stderr
-	b.Stdin, b.Stderr = r, &stderr
-	errA := a.Start()
+	// A buffer each: os/exec copies into each from a goroutine of its own.
+	var errA, errB bytes.Buffer
+	a.Stdout, a.Stderr = w, &errA
+	b.Stdin, b.Stderr = r, &errB
+	failA := a.Start()
 	w.Close()
-	errB := b.Start()
+	failB := b.Start()
 	r.Close()
-	if errA == nil {
-		errA = a.Wait()
+	if failA == nil {
+		failA = a.Wait()
 	}
-	if errB == nil {
-		errB = b.Wait()
+	if failB == nil {
+		failB = b.Wait()
 	}
-	if errA != nil || errB != nil {
-		return 0, fmt.Errorf("%s | %s: %v, %v: %s", strings.Join(from, " "), strings.Join(to, " "), errA, errB, stderr.String())
+	if failA != nil || failB != nil {
+		return 0, fmt.Errorf("%s | %s: %v, %v: %s%s", strings.Join(from, " "), strings.Join(to, " "), failA, failB, errA.String(), errB.String())
 	}
 	cpu := func(c *exec.Cmd) time.Duration { return c.ProcessState.UserTime() + c.ProcessState.SystemTime() }
 	return cpu(a) + cpu(b), nil
