@@ -1,0 +1,93 @@
+package main
+
+import (
+	"bytes"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"time"
+)
+
+// cronMinuteRuns bounds the alternating runs of the cron minute: each
+// round takes a few tens of milliseconds of processor time, and the
+// median settles long before -runs' default.
+const cronMinuteRuns = 41
+
+// benchCronMinute compares the processor time of the documented cron
+// line, sm-sample | sm-store --spool FILE, storing into db (a year of
+// samples), with sysstat's sadc 1 1 FILE, sa1's cron job: user and
+// system time of every process of each side, median of alternating
+// runs. It is the goal as a ratio, not an absolute time, so
+// that a busy or a slow machine moves both sides alike.
+func benchCronMinute(log func(string, ...any), tmp, db string) []row {
+	const what = "cron minute: sm-sample \\| sm-store --spool on a year, CPU user+sys (median)"
+	sample, _ := filepath.Abs(filepath.Join(*bin, "sm-sample"))
+	smStore, _ := filepath.Abs(filepath.Join(*bin, "sm-store"))
+	state := filepath.Join(tmp, "cron.state")
+	sampleArgv := []string{sample, "--state", state}
+	// The state a previous minute left, as cron's runs have: rates
+	// need no window then.
+	if _, _, err := primeState(append(sampleArgv, "--window", "0"), state); err != nil {
+		log("%v", err)
+		return nil
+	}
+	storeArgv := []string{smStore, "--db", db, "--spool", filepath.Join(tmp, "cron.spool")}
+	sadc := findSadc(log)
+	var smCPU, sadcCPU []time.Duration
+	for i := -3; i < min(cronMinuteRuns, *runs); i++ {
+		c, err := pipeCPU(sampleArgv, storeArgv)
+		if err != nil {
+			log("%v", err)
+			return nil
+		}
+		var p time.Duration
+		if sadc != "" {
+			if p, _, err = cpuRun([]string{sadc, "1", "1", filepath.Join(tmp, "sa-cron")}, nil); err != nil {
+				log("%v", err)
+				return nil
+			}
+		}
+		if i >= 0 {
+			smCPU, sadcCPU = append(smCPU, c), append(sadcCPU, p)
+		}
+	}
+	a := median(smCPU)
+	if sadc == "" {
+		return []row{{what: what, sm: ms(a), peer: "sadc: not installed", goal: "≤ 2.5× sadc 1 1"}}
+	}
+	b := median(sadcCPU)
+	return []row{{what: what, sm: ms(a), peer: "sadc 1 1: " + ms(b),
+		ratio: times(a.Seconds() / b.Seconds()), goal: "≤ 2.5× sadc 1 1", met: a*2 <= b*5, hasVerdict: true}}
+}
+
+// pipeCPU runs from | to, as the shell runs a pipeline, and returns the
+// processor time, user and system, of both processes.
+func pipeCPU(from, to []string) (time.Duration, error) {
+	r, w, err := os.Pipe()
+	if err != nil {
+		return 0, err
+	}
+	a := exec.Command(from[0], from[1:]...)
+	b := exec.Command(to[0], to[1:]...)
+	// A buffer each: os/exec copies into each from a goroutine of its own.
+	var errA, errB bytes.Buffer
+	a.Stdout, a.Stderr = w, &errA
+	b.Stdin, b.Stderr = r, &errB
+	failA := a.Start()
+	w.Close()
+	failB := b.Start()
+	r.Close()
+	if failA == nil {
+		failA = a.Wait()
+	}
+	if failB == nil {
+		failB = b.Wait()
+	}
+	if failA != nil || failB != nil {
+		return 0, fmt.Errorf("%s | %s: %v, %v: %s%s", strings.Join(from, " "), strings.Join(to, " "), failA, failB, errA.String(), errB.String())
+	}
+	cpu := func(c *exec.Cmd) time.Duration { return c.ProcessState.UserTime() + c.ProcessState.SystemTime() }
+	return cpu(a) + cpu(b), nil
+}
