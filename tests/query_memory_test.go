@@ -10,7 +10,7 @@ import (
 	"testing"
 	"time"
 
-	"sm/internal/format"
+	"sm/internal/format/term"
 	"sm/internal/peakrss"
 	"sm/internal/record"
 )
@@ -90,8 +90,8 @@ func TestFaultQueryMemory(t *testing.T) {
 		{"graphite", []string{"--step", "1m", "--agg", "avg,max"}, 2 * n, false},
 		// The wide table refuses more than MaxWideSamples, having held
 		// that many.
-		{"wide", nil, -1, n > format.MaxWideSamples},
-		{"wide-csv", nil, -1, n > format.MaxWideSamples},
+		{"wide", nil, -1, n > term.MaxWideSamples},
+		{"wide-csv", nil, -1, n > term.MaxWideSamples},
 	}
 	for _, tt := range tests {
 		t.Run(strings.Join(append([]string{tt.format}, tt.args...), " "), func(t *testing.T) {

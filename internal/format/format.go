@@ -70,7 +70,7 @@ type Options struct {
 	// for no limit (chart: a default). A table given a width fits it: times of day under a date when every
 	// row is of one day, the tags folded into one column (as FoldTags
 	// does) when a column each would not fit, and long names and tags
-	// shortened in the middle (Shorten).
+	// shortened in the middle (term.Shorten).
 	Width int
 	// Human asks the table to write bytes and rates with their units
 	// (see Value): 384.0 GiB, 1.2 MB/s.

@@ -21,6 +21,7 @@ import (
 	"sm/internal/esc"
 	"sm/internal/format"
 	"sm/internal/format/table"
+	"sm/internal/format/term"
 	"sm/internal/query"
 	"sm/internal/record"
 	"sm/internal/store"
@@ -36,7 +37,7 @@ as a table on a terminal and as records in a pipe:
   sm-query --since 1d | sm-store --db copy.db`
 
 // heapGoal is the soft limit sm-query sets on its heap for the formats
-// that hold samples up to a bound (the views, format.MaxWideSamples,
+// that hold samples up to a bound (the views, term.MaxWideSamples,
 // and the table's first rows), unless GOMEMLIMIT sets another: without
 // it the collector lets the heap grow to twice what is live before it
 // collects, which took the wide table at its bound past 30 MB. What
@@ -145,7 +146,7 @@ func Main(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 	if errors.Is(err, errSkipped) {
 		return cli.Fail
 	}
-	if errors.Is(err, format.ErrTooManySeries) {
+	if errors.Is(err, term.ErrTooManySeries) {
 		return c.UsageError("%v", err)
 	}
 	if err != nil {

@@ -295,10 +295,13 @@ func Main(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 	return status
 }
 
-// formats are the registered formats but the table: sm-sample does not
-// link the table's library, whose start-up costs more than a sample;
-// nor the views of sm-query across time (chart, wide), which one
-// sample would not fill.
+// formats are the registered formats. The table (format/table) and the
+// views of sm-query across time (format/term: chart, wide), which one
+// sample would not fill, are in packages sm-sample does not link: their
+// libraries' start-up would cost more than a sample.
+//
+// A binary that links them too, as the tests' does, registers them: they
+// are left out by name.
 func formats() []string {
 	return slices.DeleteFunc(format.Names(), func(n string) bool {
 		return n == "table" || n == "chart" || n == "wide" || n == "wide-csv"

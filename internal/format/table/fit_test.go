@@ -7,6 +7,7 @@ import (
 	"unicode/utf8"
 
 	"sm/internal/format"
+	"sm/internal/format/term"
 	"sm/internal/record"
 )
 
@@ -43,11 +44,11 @@ func TestDistinct(t *testing.T) {
 		{"cpu.busy_pct", "cpu.busy_pct"},
 	}
 	mins := distinct(cols, []int{20, 12})
-	a, b := format.Shorten("net.rx_bytes_per_s", mins[0]), format.Shorten("net.rx_packets_per_s", mins[0])
+	a, b := term.Shorten("net.rx_bytes_per_s", mins[0]), term.Shorten("net.rx_packets_per_s", mins[0])
 	if a == b {
 		t.Errorf("at %d runes both are %q", mins[0], a)
 	}
-	if format.Shorten("net.rx_bytes_per_s", mins[0]-1) != format.Shorten("net.rx_packets_per_s", mins[0]-1) {
+	if term.Shorten("net.rx_bytes_per_s", mins[0]-1) != term.Shorten("net.rx_packets_per_s", mins[0]-1) {
 		t.Errorf("%d runes is more than needed", mins[0])
 	}
 	if mins[1] != minCell {

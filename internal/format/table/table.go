@@ -16,6 +16,7 @@ import (
 
 	"sm/internal/esc"
 	"sm/internal/format"
+	"sm/internal/format/term"
 	"sm/internal/record"
 )
 
@@ -378,13 +379,13 @@ func fitLevel(w, mins []int, shrink []int, width, soft int) []int {
 	return caps
 }
 
-// cut is format.Shorten to at most n columns of a terminal, as
+// cut is term.Shorten to at most n columns of a terminal, as
 // tablewriter measures them: a wide character, as of Chinese, takes
 // two.
 func cut(s string, n int) string {
-	c := format.Shorten(s, n)
+	c := term.Shorten(s, n)
 	for k := n - 1; k >= 0 && twwidth.Width(c) > n; k-- {
-		c = format.Shorten(s, k)
+		c = term.Shorten(s, k)
 	}
 	return c
 }

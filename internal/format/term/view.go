@@ -1,4 +1,10 @@
-package format
+// Package term holds the outputs drawn for a person at a terminal
+// across time: the chart, the wide table and its CSV, and Shorten, which
+// fits text to a terminal's columns. They register with format as the
+// others do, from sm-query only: their libraries (asciigraph, runewidth)
+// cost every process that links them start-up time, and sm-sample, run
+// every minute, does not need them.
+package term
 
 import (
 	"slices"

@@ -1,4 +1,4 @@
-package format
+package term
 
 import (
 	"bufio"
@@ -14,11 +14,12 @@ import (
 
 	"github.com/guptarohit/asciigraph"
 
+	"sm/internal/format"
 	"sm/internal/record"
 )
 
 func init() {
-	Register("chart", "a line chart of up to 8 series, drawn in the terminal", func(w io.Writer, o Options) Writer {
+	format.Register("chart", "a line chart of up to 8 series, drawn in the terminal", func(w io.Writer, o format.Options) format.Writer {
 		return &chart{w: w, o: o}
 	})
 }
@@ -46,7 +47,7 @@ const maxChartPoints = 4096
 // is written.
 type chart struct {
 	w      io.Writer
-	o      Options
+	o      format.Options
 	series []chartSeries
 	failed bool // draws nothing: some of the series would be missing
 }

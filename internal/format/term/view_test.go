@@ -1,4 +1,4 @@
-package format
+package term
 
 import (
 	"bytes"
@@ -11,6 +11,7 @@ import (
 	"testing"
 	"time"
 
+	"sm/internal/format"
 	"sm/internal/record"
 )
 
@@ -114,9 +115,9 @@ func TestViewLabels(t *testing.T) {
 
 // writeView writes recs in the named format with o, and returns the
 // output and the first error.
-func writeView(name string, o Options, recs []record.Record) (string, error) {
+func writeView(name string, o format.Options, recs []record.Record) (string, error) {
 	var b bytes.Buffer
-	w, err := New(name, &b, o)
+	w, err := format.New(name, &b, o)
 	if err != nil {
 		return "", err
 	}
@@ -157,7 +158,7 @@ func TestWideCSVReadsBack(t *testing.T) {
 			recs = append(recs, rec(t, s, float64(i*10+k), 1764044400+int64(k)*60+int64(i)))
 		}
 	}
-	out, err := writeView("wide-csv", Options{}, recs)
+	out, err := writeView("wide-csv", format.Options{}, recs)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -172,7 +173,7 @@ func TestWideCSVReadsBack(t *testing.T) {
 		if strings.HasPrefix(h, "=") || strings.HasPrefix(h, "-") {
 			t.Errorf("header %q would run as a formula", h)
 		}
-		name, tags, err := record.ParseSeries(RestoreCell(h))
+		name, tags, err := record.ParseSeries(format.RestoreCell(h))
 		want := rec(t, series[j], 0, 0)
 		if err != nil || name != want.Name || !slices.Equal(tags, want.Tags) {
 			t.Errorf("header %q reads back as %q %q, %v; want %q", h, name, tags, err, series[j])
@@ -198,26 +199,26 @@ func TestWideCSVReadsBack(t *testing.T) {
 func TestWideRows(t *testing.T) {
 	for _, tc := range []struct {
 		name string
-		o    Options
+		o    format.Options
 		recs []record.Record
 		want string
 	}{
-		{"rounded to the interval", Options{}, []record.Record{
+		{"rounded to the interval", format.Options{}, []record.Record{
 			rec(t, "a", 1, 1764044402), rec(t, "a", 2, 1764044461), rec(t, "a", 3, 1764044523),
 			rec(t, "b", 4, 1764044398), rec(t, "b", 5, 1764044519),
 		}, "time,a,b\n2025-11-25T04:20:00Z,1,4\n2025-11-25T04:21:00Z,2,\n2025-11-25T04:22:00Z,3,5\n"},
-		{"the later of two in a row", Options{}, []record.Record{
+		{"the later of two in a row", format.Options{}, []record.Record{
 			rec(t, "a", 1, 1764044400), rec(t, "a", 2, 1764044460), rec(t, "a", 3, 1764044520), rec(t, "a", 4, 1764044525),
 		}, "time,a\n2025-11-25T04:20:00Z,1\n2025-11-25T04:21:00Z,2\n2025-11-25T04:22:00Z,4\n"},
 		// Daily samples are moved at most an hour: 03:10 stays at 03:00.
-		{"at most an hour", Options{}, []record.Record{
+		{"at most an hour", format.Options{}, []record.Record{
 			rec(t, "a", 1, 1764040200), rec(t, "a", 2, 1764040200+86400),
 		}, "time,a\n2025-11-25T03:00:00Z,1\n2025-11-26T03:00:00Z,2\n"},
 		// With a step, times are bucket starts: local midnights stay.
-		{"step", Options{Step: 24 * time.Hour, Location: time.FixedZone("X", 5*3600+1800)}, []record.Record{
+		{"step", format.Options{Step: 24 * time.Hour, Location: time.FixedZone("X", 5*3600+1800)}, []record.Record{
 			rec(t, "a", 1, 1764009000), rec(t, "a", 2, 1764009000+86400),
 		}, "time,a\n2025-11-25T00:00:00+05:30,1\n2025-11-26T00:00:00+05:30,2\n"},
-		{"no samples", Options{}, nil, "time\n"},
+		{"no samples", format.Options{}, nil, "time\n"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			got, err := writeView("wide-csv", tc.o, tc.recs)
@@ -233,10 +234,10 @@ func TestWideBounds(t *testing.T) {
 	for i := range MaxWideSeries + 1 {
 		recs = append(recs, rec(t, fmt.Sprintf("m;i=%d", i), 1, 1764044400))
 	}
-	if _, err := writeView("wide", Options{}, recs); err == nil || !strings.Contains(err.Error(), "more than 1000 series") {
+	if _, err := writeView("wide", format.Options{}, recs); err == nil || !strings.Contains(err.Error(), "more than 1000 series") {
 		t.Errorf("%d series: %v", len(recs), err)
 	}
-	w, _ := New("wide", &bytes.Buffer{}, Options{})
+	w, _ := format.New("wide", &bytes.Buffer{}, format.Options{})
 	r := rec(t, "m", 1, 0)
 	var err error
 	for i := range MaxWideSamples + 1 {
@@ -261,7 +262,7 @@ func TestWideFits(t *testing.T) {
 		}
 	}
 	for _, width := range []int{30, 40, 80, 120, 200} {
-		out, err := writeView("wide", Options{Width: width, Location: time.UTC}, recs)
+		out, err := writeView("wide", format.Options{Width: width, Location: time.UTC}, recs)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -309,7 +310,7 @@ func TestChartFits(t *testing.T) {
 		for _, width := range []int{40, 80, 120} {
 			for _, terminal := range []bool{false, true} {
 				t.Run(fmt.Sprintf("%s/%d/%v", tc.name, width, terminal), func(t *testing.T) {
-					out, err := writeView("chart", Options{Width: width, Height: 24, Terminal: terminal, Location: time.UTC}, tc.recs)
+					out, err := writeView("chart", format.Options{Width: width, Height: 24, Terminal: terminal, Location: time.UTC}, tc.recs)
 					if err != nil {
 						t.Fatal(err)
 					}
@@ -339,7 +340,7 @@ func TestChartTooManySeries(t *testing.T) {
 	for i := range MaxChartSeries + 1 {
 		recs = append(recs, rec(t, fmt.Sprintf("m;i=%d", i), 1, 1764044400))
 	}
-	out, err := writeView("chart", Options{}, recs)
+	out, err := writeView("chart", format.Options{}, recs)
 	if !errors.Is(err, ErrTooManySeries) || out != "" {
 		t.Errorf("9 series: %q, %v", out, err)
 	}
@@ -348,7 +349,7 @@ func TestChartTooManySeries(t *testing.T) {
 // TestChartBounded: a series of any length is held in at most
 // maxChartPoints points, which average every sample once.
 func TestChartBounded(t *testing.T) {
-	c := &chart{o: Options{Location: time.UTC}}
+	c := &chart{o: format.Options{Location: time.UTC}}
 	r := rec(t, "m", 0, 0)
 	const n = 100_000
 	for i := range n {
@@ -400,7 +401,7 @@ func TestResample(t *testing.T) {
 // writes them as they are.
 func TestWideCells(t *testing.T) {
 	recs := []record.Record{rec(t, "mem.used_bytes;agg=avg", 412345678912.3333, 1764044400), rec(t, "load.1m;agg=avg", 40.09712345678, 1764044400)}
-	o := Options{Aggregated: true, Human: true}
+	o := format.Options{Aggregated: true, Human: true}
 	got, err := writeView("wide", o, recs)
 	if err != nil || !strings.Contains(got, "384.0 GiB") || !strings.Contains(got, "40.0971") || strings.Contains(got, "40.09712") {
 		t.Errorf("wide: %v\n%s", err, got)

@@ -1,4 +1,4 @@
-package format
+package term
 
 import (
 	"bufio"
@@ -11,14 +11,15 @@ import (
 	"time"
 
 	"sm/internal/esc"
+	"sm/internal/format"
 	"sm/internal/record"
 )
 
 func init() {
-	Register("wide", "time down the side and a column per series, as sar prints, fitted to the terminal", func(w io.Writer, o Options) Writer {
+	format.Register("wide", "time down the side and a column per series, as sar prints, fitted to the terminal", func(w io.Writer, o format.Options) format.Writer {
 		return &wide{w: w, o: o}
 	})
-	Register("wide-csv", "the wide table as CSV for spreadsheets: time (RFC 3339), then a column per series", func(w io.Writer, o Options) Writer {
+	format.Register("wide-csv", "the wide table as CSV for spreadsheets: time (RFC 3339), then a column per series", func(w io.Writer, o format.Options) format.Writer {
 		return &wide{w: w, o: o, csv: true}
 	})
 }
@@ -53,7 +54,7 @@ const maxRound = time.Hour
 // each header cell neutralised as csv's are.
 type wide struct {
 	w      io.Writer
-	o      Options
+	o      format.Options
 	csv    bool
 	series []wideSeries
 	n      int
@@ -165,14 +166,14 @@ func (t *wide) cell(s *viewSeries, v float64) string {
 	if t.csv {
 		return string(record.AppendValue(nil, v))
 	}
-	var vo ValueOptions
-	if t.o.Aggregated && Computed(record.TagValue(s.tags, "agg")) {
-		vo.Digits = TableDigits
+	var vo format.ValueOptions
+	if t.o.Aggregated && format.Computed(record.TagValue(s.tags, "agg")) {
+		vo.Digits = format.TableDigits
 	}
 	if t.o.Human {
 		vo.Unit = record.UnitOf(s.name)
 	}
-	return Value(v, vo)
+	return format.Value(v, vo)
 }
 
 func (t *wide) Close() error {
@@ -192,7 +193,7 @@ func (t *wide) writeCSV() error {
 		if t.o.Terminal {
 			h = esc.Text(h)
 		}
-		row = append(row, NeutraliseCell(h))
+		row = append(row, format.NeutraliseCell(h))
 	}
 	c.Write(row)
 	err := t.rows(func(ts int64, cells []string) error {
