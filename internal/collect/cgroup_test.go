@@ -17,7 +17,7 @@ import (
 	"time"
 )
 
-var updateServices = flag.Bool("update-services", false, "rewrite testdata/systemd.golden")
+var updateServices = flag.Bool("update-services", false, "rewrite testdata/NAME.golden (systemd, hybrid)")
 
 // servicesRun reads the fixture at root, then overlays later a minute on
 // and reads again through the state file, and returns the second run's
@@ -67,8 +67,16 @@ func servicesRun(t *testing.T, root, later string) []string {
 //     container /docker/0123abcd is kept for its 2 % CPU, not what is
 //     inside.
 func TestServicesFixture(t *testing.T) {
-	got := strings.Join(servicesRun(t, tree(t, "systemd"), "testdata/systemd-later"), "\n") + "\n"
-	golden := "testdata/systemd.golden"
+	servicesGolden(t, "systemd")
+}
+
+// servicesGolden runs the services family on the fixture tree name,
+// then on name-later, and compares what it printed with
+// testdata/name.golden (rewritten with -update-services).
+func servicesGolden(t *testing.T, name string) {
+	t.Helper()
+	got := strings.Join(servicesRun(t, tree(t, name), "testdata/"+name+"-later"), "\n") + "\n"
+	golden := "testdata/" + name + ".golden"
 	if *updateServices {
 		if err := os.WriteFile(golden, []byte(got), 0o644); err != nil {
 			t.Fatal(err)

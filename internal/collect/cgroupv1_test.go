@@ -33,20 +33,7 @@ import (
 //   - /docker/0123abcd, made by Docker's cgroupfs driver in the v1
 //     hierarchies only, is read from them; what it holds is not.
 func TestServicesHybrid(t *testing.T) {
-	got := strings.Join(servicesRun(t, tree(t, "hybrid"), "testdata/hybrid-later"), "\n") + "\n"
-	golden := "testdata/hybrid.golden"
-	if *updateServices {
-		if err := os.WriteFile(golden, []byte(got), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	want, err := os.ReadFile(golden)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if got != string(want) {
-		t.Errorf("got:\n%s\nwant:\n%s", got, want)
-	}
+	servicesGolden(t, "hybrid")
 }
 
 // hybridRun is servicesRun on a copy of the hybrid fixture that change
