@@ -104,9 +104,11 @@ func TestRollupsWhereSamplesGone(t *testing.T) {
 	if err := db.Compact(); err != nil {
 		t.Fatal(err)
 	}
-	// The samples kept start at the period after the pruned ones.
+	// The samples kept start at the period after the pruned ones: a
+	// block goes when its whole period is past the retention.
 	now := start + 3*86400 + store.Period
-	cut := now - 36*3600 - store.Period + store.Period
+	gone := now - 36*3600 - store.Period
+	cut := gone - gone%store.Period + store.Period
 	for i, c := range cases {
 		t.Run(c.loc.String()+" "+c.step.String()+" "+time.Unix(c.rng[0], 0).UTC().Format(time.TimeOnly), func(t *testing.T) {
 			got, st := collect(query(c, Funcs))

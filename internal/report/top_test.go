@@ -369,16 +369,25 @@ func TestOOMRollups(t *testing.T) {
 	if err := db.SetPolicy(store.Policy{Raw: 2 * time.Hour}); err != nil {
 		t.Fatal(err)
 	}
-	if err := db.Compact(); err != nil {
+	// Blocks go a day at a time: the pruning runs a day later, by a
+	// clock of its own.
+	later, err := store.Open(db.Path(), store.Options{Now: func() time.Time { return fixture.Now.Add(24 * time.Hour) }})
+	if err != nil {
 		t.Fatal(err)
 	}
+	if err := later.Compact(); err != nil {
+		t.Fatal(err)
+	}
+	later.Close()
 	rep, err := Build(db, Options{Query: query.Query{From: fixture.Now.Add(-24 * time.Hour), To: fixture.Now}, Now: fixture.Now})
 	if err != nil {
 		t.Fatal(err)
 	}
 	var got []string
 	for _, h := range rep.Highlights {
-		got = append(got, h.Host+" "+h.Text(time.UTC))
+		if h.Kind == KindOOM {
+			got = append(got, h.Host+" "+h.Text(time.UTC))
+		}
 	}
 	want := []string{"v 2 OOM kills, the last Wed 25 Nov 00:30", "w OOM kill in db.service, Wed 25 Nov 02:00"}
 	if !slices.Equal(got, want) {

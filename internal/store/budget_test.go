@@ -374,7 +374,8 @@ func TestRangeModes(t *testing.T) {
 		}
 		return out
 	}
-	all := []string{"a;host=x 1 1764039600", "a;host=x 3 1764039660", "a;host=x 4 1764050400", "b;host=x 2 1764039600", "b;host=x 5 1764050460", "c;host=y 6 1764050400"}
+	all := []string{"a;host=x 1 1764039600", "a;host=x 3 1764039660", fmt.Sprintf("a;host=x 4 %d", t0+Period),
+		"b;host=x 2 1764039600", fmt.Sprintf("b;host=x 5 %d", t0+Period+60), fmt.Sprintf("c;host=y 6 %d", t0+Period)}
 	past := []string{"a;host=x 1 1764039600", "a;host=x 3 1764039660", "b;host=x 2 1764039600"}
 	saved := hotBulkMax
 	t.Cleanup(func() { hotBulkMax = saved })

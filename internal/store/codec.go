@@ -1,6 +1,7 @@
 package store
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
 	"math"
@@ -9,10 +10,10 @@ import (
 )
 
 // Period is the span of one block: every series keeps its samples of
-// each three hours, aligned to the epoch, in one row. At one sample a
-// minute that is 180 samples, under a kilobyte of text, so that a row
-// fits a 4 KiB page with room for others.
-const Period = 3 * 3600
+// each day, aligned to the epoch (UTC), in one row. A day of values
+// deflates four times better than its eight three-hour parts did, and
+// its row of a few kilobytes still fits a page.
+const Period = 86400
 
 // periodStart returns the start of the period holding ts.
 func periodStart(ts int64) int64 { return ts - ts%Period }
@@ -45,35 +46,38 @@ func decimals(v float64) int {
 }
 
 // An encoded block is what the block table holds: the values as JSON
-// integers, each the value·div minus base, the smallest of them, so that
-// slowly moving figures cost a few digits; or, where the values have too
-// many decimals for that, div 0 and the values themselves.
+// integers, each value·div less the one before it, the first less base
+// (delta), so that slowly moving figures cost a digit or two and steady
+// ones a zero; or each value·div less base, the smallest (levels), which
+// deflates better for figures that jump about; or, where the values have
+// too many decimals for either, div 0 and the values themselves. The text
+// is then deflated (see squeeze).
 type encoded struct {
-	base int64
-	div  int64
-	vals []byte
+	base  int64
+	div   int64
+	delta bool
+	vals  []byte
 }
 
-// encodeValues encodes the values of points, in order.
-func encodeValues(pts []point, buf []byte) encoded {
+// encodeValues encodes the values of points, in order, as differences
+// when delta is set, else as levels.
+func encodeValues(pts []point, delta bool, buf []byte) encoded {
 	buf = append(buf[:0], '[')
-	ks := make([]int8, len(pts))
 	k := 0
-	for i, p := range pts {
+	for _, p := range pts {
 		d := decimals(p.v)
 		if d < 0 {
 			return encodeRaw(pts, buf)
 		}
-		ks[i] = int8(d)
 		k = max(k, d)
 	}
 	// Each value as an integer with k decimals: its own integer, exact by
 	// decimals, times a power of ten, in integers. (v·10^k in floating
 	// point is not always exact for large v.)
 	ns := make([]int64, len(pts))
-	base := int64(math.MaxInt64)
+	lo := int64(math.MaxInt64)
 	for i, p := range pts {
-		d := int(ks[i])
+		d := decimals(p.v)
 		n := int64(math.Round(p.v * pow10[d]))
 		for range k - d {
 			n *= 10
@@ -82,15 +86,24 @@ func encodeValues(pts []point, buf []byte) encoded {
 			return encodeRaw(pts, buf)
 		}
 		ns[i] = n
-		base = min(base, n)
+		lo = min(lo, n)
+	}
+	e := encoded{base: lo, div: int64(pow10[k]), delta: delta}
+	prev := lo
+	if delta && len(ns) > 0 {
+		e.base, prev = ns[0], ns[0]
 	}
 	for i, n := range ns {
 		if i > 0 {
 			buf = append(buf, ',')
 		}
-		buf = strconv.AppendInt(buf, n-base, 10)
+		buf = strconv.AppendInt(buf, n-prev, 10)
+		if delta {
+			prev = n
+		}
 	}
-	return encoded{base: base, div: int64(pow10[k]), vals: append(buf, ']')}
+	e.vals = append(buf, ']')
+	return e
 }
 
 // encodeRaw writes the values themselves, for those with too many
@@ -113,6 +126,7 @@ func decodeValues(e encoded, out []float64) ([]float64, error) {
 		return out, errors.New("values are not a JSON array")
 	}
 	b = b[1 : len(b)-1]
+	acc := e.base
 	for len(b) > 0 {
 		i := 0
 		for i < len(b) && b[i] != ',' {
@@ -127,10 +141,18 @@ func decodeValues(e encoded, out []float64) ([]float64, error) {
 			out = append(out, v)
 		} else {
 			d, err := strconv.ParseInt(string(num), 10, 64)
-			if err != nil {
+			if err != nil || d >= 2*maxExact || d <= -2*maxExact {
 				return out, fmt.Errorf("bad value %q", num)
 			}
-			n := float64(e.base + d)
+			if e.delta {
+				acc += d
+			} else {
+				acc = e.base + d
+			}
+			if acc >= maxExact || acc <= -maxExact {
+				return out, fmt.Errorf("value %q out of range", num)
+			}
+			n := float64(acc)
 			if e.div != 1 {
 				n /= float64(e.div)
 			}
@@ -215,33 +237,17 @@ type rollup struct {
 	count               int64
 }
 
-// touched keeps the rollups of the hours that hold a point of news.
-func touched(rs []rollup, news ...[]point) []rollup {
-	out := rs[:0]
-	for _, r := range rs {
-		hit := false
-		for _, n := range news {
-			for _, p := range n {
-				if p.ts-p.ts%3600 == r.hour {
-					hit = true
-					break
-				}
-			}
-		}
-		if hit {
-			out = append(out, r)
-		}
-	}
-	return out
-}
-
-// rollups sums up points, in time order, by hour.
+// rollups sums up points, in time order, by hour. A sum of values of
+// few decimals is summed exactly, in integers, and rounded once: the
+// float64 nearest the true sum, which is also the shortest to write.
 func rollups(pts []point) []rollup {
 	var out []rollup
+	var exact decimalSum
 	for _, p := range pts {
 		h := p.ts - p.ts%3600
 		if len(out) == 0 || out[len(out)-1].hour != h {
 			out = append(out, rollup{hour: h, min: p.v, max: p.v})
+			exact = decimalSum{}
 		}
 		r := &out[len(out)-1]
 		r.min = min(r.min, p.v)
@@ -249,8 +255,131 @@ func rollups(pts []point) []rollup {
 		r.sum += p.v
 		r.count++
 		r.last = p.v
+		if exact.add(p.v) {
+			r.sum = exact.value()
+		}
 	}
 	return out
+}
+
+// A decimalSum adds values of at most nine decimals exactly: n/10^k.
+type decimalSum struct {
+	n      int64
+	k      int
+	broken bool // a value or the sum would not fit
+}
+
+// add adds v and reports whether the sum is still exact.
+func (s *decimalSum) add(v float64) bool {
+	if s.broken {
+		return false
+	}
+	d := decimals(v)
+	if d < 0 {
+		s.broken = true
+		return false
+	}
+	for s.k < d {
+		s.n *= 10
+		s.k++
+		if s.n >= maxExact || s.n <= -maxExact {
+			s.broken = true
+			return false
+		}
+	}
+	m := int64(math.Round(v * pow10[d]))
+	for range s.k - d {
+		m *= 10
+	}
+	s.n += m
+	if m >= maxExact || m <= -maxExact || s.n >= maxExact || s.n <= -maxExact {
+		s.broken = true
+		return false
+	}
+	return true
+}
+
+// value is the sum, correctly rounded: n and 10^k are exact in float64,
+// and one division rounds once.
+func (s *decimalSum) value() float64 { return float64(s.n) / pow10[s.k] }
+
+// encodeRollups writes a day's rollups, in time order, as the rollup
+// table holds them: a JSON array of six arrays, column by column, which
+// deflates better than row by row: the hours of the day from t0, then
+// min, max, sum, count and last. Numbers are written in Go's shortest
+// form, which parses back to the same float64.
+func encodeRollups(t0 int64, rs []rollup, buf []byte) []byte {
+	buf = append(buf[:0], '[')
+	for c := range 6 {
+		if c > 0 {
+			buf = append(buf, ',')
+		}
+		buf = append(buf, '[')
+		for i, r := range rs {
+			if i > 0 {
+				buf = append(buf, ',')
+			}
+			switch c {
+			case 0:
+				buf = strconv.AppendInt(buf, (r.hour-t0)/3600, 10)
+			case 4:
+				buf = strconv.AppendInt(buf, r.count, 10)
+			default:
+				buf = strconv.AppendFloat(buf, [...]float64{1: r.min, 2: r.max, 3: r.sum, 5: r.last}[c], 'g', -1, 64)
+			}
+		}
+		buf = append(buf, ']')
+	}
+	return append(buf, ']')
+}
+
+// decodeRollups appends the rollups of a day's text to out.
+func decodeRollups(t0 int64, b []byte, out []Rollup) ([]Rollup, error) {
+	bad := func(why string) ([]Rollup, error) { return out, errors.New("rollups: " + why) }
+	if len(b) < 2 || b[0] != '[' || b[len(b)-1] != ']' {
+		return bad("not a JSON array")
+	}
+	b = b[1 : len(b)-1]
+	var cols [6][][]byte
+	for c := range cols {
+		end := bytes.IndexByte(b, ']')
+		if len(b) == 0 || b[0] != '[' || end < 0 {
+			return bad("not six arrays")
+		}
+		if end > 1 {
+			cols[c] = bytes.Split(b[1:end], []byte{','})
+		}
+		if c > 0 && len(cols[c]) != len(cols[0]) {
+			return bad("arrays of different lengths")
+		}
+		b = b[end+1:]
+		if c < len(cols)-1 {
+			if len(b) == 0 || b[0] != ',' {
+				return bad("not six arrays")
+			}
+			b = b[1:]
+		}
+	}
+	if len(b) != 0 {
+		return bad("more than six arrays")
+	}
+	start := len(out)
+	for i := range cols[0] {
+		h, err1 := strconv.ParseInt(string(cols[0][i]), 10, 64)
+		n, err2 := strconv.ParseInt(string(cols[4][i]), 10, 64)
+		var f [4]float64
+		var err3 error
+		for j, c := range [...]int{1, 2, 3, 5} {
+			if f[j], err3 = strconv.ParseFloat(string(cols[c][i]), 64); err3 != nil {
+				break
+			}
+		}
+		if err1 != nil || err2 != nil || err3 != nil || h < 0 || h >= Period/3600 || n < 1 {
+			return out[:start], errors.New("rollups: a bad number")
+		}
+		out = append(out, Rollup{Hour: t0 + h*3600, Min: f[0], Max: f[1], Sum: f[2], Count: n, Last: f[3]})
+	}
+	return out, nil
 }
 
 // A blockCache keeps the points of the blocks this process wrote last,

@@ -1,6 +1,8 @@
 package store
 
 import (
+	"bytes"
+	"fmt"
 	"math"
 	"math/rand/v2"
 	"reflect"
@@ -35,7 +37,25 @@ func roundTrip(t *testing.T, vals []float64) encoded {
 	for i, v := range vals {
 		pts[i] = point{int64(i), v}
 	}
-	e := encodeValues(pts, nil)
+	levels := encodeValues(pts, false, nil)
+	checkBack(t, vals, levels)
+	e := encodeValues(pts, true, nil)
+	checkBack(t, vals, e)
+	// As stored: the smaller deflated, inflated again.
+	var sq squeezer
+	var f inflater
+	best, data := sq.block(pts)
+	var err error
+	if best.vals, err = f.inflate(data, int64(len(best.vals))); err != nil {
+		t.Fatal(err)
+	}
+	checkBack(t, vals, best)
+	return e
+}
+
+// checkBack fails unless e decodes to vals, bit for bit.
+func checkBack(t *testing.T, vals []float64, e encoded) {
+	t.Helper()
 	e.vals = append([]byte(nil), e.vals...)
 	got, err := decodeValues(e, nil)
 	if err != nil {
@@ -49,7 +69,6 @@ func roundTrip(t *testing.T, vals []float64) encoded {
 			t.Fatalf("value %d: %v came back as %v via %+v", i, vals[i], got[i], e)
 		}
 	}
-	return e
 }
 
 func TestEncodeValues(t *testing.T) {
@@ -59,9 +78,10 @@ func TestEncodeValues(t *testing.T) {
 		base int64
 		div  int64
 	}{
-		{[]float64{18.62, 18.63, 18.6}, "[2,3,0]", 1860, 100},
+		{[]float64{18.62, 18.63, 18.6}, "[0,1,-3]", 1862, 100},
 		{[]float64{25276514304, 25276514304}, "[0,0]", 25276514304, 1},
 		{[]float64{-1.5, 2}, "[0,35]", -15, 10},
+		{[]float64{2, -1.5}, "[0,-35]", 20, 10},
 		{[]float64{tenth + fifth, 1}, "[0.30000000000000004,1]", 0, 0},
 		{[]float64{1e21}, "[1e+21]", 0, 0},
 	}
@@ -144,4 +164,85 @@ func TestRollups(t *testing.T) {
 	if got := rollups(pts); !reflect.DeepEqual(got, want) {
 		t.Errorf("rollups = %+v, want %+v", got, want)
 	}
+}
+
+func TestEncodeLevels(t *testing.T) {
+	pts := []point{{0, 18.62}, {60, 18.63}, {120, 18.6}}
+	e := encodeValues(pts, false, nil)
+	if string(e.vals) != "[2,3,0]" || e.base != 1860 || e.div != 100 || e.delta {
+		t.Errorf("levels of %v: %s base %d div %d delta %v", pts, e.vals, e.base, e.div, e.delta)
+	}
+}
+
+// TestBlockPicksSmaller: a block is kept as differences where the
+// values walk, and as levels where they jump about, whichever deflates
+// smaller.
+func TestBlockPicksSmaller(t *testing.T) {
+	r := rand.New(rand.NewPCG(7, 8))
+	walk, noise := make([]point, 1440), make([]point, 1440)
+	v := 5e9
+	for i := range walk {
+		v += math.Round(r.NormFloat64()*1e4/4096) * 4096
+		walk[i] = point{int64(i) * 60, v}
+		noise[i] = point{int64(i) * 60, math.Round(r.Float64()*1e4) / 100}
+	}
+	var sq squeezer
+	for _, tt := range []struct {
+		name  string
+		pts   []point
+		delta bool
+	}{{"walk", walk, true}, {"noise", noise, false}} {
+		e, data := sq.block(tt.pts)
+		if e.delta != tt.delta {
+			t.Errorf("%s: delta %v in %d bytes", tt.name, e.delta, len(data))
+		}
+		other := encodeValues(tt.pts, !e.delta, nil)
+		if n := len(sq.squeeze(other.vals)); n < len(data) {
+			t.Errorf("%s: kept %d bytes, the other way takes %d", tt.name, len(data), n)
+		}
+	}
+}
+
+// FuzzDecodeRollups: whatever a damaged row holds, decoding returns
+// rollups or an error, and what encodes decodes back the same.
+func FuzzDecodeRollups(f *testing.F) {
+	f.Add([]byte("[[0,23],[1,0.5],[2,1e+21],[3,-3],[4,60],[5,7]]"))
+	f.Add([]byte("[[],[],[],[],[],[]]"))
+	f.Add([]byte("[[0],[1],[2],[3],[4]]"))
+	f.Add([]byte("[[24],[1],[2],[3],[4],[5]]"))
+	f.Add([]byte("[[0,1],[1],[2],[3],[4],[5]]"))
+	f.Fuzz(func(t *testing.T, b []byte) {
+		rs, err := decodeRollups(day0, b, nil)
+		if err != nil {
+			return
+		}
+		in := make([]rollup, len(rs))
+		for i, r := range rs {
+			if r.Hour < day0 || r.Hour >= day0+Period || r.Count < 1 {
+				t.Fatalf("decoded %+v", r)
+			}
+			in[i] = rollup{hour: r.Hour, min: r.Min, max: r.Max, sum: r.Sum, count: r.Count, last: r.Last}
+		}
+		back, err := decodeRollups(day0, encodeRollups(day0, in, nil), nil)
+		if err != nil || !reflect.DeepEqual(fmt.Sprint(back), fmt.Sprint(rs)) {
+			t.Fatalf("%q: %v, then %v (%v)", b, rs, back, err)
+		}
+	})
+}
+
+// FuzzInflate: a damaged block's bytes and length give text of that
+// length or an error, never a panic or a runaway allocation.
+func FuzzInflate(f *testing.F) {
+	var sq squeezer
+	text := []byte("[0,1,2,3,4,5,6,7,8,9,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0]")
+	f.Add(bytes.Clone(sq.squeeze(text)), int64(len(text)))
+	f.Add([]byte("[1]"), int64(3))
+	f.Add([]byte{0x78, 0x9c, 0x03, 0x00}, int64(1<<40))
+	f.Fuzz(func(t *testing.T, data []byte, size int64) {
+		var fl inflater
+		out, err := fl.inflate(data, size)
+		if err == nil && int64(len(out)) != size {
+			t.Fatalf("%d bytes for a length of %d", len(out), size)
+		}
+	})
 }

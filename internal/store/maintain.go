@@ -110,7 +110,7 @@ func (w *writer) prune(n int) (bool, error) {
 			}
 		}
 		if p.Hourly > 0 {
-			if _, err := w.c.ExecContext(w.ctx, "DELETE FROM rollup WHERE series_id = ? AND hour <= ?", id, now-int64(p.Hourly.Seconds())-3600); err != nil {
+			if _, err := w.c.ExecContext(w.ctx, "DELETE FROM rollup WHERE series_id = ? AND t0 <= ?", id, now-int64(p.Hourly.Seconds())-Period); err != nil {
 				return false, err
 			}
 		}
@@ -183,8 +183,8 @@ func (db *DB) RetireHost(host string) (Retired, error) {
 		}{
 			{"SELECT count(*) FROM series WHERE host = ?", &r.Series},
 			{"SELECT count(*) FROM sample WHERE " + of, &raw},
-			{"SELECT coalesce(sum(json_array_length(vals)), 0) FROM block WHERE " + of, &packed},
-			{"SELECT count(*) FROM rollup WHERE " + of, &r.Rollups},
+			{"SELECT coalesce(sum(length(t.offsets) / 5), 0) FROM block b JOIN times t ON t.id = b.times_id WHERE " + of, &packed},
+			{"SELECT coalesce(sum(json_array_length(CAST(sqlar_uncompress(hours, size) AS TEXT), '$[0]')), 0) FROM rollup WHERE " + of, &r.Rollups},
 			{"SELECT count(*) FROM group_meta WHERE host = ?", &r.Groups},
 		} {
 			if err := db.conn.QueryRowContext(ctx, q.query, host).Scan(q.n); err != nil {

@@ -181,8 +181,8 @@ func TestMigrationGroupMetaCrash(t *testing.T) {
 		t.Errorf("version %d, group_meta tables %d", v, tables)
 	}
 	write(t, db, "load.1m;host=web1 0.75 1764039660")
-	if got := dump(t, db); len(got) != 2 {
-		t.Errorf("the old schema in use: %q", got)
+	if n := count(t, db, "sample"); n != 2 {
+		t.Errorf("the old schema in use: %d samples", n)
 	}
 	db.Close()
 	migrations = saved

@@ -247,7 +247,7 @@ func (db *DB) scan(series, from, to int64, hot []point, fn func(ts int64, v floa
 		}
 		return nil
 	}
-	rows, err := db.conn.QueryContext(ctx, `SELECT b.t0, b.base, b.div, b.vals, t.offsets
+	rows, err := db.conn.QueryContext(ctx, `SELECT b.t0, b.base, b.div, b.delta, b.size, b.vals, t.offsets
 		FROM block b JOIN times t ON t.id = b.times_id
 		WHERE b.series_id = ? AND b.t0 > ? AND b.t0 < ? ORDER BY b.t0`, series, from-Period, to)
 	if err != nil {
@@ -257,15 +257,19 @@ func (db *DB) scan(series, from, to int64, hot []point, fn func(ts int64, v floa
 	var tss []int64
 	var vals []float64
 	var e encoded
-	var offsets []byte
+	var data, offsets []byte
 	for rows.Next() {
-		var t0 int64
+		var t0, size int64
 		var base sql.NullInt64
-		if err := rows.Scan(&t0, &base, &e.div, &e.vals, &offsets); err != nil {
+		if err := rows.Scan(&t0, &base, &e.div, &e.delta, &size, &data, &offsets); err != nil {
 			return db.fail(err)
 		}
 		e.base = base.Int64
-		if tss, err = decodeTimes(t0, offsets, tss[:0]); err == nil {
+		e.vals, err = db.inf.inflate(data, size)
+		if err == nil {
+			tss, err = decodeTimes(t0, offsets, tss[:0])
+		}
+		if err == nil {
 			vals, err = decodeValues(e, vals[:0])
 		}
 		if err == nil && len(tss) != len(vals) {
@@ -305,10 +309,36 @@ type Rollup struct {
 // Rollups calls fn with each hourly rollup of a series whose hour starts
 // from from up to, not including, to.
 func (db *DB) Rollups(series, from, to int64, fn func(Rollup) error) error {
-	return db.each("SELECT hour, min, max, sum, count, last FROM rollup WHERE series_id = ? AND hour >= ? AND hour < ? ORDER BY hour",
-		[]any{series, from, to}, 6, func(v []driver.Value) error {
-			return fn(Rollup{Hour: asInt(v[0]), Min: asFloat(v[1]), Max: asFloat(v[2]), Sum: asFloat(v[3]), Count: asInt(v[4]), Last: asFloat(v[5])})
+	return db.rollupDays("SELECT series_id, t0, size, hours FROM rollup WHERE series_id = ? AND t0 > ? AND t0 < ? ORDER BY t0",
+		[]any{series, from - Period, to}, func(_ int64, day []Rollup) error {
+			for _, r := range day {
+				if r.Hour >= from && r.Hour < to {
+					if err := fn(r); err != nil {
+						return err
+					}
+				}
+			}
+			return nil
 		})
+}
+
+// rollupDays runs a query of rollup rows (series_id, t0, size, hours)
+// and calls fn with each row's rollups, in a slice reused for the next.
+func (db *DB) rollupDays(query string, args []any, fn func(series int64, rs []Rollup) error) error {
+	var rs []Rollup
+	var f inflater
+	return db.each(query, args, 4, func(v []driver.Value) error {
+		data, _ := v[3].([]byte)
+		series, t0 := asInt(v[0]), asInt(v[1])
+		text, err := f.inflate(data, asInt(v[2]))
+		if err == nil {
+			rs, err = decodeRollups(t0, text, rs[:0])
+		}
+		if err != nil {
+			return fmt.Errorf("series %d, rollups %d: %w", series, t0, err)
+		}
+		return fn(series, rs)
+	})
 }
 
 // each runs a query of n numeric columns and calls fn with each row,
@@ -365,10 +395,11 @@ func asFloat(v driver.Value) float64 {
 // RollupsBefore reports whether a series has rollups of hours before ts:
 // samples of those hours were there once, and were pruned.
 func (db *DB) RollupsBefore(series, ts int64) (bool, error) {
-	var one int
-	err := db.conn.QueryRowContext(context.Background(), "SELECT 1 FROM rollup WHERE series_id = ? AND hour < ? LIMIT 1", series, ts).Scan(&one)
-	if err == sql.ErrNoRows {
-		return false, nil
-	}
-	return err == nil, db.fail(err)
+	found := false
+	err := db.rollupDays("SELECT series_id, t0, size, hours FROM rollup WHERE series_id = ? AND t0 < ? ORDER BY t0 LIMIT 1",
+		[]any{series, ts}, func(_ int64, rs []Rollup) error {
+			found = len(rs) > 0 && rs[0].Hour < ts
+			return nil
+		})
+	return found, err
 }

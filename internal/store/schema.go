@@ -21,6 +21,7 @@ var migrations = []migration{
 	createV1,
 	addHost,
 	addGroupMeta,
+	dailyBlocks,
 }
 
 // createV1 is the first schema, described for users in sm-store(1).

@@ -76,6 +76,8 @@ type DB struct {
 	names       map[int64]string // and back
 	times       map[string]int64 // a times row's offsets to its id
 	blocks      blockCache
+	sq          squeezer
+	inf         inflater
 	dataVersion int64
 
 	version    int64 // of the schema, as read or upgraded to
@@ -151,7 +153,7 @@ func open(path string, o Options) (*DB, error) {
 	if o.ReadOnly {
 		q.Set("mode", "ro")
 	}
-	sdb, err := sql.Open("sqlite3", "file:"+escapePath(path)+"?"+q.Encode())
+	sdb, err := sql.Open(driverName, "file:"+escapePath(path)+"?"+q.Encode())
 	if err != nil {
 		return nil, err
 	}
@@ -168,6 +170,20 @@ func open(path string, o Options) (*DB, error) {
 	if err := db.init(o.ReadOnly, o.NoSync); err != nil {
 		db.Close()
 		return nil, err
+	}
+	if o.ReadOnly && db.version < int64(len(migrations)) {
+		// Readers know only the current schema: one that finds an older
+		// one upgrades it, as the next sm-store run would.
+		old := db.version
+		db.Close()
+		o.ReadOnly = false
+		up, err := open(path, o)
+		if err != nil {
+			return nil, fmt.Errorf("%w (upgrading its schema %d, which this version cannot read; a run of sm-store by a user who may write the database upgrades it)", err, old)
+		}
+		up.Close()
+		o.ReadOnly = true
+		return open(path, o)
 	}
 	return db, nil
 }

@@ -2,11 +2,12 @@ package store
 
 import (
 	"bytes"
+	"cmp"
 	"context"
 	"database/sql"
 	"errors"
 	"fmt"
-	"hash/fnv"
+	"slices"
 	"strings"
 
 	"sm/internal/record"
@@ -164,7 +165,7 @@ type writer struct {
 	newSeries []string // added to the cache, to be dropped on rollback
 	newTimes  []string
 	created   int // db.created before, restored on rollback
-	buf, buf2 []byte
+	buf       []byte
 	vals      []float64
 	tss       []int64
 }
@@ -413,15 +414,21 @@ func (w *writer) pack(g group, pts []point, has presence) error {
 	if len(all) == 0 {
 		return nil
 	}
-	// Only the hours with new samples change.
-	rs := touched(rollups(all), hot, pts)
+	rs := rollups(all)
+	if !has.block {
+		// A day without its block may be one the raw retention has
+		// pruned, whose rollups stay: the hours without news keep theirs.
+		if rs, err = w.keepRollups(series, t0, rs); err != nil {
+			return err
+		}
+	}
 	if keep := w.db.policy.Hourly; keep > 0 {
 		cut := w.db.now().Unix() - int64(keep.Seconds()) - 3600
 		for len(rs) > 0 && rs[0].hour <= cut {
 			rs = rs[1:]
 		}
 	}
-	if err := w.putRollups(series, rs); err != nil {
+	if err := w.putRollups(series, t0, rs); err != nil {
 		return err
 	}
 	if raw := w.db.policy.Raw; raw > 0 && t0+Period <= w.db.now().Unix()-int64(raw.Seconds()) {
@@ -437,8 +444,7 @@ func (w *writer) pack(g group, pts []point, has presence) error {
 	if err != nil {
 		return err
 	}
-	e := encodeValues(all, w.buf2)
-	w.buf2 = e.vals
+	e, vals := w.db.sq.block(all)
 	var base any
 	if e.div != 0 {
 		base = e.base
@@ -446,11 +452,11 @@ func (w *writer) pack(g group, pts []point, has presence) error {
 	if has.block {
 		// In place: a REPLACE would delete the row and its index entry
 		// and write both again.
-		err = w.exec("UPDATE block SET times_id = ?, base = ?, div = ?, vals = ? WHERE series_id = ? AND t0 = ?",
-			tid, base, e.div, string(e.vals), series, t0)
+		err = w.exec("UPDATE block SET times_id = ?, base = ?, div = ?, delta = ?, size = ?, vals = ? WHERE series_id = ? AND t0 = ?",
+			tid, base, e.div, e.delta, len(e.vals), vals, series, t0)
 	} else {
-		err = w.exec("INSERT INTO block (series_id, t0, times_id, base, div, vals) VALUES (?, ?, ?, ?, ?, ?)",
-			series, t0, tid, base, e.div, string(e.vals))
+		err = w.exec("INSERT INTO block (series_id, t0, times_id, base, div, delta, size, vals) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+			series, t0, tid, base, e.div, e.delta, len(e.vals), vals)
 	}
 	if err == nil {
 		w.db.blocks.put(series, t0, all)
@@ -470,30 +476,48 @@ func (w *writer) exec(query string, args ...any) error {
 	return rows.Close()
 }
 
-// rollupSQL[n] inserts n rollups in one statement.
-var rollupSQL [4]string
-
-func init() {
-	for n := 1; n < len(rollupSQL); n++ {
-		rollupSQL[n] = "INSERT OR REPLACE INTO rollup (series_id, hour, min, max, sum, count, last) VALUES (?, ?, ?, ?, ?, ?, ?)" +
-			strings.Repeat(", (?, ?, ?, ?, ?, ?, ?)", n-1)
+// putRollups writes a day's rollups as its row of the rollup table.
+func (w *writer) putRollups(series, t0 int64, rs []rollup) error {
+	if len(rs) == 0 {
+		return nil
 	}
+	text := encodeRollups(t0, rs, w.buf)
+	w.buf = text
+	return w.exec("INSERT OR REPLACE INTO rollup (series_id, t0, size, hours) VALUES (?, ?, ?, ?)",
+		series, t0, len(text), w.db.sq.squeeze(text))
 }
 
-// putRollups writes a period's rollups, three hours at a time.
-func (w *writer) putRollups(series int64, rs []rollup) error {
-	for len(rs) > 0 {
-		n := min(len(rs), len(rollupSQL)-1)
-		args := make([]any, 0, 7*n)
-		for _, r := range rs[:n] {
-			args = append(args, series, r.hour, r.min, r.max, r.sum, r.count, r.last)
-		}
-		if err := w.exec(rollupSQL[n], args...); err != nil {
-			return err
-		}
-		rs = rs[n:]
+// keepRollups adds to rs, a day's new rollups, the day's rollups
+// already stored of the hours rs lacks.
+func (w *writer) keepRollups(series, t0 int64, rs []rollup) ([]rollup, error) {
+	var size int64
+	var data []byte
+	err := w.c.QueryRowContext(w.ctx, "SELECT size, hours FROM rollup WHERE series_id = ? AND t0 = ?", series, t0).Scan(&size, &data)
+	if errors.Is(err, sql.ErrNoRows) {
+		return rs, nil
 	}
-	return nil
+	if err != nil {
+		return nil, err
+	}
+	text, err := w.db.inf.inflate(data, size)
+	if err != nil {
+		return nil, fmt.Errorf("series %d, rollups %d: %w", series, t0, err)
+	}
+	old, err := decodeRollups(t0, text, nil)
+	if err != nil {
+		return nil, fmt.Errorf("series %d, rollups %d: %w", series, t0, err)
+	}
+	news := map[int64]bool{}
+	for _, r := range rs {
+		news[r.hour] = true
+	}
+	for _, o := range old {
+		if !news[o.Hour] {
+			rs = append(rs, rollup{hour: o.Hour, min: o.Min, max: o.Max, sum: o.Sum, count: o.Count, last: o.Last})
+		}
+	}
+	slices.SortFunc(rs, func(a, b rollup) int { return cmp.Compare(a.hour, b.hour) })
+	return rs, nil
 }
 
 // readBlock returns the points of a block, none when there is none.
@@ -501,12 +525,12 @@ func (w *writer) readBlock(series, t0 int64) ([]point, error) {
 	if pts, ok := w.db.blocks.get(series, t0); ok {
 		return pts, nil
 	}
-	var tid int64
+	var tid, size int64
 	var base sql.NullInt64
 	var e encoded
-	var offsets []byte
-	err := w.c.QueryRowContext(w.ctx, "SELECT b.times_id, b.base, b.div, b.vals, t.offsets FROM block b JOIN times t ON t.id = b.times_id WHERE b.series_id = ? AND b.t0 = ?",
-		series, t0).Scan(&tid, &base, &e.div, &e.vals, &offsets)
+	var data, offsets []byte
+	err := w.c.QueryRowContext(w.ctx, "SELECT b.times_id, b.base, b.div, b.delta, b.size, b.vals, t.offsets FROM block b JOIN times t ON t.id = b.times_id WHERE b.series_id = ? AND b.t0 = ?",
+		series, t0).Scan(&tid, &base, &e.div, &e.delta, &size, &data, &offsets)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, nil
 	}
@@ -514,6 +538,9 @@ func (w *writer) readBlock(series, t0 int64) ([]point, error) {
 		return nil, err
 	}
 	e.base = base.Int64
+	if e.vals, err = w.db.inf.inflate(data, size); err != nil {
+		return nil, fmt.Errorf("series %d, block %d: %w", series, t0, err)
+	}
 	return decodeBlock(t0, offsets, e, &w.tss, &w.vals)
 }
 
@@ -574,10 +601,8 @@ func (w *writer) timesID(offsets []byte) (int64, error) {
 	if id, ok := w.db.times[string(offsets)]; ok {
 		return id, nil
 	}
-	h := fnv.New64a()
-	h.Write(offsets)
-	sum := h.Sum64()
-	rows, err := w.c.QueryContext(w.ctx, "SELECT id, offsets FROM times WHERE hash = ?", int64(sum))
+	sum := timesHash(offsets)
+	rows, err := w.c.QueryContext(w.ctx, "SELECT id, offsets FROM times WHERE hash = ?", sum)
 	if err != nil {
 		return 0, err
 	}
@@ -598,7 +623,7 @@ func (w *writer) timesID(offsets []byte) (int64, error) {
 		return 0, err
 	}
 	if id == 0 {
-		if err := w.c.QueryRowContext(w.ctx, "INSERT INTO times (hash, offsets) VALUES (?, ?) RETURNING id", int64(sum), string(offsets)).Scan(&id); err != nil {
+		if err := w.c.QueryRowContext(w.ctx, "INSERT INTO times (hash, offsets) VALUES (?, ?) RETURNING id", sum, string(offsets)).Scan(&id); err != nil {
 			return 0, err
 		}
 	}
