@@ -6,6 +6,8 @@ import (
 	"slices"
 	"strings"
 	"time"
+
+	"sm/internal/store"
 )
 
 // A Func is an aggregate function.
@@ -86,7 +88,9 @@ type acc struct {
 	firstTs, lastTs  int64
 	hour             int64 // of hourSum, -1 before any
 	hourSum, total   Total
-	values           []float64 // kept only when a function needs them
+	hourExact        store.DecimalSum // hourSum, exactly while it can be
+	exact            bool             // hourExact holds every sample of the hour
+	values           []float64        // kept only when a function needs them
 	keep             bool
 	incr             Total // for rate
 	span             int64
@@ -105,21 +109,35 @@ func (a *acc) reset() {
 	*a = acc{hour: -1, keep: a.keep, values: a.values[:0]}
 }
 
-func (a *acc) sumHour(h int64, s float64) {
+// sumHour adds s, a sample of hour h; rolled says s is the sum of an
+// hour's rollup, summed as rollups are.
+func (a *acc) sumHour(h int64, s float64, rolled bool) {
 	if a.hour != h {
-		if a.hour >= 0 {
-			a.total.Merge(a.hourSum)
-		}
+		a.total.Merge(a.hourTotal())
 		a.hour, a.hourSum = h, Total{}
+		a.hourExact, a.exact = store.DecimalSum{}, !rolled
 	}
 	a.hourSum.Add(s)
+	a.exact = a.exact && !rolled && a.hourExact.Add(s)
+}
+
+// hourTotal is the sum of the current hour's samples: exact where the
+// rollups would be.
+func (a *acc) hourTotal() Total {
+	if a.hour < 0 {
+		return Total{}
+	}
+	if a.exact {
+		var t Total
+		t.Add(a.hourExact.Value())
+		return t
+	}
+	return a.hourSum
 }
 
 func (a *acc) sum() Total {
 	t := a.total
-	if a.hour >= 0 {
-		t.Merge(a.hourSum)
-	}
+	t.Merge(a.hourTotal())
 	return t
 }
 
@@ -132,7 +150,7 @@ func (a *acc) add(ts int64, v float64) {
 	a.min = math.Min(a.min, v)
 	a.max = math.Max(a.max, v)
 	a.last, a.lastTs = v, ts
-	a.sumHour(ts-ts%3600, v)
+	a.sumHour(ts-ts%3600, v, false)
 	if a.keep {
 		a.values = append(a.values, v)
 	}
@@ -153,7 +171,7 @@ func (a *acc) addRollup(hour int64, min, max, sum, last float64, count int64) {
 	a.min = math.Min(a.min, min)
 	a.max = math.Max(a.max, max)
 	a.last, a.lastTs = last, hour+3599
-	a.sumHour(hour, sum)
+	a.sumHour(hour, sum, true)
 }
 
 // counter feeds rate: the increase from the previous sample, which may

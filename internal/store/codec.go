@@ -10,9 +10,9 @@ import (
 )
 
 // Period is the span of one block: every series keeps its samples of
-// each day, aligned to the epoch (UTC), in one row. A day of values
-// deflates four times better than its eight three-hour parts did, and
-// its row of a few kilobytes still fits a page.
+// each day, aligned to the epoch (UTC), in one row, deflated: a day of
+// values deflates far better than three hours of them would, and its
+// row of one to five kilobytes still fits a page or two.
 const Period = 86400
 
 // periodStart returns the start of the period holding ts.
@@ -238,16 +238,15 @@ type rollup struct {
 }
 
 // rollups sums up points, in time order, by hour. A sum of values of
-// few decimals is summed exactly, in integers, and rounded once: the
-// float64 nearest the true sum, which is also the shortest to write.
+// few decimals is summed exactly (see DecimalSum).
 func rollups(pts []point) []rollup {
 	var out []rollup
-	var exact decimalSum
+	var exact DecimalSum
 	for _, p := range pts {
 		h := p.ts - p.ts%3600
 		if len(out) == 0 || out[len(out)-1].hour != h {
 			out = append(out, rollup{hour: h, min: p.v, max: p.v})
-			exact = decimalSum{}
+			exact = DecimalSum{}
 		}
 		r := &out[len(out)-1]
 		r.min = min(r.min, p.v)
@@ -255,22 +254,28 @@ func rollups(pts []point) []rollup {
 		r.sum += p.v
 		r.count++
 		r.last = p.v
-		if exact.add(p.v) {
-			r.sum = exact.value()
+		if exact.Add(p.v) {
+			r.sum = exact.Value()
 		}
 	}
 	return out
 }
 
-// A decimalSum adds values of at most nine decimals exactly: n/10^k.
-type decimalSum struct {
+// A DecimalSum adds values of at most nine decimals exactly, as an
+// integer n and a power of ten k, n/10^k, and rounds once at the end:
+// the float64 nearest the true sum, which is also the shortest to
+// write. An hour's rollup sums its samples so, and sm-query sums an
+// hour's samples the same way, so that a sum is the same to the last
+// bit from either.
+type DecimalSum struct {
 	n      int64
 	k      int
 	broken bool // a value or the sum would not fit
 }
 
-// add adds v and reports whether the sum is still exact.
-func (s *decimalSum) add(v float64) bool {
+// Add adds v and reports whether the sum is still exact; once it is
+// not, it stays so.
+func (s *DecimalSum) Add(v float64) bool {
 	if s.broken {
 		return false
 	}
@@ -299,9 +304,9 @@ func (s *decimalSum) add(v float64) bool {
 	return true
 }
 
-// value is the sum, correctly rounded: n and 10^k are exact in float64,
+// Value is the sum, correctly rounded: n and 10^k are exact in float64,
 // and one division rounds once.
-func (s *decimalSum) value() float64 { return float64(s.n) / pow10[s.k] }
+func (s *DecimalSum) Value() float64 { return float64(s.n) / pow10[s.k] }
 
 // encodeRollups writes a day's rollups, in time order, as the rollup
 // table holds them: a JSON array of six arrays, column by column, which

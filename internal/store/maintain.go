@@ -13,8 +13,9 @@ type Work struct {
 }
 
 // DefaultWork is what every sm-store run does after storing: at one
-// sample a minute, a host's 40 series close a period every three hours,
-// and the whole table of series is pruned over a few runs.
+// sample a minute, a host's hundred series close their day at midnight
+// (UTC), packed over the next two runs, and the whole table of series
+// is pruned over a few runs.
 var DefaultWork = Work{Pack: 64, Prune: 16}
 
 // Maintain does a bounded share of the background work, in one
