@@ -23,6 +23,22 @@ const cronMinuteRuns = 41
 // that a busy or a slow machine moves both sides alike.
 func benchCronMinute(log func(string, ...any), tmp, db string) []row {
 	const what = "cron minute: sm-sample \\| sm-store --spool on a year, CPU user+sys (median)"
+	a, b, err := cronMinuteCPU(log, tmp, db)
+	if err != nil {
+		log("%v", err)
+		return nil
+	}
+	if b == 0 {
+		return []row{{what: what, sm: ms(a), peer: "sadc: not installed", goal: "≤ 2.5× sadc 1 1"}}
+	}
+	return []row{{what: what, sm: ms(a), peer: "sadc 1 1: " + ms(b),
+		ratio: times(a.Seconds() / b.Seconds()), goal: "≤ 2.5× sadc 1 1", met: a*2 <= b*5, hasVerdict: true}}
+}
+
+// cronMinuteCPU returns the median processor time of one cron minute of
+// sm, sm-sample | sm-store --spool into db, and of one sadc 1 1 FILE,
+// alternating; sadc's is 0 when sysstat is not installed.
+func cronMinuteCPU(log func(string, ...any), tmp, db string) (sm, sadc time.Duration, err error) {
 	sample, _ := filepath.Abs(filepath.Join(*bin, "sm-sample"))
 	smStore, _ := filepath.Abs(filepath.Join(*bin, "sm-store"))
 	state := filepath.Join(tmp, "cron.state")
@@ -30,36 +46,27 @@ func benchCronMinute(log func(string, ...any), tmp, db string) []row {
 	// The state a previous minute left, as cron's runs have: rates
 	// need no window then.
 	if _, _, err := primeState(append(sampleArgv, "--window", "0"), state); err != nil {
-		log("%v", err)
-		return nil
+		return 0, 0, err
 	}
 	storeArgv := []string{smStore, "--db", db, "--spool", filepath.Join(tmp, "cron.spool")}
-	sadc := findSadc(log)
+	sadcPath := findSadc(log)
 	var smCPU, sadcCPU []time.Duration
 	for i := -3; i < min(cronMinuteRuns, *runs); i++ {
 		c, err := pipeCPU(sampleArgv, storeArgv)
 		if err != nil {
-			log("%v", err)
-			return nil
+			return 0, 0, err
 		}
 		var p time.Duration
-		if sadc != "" {
-			if p, _, err = cpuRun([]string{sadc, "1", "1", filepath.Join(tmp, "sa-cron")}, nil); err != nil {
-				log("%v", err)
-				return nil
+		if sadcPath != "" {
+			if p, _, err = cpuRun([]string{sadcPath, "1", "1", filepath.Join(tmp, "sa-cron")}, nil); err != nil {
+				return 0, 0, err
 			}
 		}
 		if i >= 0 {
 			smCPU, sadcCPU = append(smCPU, c), append(sadcCPU, p)
 		}
 	}
-	a := median(smCPU)
-	if sadc == "" {
-		return []row{{what: what, sm: ms(a), peer: "sadc: not installed", goal: "≤ 2.5× sadc 1 1"}}
-	}
-	b := median(sadcCPU)
-	return []row{{what: what, sm: ms(a), peer: "sadc 1 1: " + ms(b),
-		ratio: times(a.Seconds() / b.Seconds()), goal: "≤ 2.5× sadc 1 1", met: a*2 <= b*5, hasVerdict: true}}
+	return median(smCPU), median(sadcCPU), nil
 }
 
 // pipeCPU runs from | to, as the shell runs a pipeline, and returns the

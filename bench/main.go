@@ -27,7 +27,7 @@ var (
 	runs    = flag.Int("runs", 101, "timed runs of each side")
 	bin     = flag.String("bin", "bin", "folder of the sm binaries")
 	results = flag.String("o", "bench/RESULTS.md", "write the table here too")
-	only    = flag.String("only", "", "run only these comparisons, comma-separated (sample, machine, seed, bulk, cron, disk, storerss, query, site, hub; query includes the report; all but hub when empty)")
+	only    = flag.String("only", "", "run only these comparisons, comma-separated (sample, machine, seed, bulk, cron, disk, storerss, query, site, hub, peers; query includes the report; all but hub and peers when empty)")
 	keep    = flag.Bool("keep", false, "keep the scratch folder (its databases) for a closer look")
 )
 
@@ -64,11 +64,12 @@ func main() {
 	}{
 		{"sample", benchSample}, {"machine", benchMachine}, {"seed", benchSeed},
 		{"bulk", benchBulk}, {"cron", benchCron}, {"disk", benchDisk}, {"storerss", benchStoreRSS},
-		{"query", benchQuery}, {"site", benchSite}, {"hub", benchHub},
+		{"query", benchQuery}, {"site", benchSite}, {"hub", benchHub}, {"peers", benchPeers},
 	} {
-		// The hub's million series take longer than the rest together:
-		// make bench-hub runs them on their own.
-		if *only == "" && b.name == "hub" || *only != "" && !strings.Contains(","+*only+",", ","+b.name+",") {
+		// The hub's million series take longer than the rest together,
+		// and the peers' daemons run for minutes each: make bench-hub and
+		// make bench-peers run them on their own.
+		if *only == "" && (b.name == "hub" || b.name == "peers") || *only != "" && !strings.Contains(","+*only+",", ","+b.name+",") {
 			continue
 		}
 		log("%s", b.name)
@@ -82,7 +83,11 @@ func main() {
 	if *only != "" {
 		made = "go run ./bench -only " + *only
 	}
-	fmt.Fprintf(&out, "Timings are medians, the two sides alternating: of %d runs for the short commands, of 3 for bulk ingest. Made by `%s`", *runs, made)
+	if *only == "peers" {
+		fmt.Fprintf(&out, "The bench's simulated year of one host stored by sm and by each peer, the same queries through each one's HTTP API (curl, a process a run, as sm-query is one; medians of %d alternating runs), and the processor time of a day of monitoring at a sample a minute: for sm and sadc a cron run's median × 1,440, for the daemons what /proc/PID/stat charged their processes over %v, scaled to a day. Every peer runs on 127.0.0.1, from a scratch folder, with a configuration of its own. Made by `%s`", peersRuns, *peersWindow, made)
+	} else {
+		fmt.Fprintf(&out, "Timings are medians, the two sides alternating: of %d runs for the short commands, of 3 for bulk ingest. Made by `%s`", *runs, made)
+	}
 	if *only == "" {
 		// The issue's bound on the whole run is part of the result.
 		took := time.Since(began).Round(time.Second)
