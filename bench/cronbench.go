@@ -32,7 +32,7 @@ func benchCronMinute(log func(string, ...any), tmp, db string) []row {
 		return []row{{what: what, sm: ms(a), peer: "sadc: not installed", goal: "≤ 2.5× sadc 1 1"}}
 	}
 	return []row{{what: what, sm: ms(a), peer: "sadc 1 1: " + ms(b),
-		ratio: times(a.Seconds() / b.Seconds()), goal: "≤ 2.5× sadc 1 1", met: a*2 <= b*5, hasVerdict: true}}
+		ratio: times(a.Seconds() / b.Seconds()), goal: "≤ 2.5× sadc 1 1", met: atMost(a, b, 5, 2), hasVerdict: true}}
 }
 
 // cronMinuteCPU returns the median processor time of one cron minute of

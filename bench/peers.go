@@ -631,7 +631,7 @@ func peerCPU(log func(string, ...any), dir, smDB string) []row {
 	} else {
 		sadc := sadcRun * 1440
 		rows = append(rows, row{what: what + ", cron", sm: smCell, peer: fmt.Sprintf("sysstat sadc 1 1 FILE: %.1f s (%s a run × 1,440)", sadc.Seconds(), ms(sadcRun)),
-			ratio: times(sm.Seconds() / sadc.Seconds()), goal: "≤ 2.5× sadc 1 1", met: sm*2 <= sadc*5, hasVerdict: true})
+			ratio: times(sm.Seconds() / sadc.Seconds()), goal: "≤ 2.5× sadc 1 1", met: atMost(sm, sadc, 5, 2), hasVerdict: true})
 	}
 	for _, p := range cpuPeers() {
 		var progs []string
@@ -663,7 +663,7 @@ func peerCPU(log func(string, ...any), dir, smDB string) []row {
 			goal: "≤ the daemon"}
 		// A window shorter than the daemon's minute may see no work.
 		if day > 0 {
-			r.ratio, r.met, r.hasVerdict = times(sm.Seconds()/day.Seconds()), sm <= day, true
+			r.ratio, r.met, r.hasVerdict = times(sm.Seconds()/day.Seconds()), atMost(sm, day, 1, 1), true
 		}
 		rows = append(rows, r)
 	}

@@ -264,3 +264,32 @@ func TestVersionWord(t *testing.T) {
 		}
 	}
 }
+
+func TestAtMost(t *testing.T) {
+	ms := time.Millisecond
+	for _, c := range []struct {
+		name     string
+		sm, peer time.Duration
+		num, den int64
+		want     bool
+	}{
+		{"2.5× sadc, met at the boundary", 25 * ms, 10 * ms, 5, 2, true},
+		{"2.5× sadc, missed by a microsecond", 25*ms + time.Microsecond, 10 * ms, 5, 2, false},
+		{"20× faster, met", 100 * ms, 2000 * ms, 1, 20, true},
+		{"20× faster, missed", 101 * ms, 2000 * ms, 1, 20, false},
+		{"the same", 5 * ms, 5 * ms, 1, 1, true},
+		{"0.4× the peer, met", 2 * time.Second, 5 * time.Second, 2, 5, true},
+		{"0.4× the peer, missed", 2*time.Second + 1, 5 * time.Second, 2, 5, false},
+		// Issue 16's cron minute: 55 ms against sadc's 6 ms is 9.2×.
+		{"the cron minute of issue 16", 55 * ms, 6 * ms, 5, 2, false},
+		// A run of the site of an hour, in nanoseconds, times the
+		// factor stays far inside int64.
+		{"an hour", time.Hour, time.Hour, 40, 40, true},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			if got := atMost(c.sm, c.peer, c.num, c.den); got != c.want {
+				t.Errorf("atMost(%v, %v, %d, %d) = %v, want %v", c.sm, c.peer, c.num, c.den, got, c.want)
+			}
+		})
+	}
+}
