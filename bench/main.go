@@ -86,7 +86,7 @@ func main() {
 	if *only == "peers" {
 		fmt.Fprintf(&out, "The bench's simulated year of one host stored by sm and by each peer, the same queries through each one's HTTP API (curl, a process a run, as sm-query is one; medians of %d alternating runs), and the processor time of a day of monitoring at a sample a minute: for sm and sadc a cron run's median × 1,440, for the daemons what /proc/PID/stat charged their processes over %v, scaled to a day. Every peer runs on 127.0.0.1, from a scratch folder, with a configuration of its own. Made by `%s`", peersRuns, *peersWindow, made)
 	} else {
-		fmt.Fprintf(&out, "Timings are medians, the two sides alternating: of %d runs for the short commands, of 3 for bulk ingest. Made by `%s`", *runs, made)
+		fmt.Fprintf(&out, "Timings are medians, the two sides alternating: of %d runs for the short commands (%d beside munin-run and Python), of 3 for bulk ingest. Made by `%s`", *runs, min(*runs, slowRuns), made)
 	}
 	if *only == "" {
 		// The issue's bound on the whole run is part of the result.
@@ -224,9 +224,20 @@ type side struct {
 // and returns the median wall time of each, and its peak RSS over three
 // runs of its own.
 func compare(sides ...side) ([]time.Duration, []int64, error) {
+	return compareN(*runs, 10, sides...)
+}
+
+// slowRuns and slowWarm are compare's runs for a peer of a third of a
+// second or more, munin-run or Python: their medians settle within a
+// few percent by 21 runs, and 101 of them took a minute and a half of
+// make bench.
+const slowRuns, slowWarm = 21, 3
+
+// compareN is compare with n timed runs after warm untimed ones.
+func compareN(n, warm int, sides ...side) ([]time.Duration, []int64, error) {
 	walls := make([][]time.Duration, len(sides))
 	rss := make([]int64, len(sides))
-	for i := -10; i < *runs; i++ {
+	for i := -warm; i < n; i++ {
 		for j, s := range sides {
 			d, err := run(s.argv, s.prepare)
 			if err != nil {
@@ -362,7 +373,7 @@ func benchMunin(log func(string, ...any), sm side) []row {
 		return nil
 	}
 	script := fmt.Sprintf("for p in load memory df; do %s --servicedir %s $p >/dev/null || exit 1; done", munin, plugins)
-	med, rss, err := compare(sm, side{[]string{"/bin/sh", "-c", script}, nil})
+	med, rss, err := compareN(min(*runs, slowRuns), slowWarm, sm, side{[]string{"/bin/sh", "-c", script}, nil})
 	if err != nil {
 		log("%v", err)
 		return nil
@@ -405,7 +416,7 @@ func benchSeed(log func(string, ...any), tmp string) []row {
 	}
 	sample, _ := filepath.Abs(filepath.Join(*bin, "sm-sample"))
 	state := filepath.Join(tmp, "seed.state")
-	med, _, err := compare(
+	med, _, err := compareN(min(*runs, slowRuns), slowWarm,
 		side{[]string{sample, "--state", state, "--window", "0", "--collect", "load,memory,disk"}, nil},
 		side{[]string{python, script}, nil})
 	if err != nil {

@@ -119,14 +119,15 @@ func benchQuery(log func(string, ...any), tmp string) []row {
 			[]string{shell, kv, "SELECT key, date(timestamp), avg(value), max(value) FROM metrics WHERE key LIKE 'disk.used_pct;%' AND timestamp >= '" + year + "' GROUP BY 1, 2"}, 3,
 			func(a, b time.Duration) bool { return atMost(a, b, 1, 20) }},
 	}
-	// Each timed sm-query run follows an untimed one: a scan of the seed
-	// table, 1.3 GB, pushes everything else out of a small page cache,
-	// and a query of a few megabytes would be timed reading the disk.
-	// The seed table's own scans read the disk whatever one does.
-	var warm func()
+	// Each timed sm-query run follows a read of the database's files: a
+	// scan of the seed table, 1.3 GB, pushes everything else out of a
+	// small page cache, and a query of a few megabytes would be timed
+	// reading the disk. Reading the files, not running the query again,
+	// spares the dump's warm-up its five seconds a run. The seed table's
+	// own scans read the disk whatever one does.
+	warm := func() { readThrough(db, db+"-wal") }
 	for _, c := range cases {
 		var a, b []time.Duration
-		warm = func() { run(c.sm, nil) }
 		for range c.runs {
 			for _, side := range []struct {
 				argv    []string
@@ -146,27 +147,36 @@ func benchQuery(log func(string, ...any), tmp string) []row {
 			ratio: speed(ma, mb), goal: c.goal, met: c.check(ma, mb), hasVerdict: true})
 	}
 
-	// The full dump: a rate, and sm-query's peak memory.
+	// The full dump: a rate, and sm-query's peak memory, read in its
+	// last timed run rather than a run more. The seed table's scan
+	// takes some fifteen seconds, long enough for one run to give its
+	// rate: three took half a minute more of make bench.
+	dump := []string{smQuery, "--db", db, "--since", "2y"}
 	var a, b []time.Duration
-	warm = func() { run([]string{smQuery, "--db", db, "--since", "2y"}, nil) }
-	for range 3 {
-		d, err := run([]string{smQuery, "--db", db, "--since", "2y"}, warm)
+	var rss int64
+	for i := range 3 {
+		warm()
+		var d time.Duration
+		var err error
+		if i == 2 {
+			d, _, rss, err = runMetered(dump)
+		} else {
+			d, err = run(dump, nil)
+		}
 		if err != nil {
 			log("%v", err)
 			return rows
 		}
 		a = append(a, d)
+		if i > 0 {
+			continue
+		}
 		d, err = run([]string{shell, kv, "SELECT * FROM metrics"}, nil)
 		if err != nil {
 			log("%v", err)
 			return rows
 		}
 		b = append(b, d)
-	}
-	rss, err := peakRSS([]string{smQuery, "--db", db, "--since", "2y"}, nil, nil)
-	if err != nil {
-		log("%v", err)
-		return rows
 	}
 	da, db2 := median(a), median(b)
 	rows = append(rows,
@@ -180,6 +190,17 @@ func benchQuery(log func(string, ...any), tmp string) []row {
 		log("benchmark database: %.1f MB, %.2f B/sample", float64(fi.Size())/1e6, float64(fi.Size())/float64(n))
 	}
 	return rows
+}
+
+// readThrough reads files to their end, into the page cache, and
+// ignores those that are missing.
+func readThrough(paths ...string) {
+	for _, p := range paths {
+		if f, err := os.Open(p); err == nil {
+			io.Copy(io.Discard, f)
+			f.Close()
+		}
+	}
 }
 
 // benchReport times sm-report on the benchmark database: the weekly
