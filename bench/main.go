@@ -84,7 +84,7 @@ func main() {
 		made = "go run ./bench -only " + *only
 	}
 	if *only == "peers" {
-		fmt.Fprintf(&out, "The bench's simulated year of one host stored by sm and by each peer, the same queries through each one's HTTP API (curl, a process a run, as sm-query is one; medians of %d alternating runs), and the processor time of a day of monitoring at a sample a minute: for sm and sadc a cron run's median × 1,440, for the daemons what /proc/PID/stat charged their processes over %v, scaled to a day. Every peer runs on 127.0.0.1, from a scratch folder, with a configuration of its own. Made by `%s`", peersRuns, *peersWindow, made)
+		fmt.Fprintf(&out, "The bench's simulated year of one host stored by sm and by each peer, the same queries through each one's HTTP API (curl, a process a run, as sm-query is one; medians of %d alternating runs), and the processor time of a day of monitoring at a sample a minute: for sm and sadc a cron run's median × 1,440, for the daemons, run side by side, what /proc/PID/stat charged each one's processes over %v, scaled to a day. Every peer runs on 127.0.0.1, from a scratch folder, with a configuration of its own. Made by `%s`", peersRuns, *peersWindow, made)
 	} else {
 		fmt.Fprintf(&out, "Timings are medians, the two sides alternating: of %d runs for the short commands (%d beside munin-run and Python), of 3 for bulk ingest. Made by `%s`", *runs, min(*runs, slowRuns), made)
 	}

@@ -330,11 +330,18 @@ func peerVM(log func(string, ...any), dir string, n, minutes int, smB float64, s
 	}
 	// Stopping it writes what it still holds in memory.
 	vm.stop(log)
-	size, err := dirSize(data)
-	if err != nil {
-		return fail(err)
+	// Its samples and their index; not the caches it saves on the way
+	// out, which it rebuilds when they are missing.
+	var size int64
+	for _, sub := range []string{"data", "indexdb"} {
+		n, err := dirSize(filepath.Join(data, sub))
+		if err != nil {
+			return fail(err)
+		}
+		size += n
 	}
-	log("peers: VictoriaMetrics holds the year in %d bytes after %v", size, time.Since(began).Round(time.Second))
+	whole, _ := dirSize(data)
+	log("peers: VictoriaMetrics holds the year in %d bytes (%d with its caches) after %v", size, whole, time.Since(began).Round(time.Second))
 	vmB := perSample(size, n)
 	r := row{what: what, sm: fmt.Sprintf("%.2f B", smB), peer: fmt.Sprintf("VictoriaMetrics %s (data + index, merged): %.3f B", version("victoria-metrics", vmBin, "-version"), vmB),
 		ratio: sizes(smB, vmB), goal: "≤ 1.5 B", met: smB <= 1.5, hasVerdict: true}
@@ -615,7 +622,10 @@ type cpuPeer struct {
 
 // peerCPU measures the processor time a day of monitoring at one sample
 // a minute costs: sadc and sm per cron run × 1,440, the daemons over the
-// window, scaled to a day.
+// window, scaled to a day. The daemons run side by side in one window,
+// each charged only what its own processes used: the window is long
+// because a daemon's work comes once a minute, and one at a time would
+// triple the comparison's time.
 func peerCPU(log func(string, ...any), dir, smDB string) []row {
 	const what = "CPU per day at a sample a minute"
 	smRun, sadcRun, err := cronMinuteCPU(log, dir, smDB)
@@ -633,7 +643,24 @@ func peerCPU(log func(string, ...any), dir, smDB string) []row {
 		rows = append(rows, row{what: what + ", cron", sm: smCell, peer: fmt.Sprintf("sysstat sadc 1 1 FILE: %.1f s (%s a run × 1,440)", sadc.Seconds(), ms(sadcRun)),
 			ratio: times(sm.Seconds() / sadc.Seconds()), goal: "≤ 2.5× sadc 1 1", met: atMost(sm, sadc, 5, 2), hasVerdict: true})
 	}
+	type running struct {
+		p      cpuPeer
+		dir    string
+		ds     []*daemon
+		before uint64
+		failed string
+	}
+	var all []*running
+	defer func() {
+		for _, r := range all {
+			for _, d := range r.ds {
+				d.stop(log)
+			}
+		}
+	}()
 	for _, p := range cpuPeers() {
+		r := &running{p: p, dir: filepath.Join(dir, p.name)}
+		all = append(all, r)
 		var progs []string
 		for _, name := range p.progs {
 			path := findPeer(log, p.pkg, name)
@@ -643,77 +670,71 @@ func peerCPU(log func(string, ...any), dir, smDB string) []row {
 			progs = append(progs, path)
 		}
 		if len(progs) < len(p.progs) {
-			rows = append(rows, row{what: what + ", daemon", sm: smCell, peer: p.what + ": not installed (Debian's " + p.pkg + ")"})
+			r.failed = "not installed (Debian's " + p.pkg + ")"
 			continue
 		}
-		pdir := filepath.Join(dir, p.name)
-		if err := os.MkdirAll(pdir, 0o755); err != nil {
-			log("%v", err)
+		if err := os.MkdirAll(r.dir, 0o755); err != nil {
+			r.failed = "failed: " + err.Error()
 			continue
 		}
-		cpu, rss, rec, err := daemonCPU(log, pdir, p, progs)
-		if err != nil {
-			log("%s: %v", p.what, err)
-			rows = append(rows, row{what: what + ", daemon", sm: smCell, peer: p.what + ": failed: " + err.Error()})
+		if r.ds, err = p.start(r.dir, progs); err != nil {
+			r.failed = "failed: " + err.Error()
+		}
+	}
+	// Start-up is paid once, not every minute: the window starts after.
+	time.Sleep(5 * time.Second)
+	for _, r := range all {
+		if r.failed != "" {
 			continue
 		}
-		day := perDay(cpu, *peersWindow)
-		r := row{what: what + ", daemon", sm: smCell,
-			peer: fmt.Sprintf("%s: %.1f s (%s over %v; %s resident; records %s)", p.what, day.Seconds(), ms(cpu), *peersWindow, mb(rss), rec),
-			goal: "≤ the daemon"}
-		// A window shorter than the daemon's minute may see no work.
-		if day > 0 {
-			r.ratio, r.met, r.hasVerdict = times(sm.Seconds()/day.Seconds()), atMost(sm, day, 1, 1), true
+		if r.before, _, err = usage(r.ds, r.dir); err != nil {
+			r.failed = "failed: " + err.Error()
 		}
-		rows = append(rows, r)
+	}
+	log("peers: atop, node_exporter with Prometheus and collectd run for %v", *peersWindow)
+	time.Sleep(*peersWindow)
+	for _, r := range all {
+		if r.failed == "" {
+			after, pages, err := usage(r.ds, r.dir)
+			if err != nil {
+				r.failed = "failed: " + err.Error()
+			} else {
+				cpu := time.Duration(after-r.before) * clockTick()
+				rows = append(rows, daemonRow(what+", daemon", smCell, sm, r.p.what, cpu, pages*int64(os.Getpagesize())/1024, r.p.records(r.dir, r.ds)))
+				continue
+			}
+		}
+		log("%s: %s", r.p.what, r.failed)
+		rows = append(rows, row{what: what + ", daemon", sm: smCell, peer: r.p.what + ": " + r.failed})
 	}
 	return rows
 }
 
-// daemonCPU starts a peer, lets it settle for a few seconds, and reads
-// the processor time of its processes, children included, over the
-// window, and their resident memory at its end in KiB.
-func daemonCPU(log func(string, ...any), dir string, p cpuPeer, progs []string) (time.Duration, int64, string, error) {
-	ds, err := p.start(dir, progs)
-	defer func() {
-		for _, d := range ds {
-			d.stop(log)
+// usage returns the processor ticks and resident pages of a peer's
+// processes, their children included, or why it cannot.
+func usage(ds []*daemon, dir string) (uint64, int64, error) {
+	var roots []int
+	for _, d := range ds {
+		if gone, err := d.exited(); gone {
+			return 0, 0, fmt.Errorf("%s exited: %v (see %s)", d.name, err, filepath.Join(dir, d.name+".log"))
 		}
-	}()
-	if err != nil {
-		return 0, 0, "", err
+		roots = append(roots, d.cmd.Process.Pid)
 	}
-	pids := func() ([]int, error) {
-		var out []int
-		for _, d := range ds {
-			if gone, err := d.exited(); gone {
-				return nil, fmt.Errorf("%s exited: %v (see %s)", d.name, err, filepath.Join(dir, d.name+".log"))
-			}
-			out = append(out, d.cmd.Process.Pid)
-		}
-		return out, nil
+	return treeUsage("/proc", roots)
+}
+
+// daemonRow writes a daemon's row: its processor time over the window
+// scaled to a day, beside sm's day of cron runs.
+func daemonRow(what, smCell string, sm time.Duration, peer string, cpu time.Duration, rssKB int64, records string) row {
+	day := perDay(cpu, *peersWindow)
+	r := row{what: what, sm: smCell,
+		peer: fmt.Sprintf("%s: %.1f s (%s over %v; %s resident; records %s)", peer, day.Seconds(), ms(cpu), *peersWindow, mb(rssKB), records),
+		goal: "≤ the daemon"}
+	// A window shorter than the daemon's minute may see no work.
+	if day > 0 {
+		r.ratio, r.met, r.hasVerdict = times(sm.Seconds()/day.Seconds()), atMost(sm, day, 1, 1), true
 	}
-	// Start-up is paid once, not every minute: the window starts after.
-	time.Sleep(5 * time.Second)
-	roots, err := pids()
-	if err != nil {
-		return 0, 0, "", err
-	}
-	before, _, err := treeUsage("/proc", roots)
-	if err != nil {
-		return 0, 0, "", err
-	}
-	log("peers: %s runs for %v", p.what, *peersWindow)
-	time.Sleep(*peersWindow)
-	if roots, err = pids(); err != nil {
-		return 0, 0, "", err
-	}
-	after, pages, err := treeUsage("/proc", roots)
-	if err != nil {
-		return 0, 0, "", err
-	}
-	rec := p.records(dir, ds)
-	return time.Duration(after-before) * clockTick(), pages * int64(os.Getpagesize()) / 1024, rec, nil
+	return r
 }
 
 // cpuPeers are the daemons of the CPU comparison, each with its own
