@@ -73,7 +73,10 @@ func main() {
 			continue
 		}
 		log("%s", b.name)
+		t := time.Now()
 		rows = append(rows, b.f(log, tmp)...)
+		// What each comparison costs make bench's ten minutes.
+		log("%s took %v", b.name, time.Since(t).Round(time.Second))
 	}
 
 	var out bytes.Buffer

@@ -179,7 +179,7 @@ func siteRows(log func(string, ...any), db, size string, rewritten, files int, f
 		ds = append(ds, d)
 	}
 	shellRead := median(ds)
-	peer := fmt.Sprintf("sqlite3 summing up the hourly view by series: %.1f s", shellRead.Seconds())
+	peer := "sqlite3 summing up the hourly view by series: " + ms(shellRead)
 	rows[0].peer = peer + "; " + siteMunin
 	rows[1].peer = peer
 	rows[0].ratio = times(first.Seconds()/shellRead.Seconds()) + " its time"
