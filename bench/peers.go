@@ -28,10 +28,13 @@ import (
 // through their HTTP APIs, and what a day of monitoring costs with
 // sysstat, atop, node_exporter and Prometheus, and collectd.
 var (
-	peersWindow = flag.Duration("peers-window", 10*time.Minute, "how long each daemon of the peers comparison runs for its CPU per day")
+	peersWindow = flag.Duration("peers-window", 10*time.Minute, "how long the daemons of the peers comparison run, side by side, for their CPU per day")
 	peersDays   = flag.Int("peers-days", 365, "days of the simulated year the peers comparison loads (fewer to try it)")
-	peersRuns   = 21
 )
+
+// peersRuns is how many alternating runs time each query: the peers'
+// answers over HTTP and sm-query's take tens of milliseconds.
+const peersRuns = 21
 
 // The queries' goals are issue 16's figures, measured by hand before
 // this comparison existed: sm-query must not fall behind them.
@@ -567,6 +570,13 @@ func peerQueries(log func(string, ...any), smDB string, minutes int, vm, prom *d
 				live = append(live, p)
 			}
 		}
+		// Each side's answer once, by its size: a peer that answers
+		// nothing would look fast.
+		var got []string
+		for _, sd := range sides {
+			got = append(got, fmt.Sprintf("%d bytes", answerSize(sd.argv)))
+		}
+		log("peers: %s: answers of %s", c.what, strings.Join(got, ", "))
 		med, err := alternate(sides, peersRuns)
 		if err != nil {
 			log("%v", err)
@@ -583,6 +593,21 @@ func peerQueries(log func(string, ...any), smDB string, minutes int, vm, prom *d
 		}
 	}
 	return rows
+}
+
+// answerSize runs argv once and returns the bytes it printed; a curl
+// command's "-o /dev/null" are left out, so that it prints its answers.
+func answerSize(argv []string) int {
+	var keep []string
+	for i := 0; i < len(argv); i++ {
+		if argv[i] == "-o" && i+1 < len(argv) && argv[i+1] == "/dev/null" {
+			i++
+			continue
+		}
+		keep = append(keep, argv[i])
+	}
+	out, _ := exec.Command(keep[0], keep[1:]...).Output()
+	return len(out)
 }
 
 // alternate runs the sides one after the other, runs times after three

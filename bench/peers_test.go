@@ -293,3 +293,24 @@ func TestAtMost(t *testing.T) {
 		})
 	}
 }
+
+// TestAnswerSize runs a command the way the queries' sanity check does:
+// curl's "-o /dev/null" left out, so that its answer is counted.
+func TestAnswerSize(t *testing.T) {
+	for _, c := range []struct {
+		name string
+		argv []string
+		want int
+	}{
+		{"plain", []string{"printf", "abc"}, 3},
+		{"curl's -o /dev/null left out", []string{"printf", "-o", "/dev/null", "%s", "abcd"}, 4},
+		{"another -o kept", []string{"printf", "%s%s", "-o", "x"}, 3},
+		{"a command that fails", []string{"false"}, 0},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			if got := answerSize(c.argv); got != c.want {
+				t.Errorf("answerSize(%q) = %d, want %d", c.argv, got, c.want)
+			}
+		})
+	}
+}
