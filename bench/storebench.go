@@ -11,7 +11,6 @@ import (
 	"path/filepath"
 	"slices"
 	"strconv"
-	"strings"
 	"time"
 
 	_ "github.com/mattn/go-sqlite3"
@@ -253,34 +252,6 @@ func benchCron(log func(string, ...any), tmp string) []row {
 		r.ratio, r.met, r.hasVerdict = speed(m, p), atMost(m, p, 5, 2), true
 	}
 	return append([]row{r}, benchCronMinute(log, tmp, db)...)
-}
-
-// cronBatchPeer returns the sqlite3 shell's command for what a cron
-// batch asks of sm-store: the same 50 samples inserted in one
-// transaction, as durable as sm-store's (WAL, synchronous=FULL), into a
-// table of a row per sample (series_id, ts, value) that holds a day of
-// the 30 series. A year would take longer to build than the row is
-// worth, and adds a level or two to a b-tree, a few page reads.
-func cronBatchPeer(log func(string, ...any), tmp string, now int64, series int) ([]string, error) {
-	shell, err := findShell(log)
-	if err != nil {
-		return nil, err
-	}
-	db := filepath.Join(tmp, "cron-peer.db")
-	day := fmt.Sprintf(`WITH RECURSIVE m(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM m WHERE i < 1440),
-		k(j) AS (SELECT 1 UNION ALL SELECT j + 1 FROM k WHERE j < %d)
-		INSERT INTO s SELECT j, %d - i * 60, i + 0.25 FROM k, m`, series, now)
-	if _, err := timed([]string{shell, db, "PRAGMA journal_mode=WAL",
-		"CREATE TABLE s (series_id INTEGER, ts INTEGER, value REAL, PRIMARY KEY (series_id, ts)) WITHOUT ROWID", day}, nil); err != nil {
-		return nil, err
-	}
-	var batch strings.Builder
-	batch.WriteString("BEGIN;")
-	for i := range 50 {
-		fmt.Fprintf(&batch, "INSERT OR REPLACE INTO s VALUES (%d, %d, %d.5);", i%series+1, now-int64(i/series)*60, i)
-	}
-	batch.WriteString("COMMIT;")
-	return []string{shell, db, "PRAGMA synchronous=FULL", batch.String()}, nil
 }
 
 // benchDisk simulates a year of per-minute cron runs of one host and
