@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"bytes"
 	"context"
+	"encoding/json"
 	"errors"
 	"flag"
 	"fmt"
@@ -60,7 +61,7 @@ func benchPeers(log func(string, ...any), tmp string) []row {
 	n, size, err := simulateYear(dir, minutes)
 	if err != nil {
 		log("%v", err)
-		return []row{{what: "sm's simulated year", sm: "failed: " + err.Error()}}
+		return []row{{what: "sm's simulated year", sm: failed(err)}}
 	}
 	smDB := filepath.Join(dir, "year.db")
 	defer clean(smDB)
@@ -323,13 +324,24 @@ func peerVM(log func(string, ...any), dir string, n, minutes int, smB float64, s
 	// Flush what it buffers, merge every partition into as few parts as
 	// it can, and wait for the merges: they run in the background.
 	base := "http://" + vm.addr
-	http.Get(base + "/internal/force_flush")
-	if resp, err := http.Get(base + "/internal/force_merge"); err == nil {
-		resp.Body.Close()
+	for _, path := range []string{"/internal/force_flush", "/internal/force_merge"} {
+		if resp, err := http.Get(base + path); err == nil {
+			resp.Body.Close()
+		}
 	}
 	time.Sleep(time.Second)
 	if err := waitMetric(base+"/metrics", "vm_active_force_merges", 0, 10*time.Minute); err != nil {
 		log("victoria-metrics: %v", err)
+	}
+	// A sample it refused would make the others look smaller.
+	stored, err := metricSum(base+"/metrics", `vm_rows{type="storage/`)
+	if err != nil {
+		vm.stop(log)
+		return fail(err)
+	}
+	if stored != float64(n) {
+		vm.stop(log)
+		return fail(fmt.Errorf("it holds %.0f samples of the %d sent", stored, n))
 	}
 	// Stopping it writes what it still holds in memory.
 	vm.stop(log)
@@ -378,6 +390,38 @@ func waitMetric(u, name string, want float64, limit time.Duration) error {
 		time.Sleep(time.Second)
 	}
 	return fmt.Errorf("%s still not %v after %v", name, want, limit)
+}
+
+// metricSum adds up the values of the lines of the Prometheus text at u
+// that start with prefix.
+func metricSum(u, prefix string) (float64, error) {
+	resp, err := http.Get(u)
+	if err != nil {
+		return 0, err
+	}
+	defer resp.Body.Close()
+	return sumLines(resp.Body, prefix)
+}
+
+// sumLines adds up the values of the lines of Prometheus text that start
+// with prefix.
+func sumLines(r io.Reader, prefix string) (float64, error) {
+	sum := 0.0
+	sc := bufio.NewScanner(r)
+	sc.Buffer(nil, 1<<20)
+	for sc.Scan() {
+		l := sc.Text()
+		if !strings.HasPrefix(l, prefix) {
+			continue
+		}
+		f := strings.Fields(l)
+		v, err := strconv.ParseFloat(f[len(f)-1], 64)
+		if err != nil {
+			return 0, fmt.Errorf("%q: %w", l, err)
+		}
+		sum += v
+	}
+	return sum, sc.Err()
 }
 
 // version returns a peer's version: the first version-like word its
@@ -451,6 +495,13 @@ func peerProm(log func(string, ...any), dir string, n, minutes int, smB float64,
 	if err != nil {
 		return fail(err)
 	}
+	stored, err := blockSamples(tsdb)
+	if err != nil {
+		return fail(err)
+	}
+	if stored != int64(n) {
+		return fail(fmt.Errorf("its blocks hold %d samples of the %d written", stored, n))
+	}
 	log("peers: promtool wrote the year's blocks, %d bytes, in %v", size, time.Since(began).Round(time.Second))
 	promB := perSample(size, n)
 	r := row{what: what, sm: fmt.Sprintf("%.2f B", smB), peer: fmt.Sprintf("Prometheus %s TSDB (promtool's blocks of %d h): %.2f B", version("prometheus", prometheus, "--version"), promBlockHours, promB),
@@ -461,6 +512,35 @@ func peerProm(log func(string, ...any), dir string, n, minutes int, smB float64,
 		return nil, []row{r}
 	}
 	return p, []row{r}
+}
+
+// blockSamples adds up the samples of the TSDB blocks in dir, as their
+// meta.json files count them.
+func blockSamples(dir string) (int64, error) {
+	metas, err := filepath.Glob(filepath.Join(dir, "*", "meta.json"))
+	if err != nil {
+		return 0, err
+	}
+	if len(metas) == 0 {
+		return 0, fmt.Errorf("%s: no blocks", dir)
+	}
+	var n int64
+	for _, m := range metas {
+		b, err := os.ReadFile(m)
+		if err != nil {
+			return 0, err
+		}
+		var meta struct {
+			Stats struct {
+				NumSamples int64 `json:"numSamples"`
+			} `json:"stats"`
+		}
+		if err := json.Unmarshal(b, &meta); err != nil {
+			return 0, fmt.Errorf("%s: %w", m, err)
+		}
+		n += meta.Stats.NumSamples
+	}
+	return n, nil
 }
 
 // startProm starts a Prometheus on 127.0.0.1 with its TSDB in tsdb,
@@ -580,7 +660,7 @@ func peerQueries(log func(string, ...any), smDB string, minutes int, vm, prom *d
 		med, err := alternate(sides, peersRuns)
 		if err != nil {
 			log("%v", err)
-			rows = append(rows, row{what: c.what, sm: "failed: " + err.Error()})
+			rows = append(rows, row{what: c.what, sm: failed(err)})
 			continue
 		}
 		if len(live) == 0 {
@@ -656,7 +736,7 @@ func peerCPU(log func(string, ...any), dir, smDB string) []row {
 	smRun, sadcRun, err := cronMinuteCPU(log, dir, smDB)
 	if err != nil {
 		log("%v", err)
-		return []row{{what: what, sm: "failed: " + err.Error()}}
+		return []row{{what: what, sm: failed(err)}}
 	}
 	sm := smRun * 1440
 	smCell := fmt.Sprintf("sm-sample \\| sm-store: %.1f s (%s a run × 1,440)", sm.Seconds(), ms(smRun))
@@ -699,11 +779,11 @@ func peerCPU(log func(string, ...any), dir, smDB string) []row {
 			continue
 		}
 		if err := os.MkdirAll(r.dir, 0o755); err != nil {
-			r.failed = "failed: " + err.Error()
+			r.failed = failed(err)
 			continue
 		}
 		if r.ds, err = p.start(r.dir, progs); err != nil {
-			r.failed = "failed: " + err.Error()
+			r.failed = failed(err)
 		}
 	}
 	// Start-up is paid once, not every minute: the window starts after.
@@ -713,7 +793,7 @@ func peerCPU(log func(string, ...any), dir, smDB string) []row {
 			continue
 		}
 		if r.before, _, err = usage(r.ds, r.dir); err != nil {
-			r.failed = "failed: " + err.Error()
+			r.failed = failed(err)
 		}
 	}
 	log("peers: atop, node_exporter with Prometheus and collectd run for %v", *peersWindow)
@@ -722,7 +802,7 @@ func peerCPU(log func(string, ...any), dir, smDB string) []row {
 		if r.failed == "" {
 			after, pages, err := usage(r.ds, r.dir)
 			if err != nil {
-				r.failed = "failed: " + err.Error()
+				r.failed = failed(err)
 			} else {
 				cpu := time.Duration(after-r.before) * clockTick()
 				rows = append(rows, daemonRow(what+", daemon", smCell, sm, r.p.what, cpu, pages*int64(os.Getpagesize())/1024, r.p.records(r.dir, r.ds)))
@@ -893,4 +973,11 @@ func rewriteCollectd(conf, dir string) (string, error) {
 		return "", errors.New("no rrdtool DataDir to move")
 	}
 	return out.String(), nil
+}
+
+// failed writes an error for a cell of the table: what a peer printed
+// may hold newlines and "|", which would break the row.
+func failed(err error) string {
+	s := strings.Join(strings.Fields(err.Error()), " ")
+	return "failed: " + strings.ReplaceAll(s, "|", `\|`)
 }

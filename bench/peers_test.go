@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"errors"
 	"os"
 	"path/filepath"
 	"strings"
@@ -312,5 +313,48 @@ func TestAnswerSize(t *testing.T) {
 				t.Errorf("answerSize(%q) = %d, want %d", c.argv, got, c.want)
 			}
 		})
+	}
+}
+
+func TestFailed(t *testing.T) {
+	err := errors.New("promtool: exit status 1: line 3 | bad\n  value")
+	if got, want := failed(err), `failed: promtool: exit status 1: line 3 \| bad value`; got != want {
+		t.Errorf("failed() = %q, want %q", got, want)
+	}
+}
+
+func TestSumLines(t *testing.T) {
+	text := `# HELP vm_rows
+vm_rows{type="indexdb/file"} 700
+vm_rows{type="storage/inmemory"} 5
+vm_rows{type="storage/small"} 1000
+vm_rows{type="storage/big"} 1e+06
+vm_rows_added_to_storage_total 99
+`
+	got, err := sumLines(strings.NewReader(text), `vm_rows{type="storage/`)
+	if err != nil || got != 1001005 {
+		t.Errorf("sumLines = %v, %v; want 1001005", got, err)
+	}
+	if _, err := sumLines(strings.NewReader(`vm_rows{type="storage/big"} x`+"\n"), `vm_rows{type="storage/`); err == nil {
+		t.Error("a value that is not a number gave no error")
+	}
+}
+
+func TestBlockSamples(t *testing.T) {
+	dir := t.TempDir()
+	for i, n := range []string{"100", "23"} {
+		block := filepath.Join(dir, "01BLOCK"+string(rune('A'+i)))
+		os.MkdirAll(block, 0o755)
+		os.WriteFile(filepath.Join(block, "meta.json"), []byte(`{"ulid":"x","stats":{"numSamples":`+n+`,"numSeries":35}}`), 0o644)
+	}
+	if got, err := blockSamples(dir); err != nil || got != 123 {
+		t.Errorf("blockSamples = %d, %v; want 123", got, err)
+	}
+	if _, err := blockSamples(t.TempDir()); err == nil {
+		t.Error("no blocks gave no error")
+	}
+	os.WriteFile(filepath.Join(dir, "01BLOCKA", "meta.json"), []byte("{"), 0o644)
+	if _, err := blockSamples(dir); err == nil {
+		t.Error("a damaged meta.json gave no error")
 	}
 }
