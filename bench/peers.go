@@ -278,7 +278,7 @@ func peerVM(log func(string, ...any), dir string, n, minutes int, smB float64, s
 	}
 	fail := func(err error) (*daemon, []row) {
 		log("victoria-metrics: %v", err)
-		return nil, []row{{what: what, sm: fmt.Sprintf("%.2f B", smB), peer: "VictoriaMetrics: failed: " + err.Error()}}
+		return nil, []row{{what: what, sm: fmt.Sprintf("%.2f B", smB), peer: "VictoriaMetrics: " + failed(err)}}
 	}
 	data := filepath.Join(dir, "vm-data")
 	start := func() (*daemon, error) {
@@ -349,11 +349,11 @@ func peerVM(log func(string, ...any), dir string, n, minutes int, smB float64, s
 	// out, which it rebuilds when they are missing.
 	var size int64
 	for _, sub := range []string{"data", "indexdb"} {
-		n, err := dirSize(filepath.Join(data, sub))
+		b, err := dirSize(filepath.Join(data, sub))
 		if err != nil {
 			return fail(err)
 		}
-		size += n
+		size += b
 	}
 	whole, _ := dirSize(data)
 	log("peers: VictoriaMetrics holds the year in %d bytes (%d with its caches) after %v", size, whole, time.Since(began).Round(time.Second))
@@ -469,7 +469,7 @@ func peerProm(log func(string, ...any), dir string, n, minutes int, smB float64,
 	}
 	fail := func(err error) (*daemon, []row) {
 		log("prometheus: %v", err)
-		return nil, []row{{what: what, sm: fmt.Sprintf("%.2f B", smB), peer: "Prometheus: failed: " + err.Error()}}
+		return nil, []row{{what: what, sm: fmt.Sprintf("%.2f B", smB), peer: "Prometheus: " + failed(err)}}
 	}
 	input := filepath.Join(dir, "year.om")
 	f, err := os.Create(input)
