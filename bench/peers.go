@@ -739,7 +739,7 @@ func peerCPU(log func(string, ...any), dir, smDB string) []row {
 		return []row{{what: what, sm: failed(err)}}
 	}
 	sm := smRun * 1440
-	smCell := fmt.Sprintf("sm-sample \\| sm-store: %.1f s (%s a run × 1,440)", sm.Seconds(), ms(smRun))
+	smCell := fmt.Sprintf("sm-sample \\| sm-store: %.1f s (%s a run × 1,440; records %s series)", sm.Seconds(), ms(smRun), sampleCount(dir))
 	var rows []row
 	if sadcRun == 0 {
 		rows = append(rows, row{what: what + ", cron", sm: smCell, peer: "sadc: not installed", goal: "≤ 2.5× sadc 1 1"})
@@ -813,6 +813,17 @@ func peerCPU(log func(string, ...any), dir, smDB string) []row {
 		rows = append(rows, row{what: what + ", daemon", sm: smCell, peer: r.p.what + ": " + r.failed})
 	}
 	return rows
+}
+
+// sampleCount counts the records of one sm-sample run with the state
+// the cron minute left in dir, "?" if it fails.
+func sampleCount(dir string) string {
+	sample, _ := filepath.Abs(filepath.Join(*bin, "sm-sample"))
+	out, err := exec.Command(sample, "--state", filepath.Join(dir, "cron.state")).Output()
+	if err != nil {
+		return "?"
+	}
+	return strconv.Itoa(bytes.Count(out, []byte("\n")))
 }
 
 // usage returns the processor ticks and resident pages of a peer's
