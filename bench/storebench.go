@@ -339,13 +339,15 @@ func peersDisk(tmp string, minutes int) (kv, rps float64, err error) {
 	return kv, rps, err
 }
 
-// benchStoreRSS feeds ten million records to sm-store and reads its
-// peak RSS.
+// benchStoreRSS feeds five million records to sm-store and reads its
+// peak RSS. Its batches bound its memory, reached within the first
+// million; ten million took 45 s of make bench, and the fault suite
+// (make test-faults) holds sm-store to 30 MB over ten million.
 func benchStoreRSS(log func(string, ...any), tmp string) []row {
 	smStore, _ := filepath.Abs(filepath.Join(*bin, "sm-store"))
 	db := filepath.Join(tmp, "rss.db")
 	defer clean(db)
-	const total = 10_000_000
+	const total = 5_000_000
 	pr, pw := io.Pipe()
 	go func() {
 		w := bufio.NewWriterSize(pw, 1<<20)
@@ -383,6 +385,6 @@ func benchStoreRSS(log func(string, ...any), tmp string) []row {
 		log("%v", err)
 		return nil
 	}
-	return []row{{what: "sm-store, ten million records from a pipe: peak RSS", sm: mb(rss),
+	return []row{{what: "sm-store, five million records from a pipe: peak RSS", sm: mb(rss),
 		peer: "(" + rate(total, d) + ")", goal: "≤ 30 MB", met: rss <= 30*1024, hasVerdict: true}}
 }
