@@ -30,7 +30,7 @@ TAGS_sm-sample := netgo,osusergo
 # Every fuzz target, as package:FuzzName.
 FUZZ_TARGETS = $(shell grep -rHo --include='*_test.go' '^func Fuzz[A-Za-z0-9_]*' internal | sed 's|/[^/]*_test.go:func |:|')
 
-.PHONY: all run test test-faults test-browser test-interop test-conformance microbench fuzz lint check bench bench-hub bench-site install uninstall clean FORCE
+.PHONY: all run test test-faults test-browser test-interop test-conformance microbench fuzz lint check bench bench-hub bench-site bench-peers install uninstall clean FORCE
 
 all: $(BINS)
 
@@ -120,6 +120,21 @@ bench-hub: all
 # data again, and peak RSS. make bench runs it too.
 bench-site: all
 	$(GO) run ./bench -bin bin -only site -o bench/SITE.md
+
+# sm beside VictoriaMetrics, Prometheus, sysstat, atop, node_exporter
+# and collectd, into bench/PEERS.md: the bench's simulated year in each
+# store, the same queries through their HTTP APIs, and the CPU a day of
+# monitoring costs, each daemon run for PEERS_WINDOW. It takes some 20
+# minutes, and installs the peers from Debian when they are missing (as
+# root; it skips a peer it cannot install). Each peer runs on 127.0.0.1
+# from a scratch folder and is stopped by its pid; no service of the
+# system is touched. To try it: make bench-peers PEERS_WINDOW=1m
+# PEERS_DAYS=7 PEERS_OUT=''.
+PEERS_WINDOW ?= 10m
+PEERS_DAYS   ?= 365
+PEERS_OUT    ?= bench/PEERS.md
+bench-peers: all
+	$(GO) run ./bench -bin bin -only peers -peers-window $(PEERS_WINDOW) -peers-days $(PEERS_DAYS) -o '$(PEERS_OUT)'
 
 UNITS := $(notdir $(wildcard contrib/systemd/*))
 

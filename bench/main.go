@@ -27,7 +27,7 @@ var (
 	runs    = flag.Int("runs", 101, "timed runs of each side")
 	bin     = flag.String("bin", "bin", "folder of the sm binaries")
 	results = flag.String("o", "bench/RESULTS.md", "write the table here too")
-	only    = flag.String("only", "", "run only these comparisons, comma-separated (sample, machine, seed, bulk, cron, disk, storerss, query, site, hub; query includes the report; all but hub when empty)")
+	only    = flag.String("only", "", "run only these comparisons, comma-separated (sample, machine, seed, bulk, cron, disk, storerss, query, site, hub, peers; query includes the report; all but hub and peers when empty)")
 	keep    = flag.Bool("keep", false, "keep the scratch folder (its databases) for a closer look")
 )
 
@@ -64,15 +64,19 @@ func main() {
 	}{
 		{"sample", benchSample}, {"machine", benchMachine}, {"seed", benchSeed},
 		{"bulk", benchBulk}, {"cron", benchCron}, {"disk", benchDisk}, {"storerss", benchStoreRSS},
-		{"query", benchQuery}, {"site", benchSite}, {"hub", benchHub},
+		{"query", benchQuery}, {"site", benchSite}, {"hub", benchHub}, {"peers", benchPeers},
 	} {
-		// The hub's million series take longer than the rest together:
-		// make bench-hub runs them on their own.
-		if *only == "" && b.name == "hub" || *only != "" && !strings.Contains(","+*only+",", ","+b.name+",") {
+		// The hub's million series take longer than the rest together,
+		// and the peers' daemons run for minutes each: make bench-hub and
+		// make bench-peers run them on their own.
+		if *only == "" && (b.name == "hub" || b.name == "peers") || *only != "" && !strings.Contains(","+*only+",", ","+b.name+",") {
 			continue
 		}
 		log("%s", b.name)
+		t := time.Now()
 		rows = append(rows, b.f(log, tmp)...)
+		// What each comparison costs make bench's ten minutes.
+		log("%s took %v", b.name, time.Since(t).Round(time.Second))
 	}
 
 	var out bytes.Buffer
@@ -82,7 +86,11 @@ func main() {
 	if *only != "" {
 		made = "go run ./bench -only " + *only
 	}
-	fmt.Fprintf(&out, "Timings are medians, the two sides alternating: of %d runs for the short commands, of 3 for bulk ingest. Made by `%s`", *runs, made)
+	if *only == "peers" {
+		fmt.Fprintf(&out, "The bench's simulated year of one host stored by sm and by each peer, the same queries through each one's HTTP API (curl, a process a run, as sm-query is one; medians of %d alternating runs), and the processor time of a day of monitoring at a sample a minute: for sm and sadc a cron run's median × 1,440, for the daemons, run side by side, what /proc/PID/stat charged each one's processes over %v, scaled to a day. Every peer runs on 127.0.0.1, from a scratch folder, with a configuration of its own. Made by `%s`", peersRuns, *peersWindow, made)
+	} else {
+		fmt.Fprintf(&out, "Timings are medians, the two sides alternating: of %d runs for the short commands (%d beside munin-run and Python), of 3 for bulk ingest. Made by `%s`", *runs, min(*runs, slowRuns), made)
+	}
 	if *only == "" {
 		// The issue's bound on the whole run is part of the result.
 		took := time.Since(began).Round(time.Second)
@@ -219,9 +227,20 @@ type side struct {
 // and returns the median wall time of each, and its peak RSS over three
 // runs of its own.
 func compare(sides ...side) ([]time.Duration, []int64, error) {
+	return compareN(*runs, 10, sides...)
+}
+
+// slowRuns and slowWarm are compare's runs for a peer of a third of a
+// second or more, munin-run or Python: their medians settle within a
+// few percent by 21 runs, and 101 of them took a minute and a half of
+// make bench.
+const slowRuns, slowWarm = 21, 3
+
+// compareN is compare with n timed runs after warm untimed ones.
+func compareN(n, warm int, sides ...side) ([]time.Duration, []int64, error) {
 	walls := make([][]time.Duration, len(sides))
 	rss := make([]int64, len(sides))
-	for i := -10; i < *runs; i++ {
+	for i := -warm; i < n; i++ {
 		for j, s := range sides {
 			d, err := run(s.argv, s.prepare)
 			if err != nil {
@@ -357,7 +376,7 @@ func benchMunin(log func(string, ...any), sm side) []row {
 		return nil
 	}
 	script := fmt.Sprintf("for p in load memory df; do %s --servicedir %s $p >/dev/null || exit 1; done", munin, plugins)
-	med, rss, err := compare(sm, side{[]string{"/bin/sh", "-c", script}, nil})
+	med, rss, err := compareN(min(*runs, slowRuns), slowWarm, sm, side{[]string{"/bin/sh", "-c", script}, nil})
 	if err != nil {
 		log("%v", err)
 		return nil
@@ -400,7 +419,7 @@ func benchSeed(log func(string, ...any), tmp string) []row {
 	}
 	sample, _ := filepath.Abs(filepath.Join(*bin, "sm-sample"))
 	state := filepath.Join(tmp, "seed.state")
-	med, _, err := compare(
+	med, _, err := compareN(min(*runs, slowRuns), slowWarm,
 		side{[]string{sample, "--state", state, "--window", "0", "--collect", "load,memory,disk"}, nil},
 		side{[]string{python, script}, nil})
 	if err != nil {
