@@ -233,8 +233,8 @@ func TestMigrationAddHost(t *testing.T) {
 		t.Skip("no sqlite3 shell to read the views with")
 	}
 	for query, want := range map[string]string{
-		"SELECT time, name, tags, value FROM metrics ORDER BY name, ts": "2025-11-25 03:00:00|disk.used_pct|host=web1;mount=/|18.5\n2025-11-25 03:01:00|load.1m|host=web1|1\n2025-11-25 03:01:00|load.1m|host=we\\073b2|0.25\n2025-11-25 03:00:00|odd|mount=/|7\n",
-		"SELECT time, name, tags, avg FROM hourly WHERE name = 'odd'":   "2025-11-25 03:00:00|odd|mount=/|7.0\n",
+		"SELECT time, name, tags, value FROM metrics ORDER BY name, ts, tags": "2025-11-25 03:00:00|disk.used_pct|host=web1;mount=/|18.5\n2025-11-25 03:01:00|load.1m|host=we\\073b2|0.25\n2025-11-25 03:01:00|load.1m|host=web1|1\n2025-11-25 03:00:00|odd|mount=/|7\n",
+		"SELECT time, name, tags, avg FROM hourly WHERE name = 'odd'":         "2025-11-25 03:00:00|odd|mount=/|7.0\n",
 	} {
 		out, err := exec.Command(shell, path, query).CombinedOutput()
 		if err != nil || string(out) != want {

@@ -18,23 +18,26 @@ import (
 // sm-store(1).
 const (
 	metricsView = `CREATE VIEW metrics AS
-		SELECT datetime(ts, 'unixepoch') AS time, s.name AS name, s.tags AS tags, value, ts
+		SELECT datetime(ts, 'unixepoch') AS time, name, tags, value, ts
 		FROM (
 			-- Whole numbers as integers, in the shell as in records.
-			SELECT series_id, ts, CASE WHEN value = CAST(value AS INTEGER) AND abs(value) < 9e15
-				THEN CAST(value AS INTEGER) ELSE value END AS value FROM sample
+			SELECT s.name, s.tags, ts, CASE WHEN value = CAST(value AS INTEGER) AND abs(value) < 9e15
+				THEN CAST(value AS INTEGER) ELSE value END AS value
+			FROM sample JOIN series s ON s.id = series_id
 			UNION ALL
-			SELECT series_id, t0 + CAST(substr(offsets, k * 5 + 1, 5) AS INTEGER),
+			SELECT name, tags, t0 + CAST(substr(offsets, k * 5 + 1, 5) AS INTEGER),
 				CASE div WHEN 0 THEN v WHEN 1 THEN base + n ELSE (base + n) * 1.0 / div END
 			FROM (
-				-- Differences add up to each value, a running sum.
-				SELECT b.series_id, b.t0, b.base, b.div, t.offsets, v.key AS k, v.value AS v,
+				-- Differences add up to each value: a running sum over the
+				-- block, partitioned by the series' name and tags, so that
+				-- SQLite reads only the blocks of the series a WHERE names.
+				SELECT s.name, s.tags, b.t0, b.base, b.div, t.offsets, v.key AS k, v.value AS v,
 					CASE b.delta WHEN 0 THEN v.value ELSE
-						sum(v.value) OVER (PARTITION BY b.rowid ORDER BY v.key) END AS n
-				FROM block b JOIN times t ON t.id = b.times_id,
+						sum(v.value) OVER (PARTITION BY s.name, s.tags, b.t0 ORDER BY v.key) END AS n
+				FROM block b JOIN series s ON s.id = b.series_id JOIN times t ON t.id = b.times_id,
 					json_each(CAST(sqlar_uncompress(b.vals, b.size) AS TEXT)) v
 			)
-		) JOIN series s ON s.id = series_id`
+		)`
 	hourlyView = `CREATE VIEW hourly AS
 		SELECT datetime(hour, 'unixepoch') AS time, s.name AS name, s.tags AS tags,
 			min, max, sum * 1.0 / count AS avg, sum, count, last, hour
