@@ -14,6 +14,11 @@ import (
 // and every system call, like every fresh page of memory, counts in a run
 // that must beat sadc.
 func readProc(name string, buf []byte) ([]byte, error) {
+	return openRead(name, buf, false)
+}
+
+// openRead opens the file at name and reads it into buf (see readFrom).
+func openRead(name string, buf []byte, shown bool) ([]byte, error) {
 	fd, err := syscall.Open(name, syscall.O_RDONLY|syscall.O_CLOEXEC, 0)
 	for err == syscall.EINTR {
 		fd, err = syscall.Open(name, syscall.O_RDONLY|syscall.O_CLOEXEC, 0)
@@ -22,11 +27,17 @@ func readProc(name string, buf []byte) ([]byte, error) {
 		return nil, &fs.PathError{Op: "open", Path: name, Err: err}
 	}
 	defer syscall.Close(fd)
-	return readAll(fd, name, buf)
+	return readFrom(fd, name, buf, shown)
 }
 
 // readAll reads fd to its end into buf.
 func readAll(fd int, name string, buf []byte) ([]byte, error) {
+	return readFrom(fd, name, buf, false)
+}
+
+// readFrom reads fd to its end into buf. With shown, a read that does not
+// fill the room left in buf ends it: see readShown.
+func readFrom(fd int, name string, buf []byte, shown bool) ([]byte, error) {
 	buf = buf[:0]
 	if cap(buf) == 0 {
 		buf = make([]byte, 0, 8192)
@@ -46,7 +57,24 @@ func readAll(fd int, name string, buf []byte) ([]byte, error) {
 			return buf, nil
 		}
 		buf = buf[:len(buf)+n]
+		if shown && len(buf) < cap(buf) {
+			return buf, nil
+		}
 	}
+}
+
+// readShown is read for a kernel file that is made whole at once, as
+// /proc/PID/stat and status are (single_open in the kernel's seq_file),
+// and for a regular file: a read short of the room it was given has
+// returned all there is, and the read that would say so costs a system
+// call. A file listing records one by one (/proc/net/dev, mountinfo)
+// may return a page at a time, and needs read.
+func (s *Source) readShown(name string) ([]byte, error) {
+	b, err := openRead(name, s.buf, true)
+	if err == nil {
+		s.buf = b
+	}
+	return b, err
 }
 
 // read reads the kernel file at name into the Source's buffer, valid

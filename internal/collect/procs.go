@@ -73,7 +73,9 @@ type procStat struct {
 
 // parseProcStat reads /proc/PID/stat: "PID (COMM) S PPID ...". COMM is
 // whatever the process named itself, spaces and parentheses included, so
-// it ends at the last ')'.
+// it ends at the last ')'. It splits the fields itself, without
+// bytes.Fields: a slice of some fifty fields for each of hundreds of
+// pids is most of what a run allocates.
 func parseProcStat(b []byte) (procStat, error) {
 	var p procStat
 	open, end := bytes.IndexByte(b, '('), bytes.LastIndexByte(b, ')')
@@ -81,23 +83,60 @@ func parseProcStat(b []byte) (procStat, error) {
 		return p, errors.New("stat: no (comm)")
 	}
 	p.comm = string(b[open+1 : end])
-	f := bytes.Fields(b[end+1:])
 	// After the comm: state is field 0, utime 11, stime 12, starttime 19,
-	// rss 21, which sm reads from status instead.
-	if len(f) < 22 || len(f[0]) != 1 {
-		return p, errors.New("stat: too few fields")
-	}
-	p.state = f[0][0]
-	var v [5]float64
-	for i, n := range []int{11, 12, 19} {
-		x, err := strconv.ParseUint(string(f[n]), 10, 64)
-		if err != nil {
-			return p, errors.New("stat: bad number " + strconv.Quote(string(f[n])))
+	// rss 21, which sm reads from status instead; at least 22 fields.
+	var v [3]float64
+	n, rest := 0, b[end+1:]
+	for ; n < 22; n++ {
+		var f []byte
+		if f, rest = nextField(rest); f == nil {
+			return p, errors.New("stat: too few fields")
 		}
-		v[i] = float64(x)
+		i := -1
+		switch n {
+		case 0:
+			if len(f) != 1 {
+				return p, errors.New("stat: too few fields")
+			}
+			p.state = f[0]
+		case 11:
+			i = 0
+		case 12:
+			i = 1
+		case 19:
+			i = 2
+		}
+		if i >= 0 {
+			x, err := strconv.ParseUint(string(f), 10, 64)
+			if err != nil {
+				return p, errors.New("stat: bad number " + strconv.Quote(string(f)))
+			}
+			v[i] = float64(x)
+		}
 	}
 	p.ticks, p.start = v[0]+v[1], v[2]
 	return p, nil
+}
+
+// nextField returns the first field of b, as bytes.Fields splits fields
+// (at ASCII white space), and what follows it; nil when there is none.
+func nextField(b []byte) (field, rest []byte) {
+	i := 0
+	for i < len(b) && asciiSpace(b[i]) {
+		i++
+	}
+	j := i
+	for j < len(b) && !asciiSpace(b[j]) {
+		j++
+	}
+	if i == j {
+		return nil, nil
+	}
+	return b[i:j], b[j:]
+}
+
+func asciiSpace(c byte) bool {
+	return c == ' ' || c == '\t' || c == '\n' || c == '\v' || c == '\f' || c == '\r'
 }
 
 // parseStatus returns the effective uid, the user ps shows, from
@@ -211,7 +250,10 @@ func readProcs(s *Source) (Counters, error) {
 	if b, err := os.ReadFile(filepath.Join(s.Proc, "..", "etc", "passwd")); err == nil {
 		users = parsePasswd(b)
 	}
-	c := Counters{"": meta}
+	c := make(Counters, len(names))
+	c[""] = meta
+	// Every pid's counters in one allocation, not one each.
+	vals := make([]float64, 0, 3*len(names))
 	for _, pid := range names {
 		if pid == "" || pid[0] < '1' || pid[0] > '9' {
 			continue // not a pid: cpuinfo, self, sys...
@@ -219,7 +261,7 @@ func readProcs(s *Source) (Counters, error) {
 		if _, err := strconv.ParseUint(pid, 10, 32); err != nil {
 			continue
 		}
-		b, err := s.read(s.proc(pid, "stat"), false)
+		b, err := s.readShown(s.proc(pid, "stat"))
 		if err != nil {
 			continue
 		}
@@ -230,7 +272,7 @@ func readProcs(s *Source) (Counters, error) {
 		if p.state == 'Z' {
 			meta[metaZombie]++
 		}
-		b, err = s.read(s.proc(pid, "status"), false)
+		b, err = s.readShown(s.proc(pid, "status"))
 		if err != nil {
 			continue
 		}
@@ -242,7 +284,8 @@ func readProcs(s *Source) (Counters, error) {
 		if !ok {
 			user = uid
 		}
-		c[pid+"\x00"+user+"\x00"+p.comm] = []float64{p.start, p.ticks, rss}
+		vals = append(vals, p.start, p.ticks, rss)
+		c[pid+"\x00"+user+"\x00"+p.comm] = vals[len(vals)-3 : len(vals) : len(vals)]
 	}
 	return c, nil
 }
