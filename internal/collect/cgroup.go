@@ -93,13 +93,13 @@ func (s *Source) cgroupRoot() string {
 // or, on a host without one, the v1 hierarchies (readCgroupsV1).
 func readCgroups(s *Source) (Counters, error) {
 	root := s.cgroupRoot()
-	_, err := s.read(filepath.Join(root, "cgroup.controllers"), true)
+	_, err := s.readShown(filepath.Join(root, "cgroup.controllers"), true)
 	v1 := errors.Is(err, errAbsent)
 	if err != nil && !v1 {
 		return nil, err
 	}
 	c := Counters{}
-	if b, err := s.read(s.proc("meminfo"), false); err == nil {
+	if b, err := s.readShown(s.proc("meminfo"), false); err == nil {
 		if m, err := parseMeminfo(b); err == nil && m["MemTotal"] > 0 {
 			c[memTotalKey] = []float64{m["MemTotal"]}
 		}

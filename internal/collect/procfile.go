@@ -30,11 +30,6 @@ func openRead(name string, buf []byte, shown bool) ([]byte, error) {
 	return readFrom(fd, name, buf, shown)
 }
 
-// readAll reads fd to its end into buf.
-func readAll(fd int, name string, buf []byte) ([]byte, error) {
-	return readFrom(fd, name, buf, false)
-}
-
 // readFrom reads fd to its end into buf. With shown, a read that does not
 // fill the room left in buf ends it: see readShown.
 func readFrom(fd int, name string, buf []byte, shown bool) ([]byte, error) {
@@ -64,23 +59,25 @@ func readFrom(fd int, name string, buf []byte, shown bool) ([]byte, error) {
 }
 
 // readShown is read for a kernel file that is made whole at once, as
-// /proc/PID/stat and status are (single_open in the kernel's seq_file),
-// and for a regular file: a read short of the room it was given has
-// returned all there is, and the read that would say so costs a system
-// call. A file listing records one by one (/proc/net/dev, mountinfo)
+// /proc/PID/stat and status, uptime, meminfo, loadavg, stat, pressure,
+// net/snmp, a sysctl, a sysfs attribute or a cgroup's file are
+// (single_open in the kernel's seq_file), and for a regular file: a read
+// short of the room it was given has returned all there is, and the read
+// that would say so costs a system call. A file listing records one by
+// one (/proc/net/dev, diskstats, vmstat, mountinfo, a cgroup's tasks)
 // may return a page at a time, and needs read.
-func (s *Source) readShown(name string) ([]byte, error) {
-	b, err := openRead(name, s.buf, true)
-	if err == nil {
-		s.buf = b
-	}
-	return b, err
+func (s *Source) readShown(name string, optional bool) ([]byte, error) {
+	return s.readFile(name, optional, true)
 }
 
 // read reads the kernel file at name into the Source's buffer, valid
 // until the next read. A missing optional file is errAbsent.
 func (s *Source) read(name string, optional bool) ([]byte, error) {
-	b, err := readProc(name, s.buf)
+	return s.readFile(name, optional, false)
+}
+
+func (s *Source) readFile(name string, optional, shown bool) ([]byte, error) {
+	b, err := openRead(name, s.buf, shown)
 	if err != nil && optional && errors.Is(err, fs.ErrNotExist) {
 		return nil, errAbsent
 	}

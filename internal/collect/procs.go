@@ -239,7 +239,7 @@ func readProcs(s *Source) (Counters, error) {
 		top = DefaultTop
 	}
 	meta := []float64{up, float64(top), 0, -1}
-	if b, err := s.read(s.proc("stat"), false); err == nil {
+	if b, err := s.readShown(s.proc("stat"), false); err == nil {
 		if v, ok := procsBlocked(b); ok {
 			meta[metaBlocked] = v
 		}
@@ -261,7 +261,7 @@ func readProcs(s *Source) (Counters, error) {
 		if _, err := strconv.ParseUint(pid, 10, 32); err != nil {
 			continue
 		}
-		b, err := s.readShown(s.proc(pid, "stat"))
+		b, err := s.readShown(s.proc(pid, "stat"), false)
 		if err != nil {
 			continue
 		}
@@ -272,7 +272,7 @@ func readProcs(s *Source) (Counters, error) {
 		if p.state == 'Z' {
 			meta[metaZombie]++
 		}
-		b, err = s.readShown(s.proc(pid, "status"))
+		b, err = s.readShown(s.proc(pid, "status"), false)
 		if err != nil {
 			continue
 		}

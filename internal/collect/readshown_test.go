@@ -33,40 +33,46 @@ func TestReadShown(t *testing.T) {
 				t.Fatal(err)
 			}
 			s := &Source{buf: make([]byte, 0, tt.buf)}
-			got, err := s.readShown(name)
+			got, err := s.readShown(name, false)
 			if err != nil || !bytes.Equal(got, want) {
 				t.Errorf("got %d bytes, %v; want %d", len(got), err, len(want))
 			}
 		})
 	}
 	s := &Source{}
-	if _, err := s.readShown(filepath.Join(dir, "missing")); !errors.Is(err, fs.ErrNotExist) {
+	if _, err := s.readShown(filepath.Join(dir, "missing"), false); !errors.Is(err, fs.ErrNotExist) {
 		t.Errorf("a missing file: %v", err)
 	}
-	if _, err := s.readShown(dir); err == nil {
+	if _, err := s.readShown(dir, false); err == nil {
 		t.Error("a folder read without error")
 	}
 }
 
-// TestReadShownLive reads this machine's own stat and status, made by one
-// show each, as read gets them.
+// TestReadShownLive reads this machine's own kernel files that sm reads
+// with readShown, each made by one show, as read gets them: with a
+// buffer too small, to go through the reads that fill it, and with one
+// large enough for a single read.
 func TestReadShownLive(t *testing.T) {
-	for _, name := range []string{"/proc/self/stat", "/proc/self/status", "/proc/1/stat"} {
-		if _, err := os.Stat(name); err != nil {
-			t.Skip("no /proc here")
-		}
-		s := &Source{buf: make([]byte, 0, 16)}
-		got, err := s.readShown(name)
-		if err != nil {
-			t.Fatal(err)
-		}
-		want, err := os.ReadFile(name)
-		if err != nil {
-			t.Fatal(err)
-		}
-		// The figures move between the two reads; the lines do not.
-		if bytes.Count(got, []byte("\n")) != bytes.Count(want, []byte("\n")) || len(got) < len(want)/2 {
-			t.Errorf("%s: got %q\nwant %q", name, got, want)
+	if _, err := os.Stat("/proc/self/stat"); err != nil {
+		t.Skip("no /proc here")
+	}
+	for _, name := range []string{"/proc/self/stat", "/proc/self/status", "/proc/1/stat", "/proc/uptime",
+		"/proc/loadavg", "/proc/meminfo", "/proc/stat", "/proc/net/snmp", "/proc/net/netstat", "/proc/net/sockstat",
+		"/proc/pressure/cpu", "/proc/sys/fs/file-nr", "/proc/sys/kernel/random/boot_id"} {
+		for _, size := range []int{16, 1 << 16} {
+			want, err := os.ReadFile(name)
+			if err != nil {
+				continue // not on this kernel
+			}
+			s := &Source{buf: make([]byte, 0, size)}
+			got, err := s.readShown(name, false)
+			if err != nil {
+				t.Fatal(err)
+			}
+			// The figures move between the two reads; the lines do not.
+			if bytes.Count(got, []byte("\n")) != bytes.Count(want, []byte("\n")) || len(got) < len(want)/2 {
+				t.Errorf("%s, buffer %d: got %q\nwant %q", name, size, got, want)
+			}
 		}
 	}
 }

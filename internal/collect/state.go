@@ -194,7 +194,8 @@ func readLocked(path string) ([]byte, error) {
 	if err := flock(fd, unix.LOCK_SH); err != nil {
 		return nil, &fs.PathError{Op: "lock", Path: path, Err: err}
 	}
-	return readAll(fd, path, nil)
+	// A regular file, and no writer meanwhile: one short read is all.
+	return readFrom(fd, path, nil, true)
 }
 
 // Save replaces the state file at path with st. A reader, or a run
@@ -308,7 +309,7 @@ func (st *State) put(family string, uptime float64, c Counters) {
 // clock of intervals between runs: it does not jump when the wall clock
 // is set, and it belongs to the same kernel as the counters.
 func (s *Source) uptime() (float64, error) {
-	b, err := s.read(s.proc("uptime"), false)
+	b, err := s.readShown(s.proc("uptime"), false)
 	if err != nil {
 		return 0, err
 	}
@@ -329,7 +330,7 @@ func parseUptime(s string) (float64, error) {
 
 // bootID returns the kernel's boot id, or "" where there is none.
 func (s *Source) bootID() string {
-	b, err := s.read(s.proc("sys/kernel/random/boot_id"), false)
+	b, err := s.readShown(s.proc("sys/kernel/random/boot_id"), false)
 	if err != nil {
 		return ""
 	}
