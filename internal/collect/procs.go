@@ -144,8 +144,9 @@ func asciiSpace(c byte) bool {
 // resident memory in bytes from its VmRSS line. VmRSS is the figure ps
 // shows, and the kernel sums it exactly where /proc/PID/stat's rss may
 // lag by a few pages per CPU. A kernel thread, which has no memory of
-// its own, has no VmRSS line: 0.
-func parseStatus(b []byte) (uid string, rss float64, err error) {
+// its own, has no VmRSS line: 0. The uid is a slice of b, so that a
+// uid the password file names costs no allocation.
+func parseStatus(b []byte) (uid []byte, rss float64, err error) {
 	for len(b) > 0 {
 		line := b
 		if i := bytes.IndexByte(b, '\n'); i >= 0 {
@@ -154,28 +155,30 @@ func parseStatus(b []byte) (uid string, rss float64, err error) {
 			b = nil
 		}
 		if rest, ok := bytes.CutPrefix(line, []byte("Uid:")); ok {
-			f := bytes.Fields(rest)
-			if len(f) < 2 {
-				return "", 0, errors.New("status: bad Uid line")
+			_, rest = nextField(rest) // the real uid
+			f, _ := nextField(rest)
+			if f == nil {
+				return nil, 0, errors.New("status: bad Uid line")
 			}
-			if _, err := strconv.ParseUint(string(f[1]), 10, 32); err != nil {
-				return "", 0, errors.New("status: bad Uid line")
+			if _, err := strconv.ParseUint(string(f), 10, 32); err != nil {
+				return nil, 0, errors.New("status: bad Uid line")
 			}
-			uid = string(f[1])
+			uid = f
 		} else if rest, ok := bytes.CutPrefix(line, []byte("VmRSS:")); ok {
-			f := bytes.Fields(rest)
-			if len(f) != 2 || string(f[1]) != "kB" {
-				return "", 0, errors.New("status: bad VmRSS line")
+			n, rest := nextField(rest)
+			unit, rest := nextField(rest)
+			if extra, _ := nextField(rest); n == nil || string(unit) != "kB" || extra != nil {
+				return nil, 0, errors.New("status: bad VmRSS line")
 			}
-			kb, err := strconv.ParseUint(string(f[0]), 10, 64)
+			kb, err := strconv.ParseUint(string(n), 10, 64)
 			if err != nil {
-				return "", 0, errors.New("status: bad VmRSS line")
+				return nil, 0, errors.New("status: bad VmRSS line")
 			}
 			rss = float64(kb) * 1024
 		}
 	}
-	if uid == "" {
-		return "", 0, errors.New("status: no Uid line")
+	if uid == nil {
+		return nil, 0, errors.New("status: no Uid line")
 	}
 	return uid, rss, nil
 }
@@ -280,9 +283,9 @@ func readProcs(s *Source) (Counters, error) {
 		if err != nil {
 			continue
 		}
-		user, ok := users[uid]
+		user, ok := users[string(uid)]
 		if !ok {
-			user = uid
+			user = string(uid)
 		}
 		vals = append(vals, p.start, p.ticks, rss)
 		c[pid+"\x00"+user+"\x00"+p.comm] = vals[len(vals)-3 : len(vals) : len(vals)]
@@ -294,7 +297,7 @@ func readProcs(s *Source) (Counters, error) {
 // CPU time, and the uptime; at most MaxProcState pids, those with the
 // most CPU time.
 func keepProcs(c Counters) Counters {
-	out := Counters{}
+	out := make(Counters, len(c))
 	if m := c[""]; len(m) > metaUptime {
 		out[""] = []float64{m[metaUptime]}
 	}
@@ -310,9 +313,11 @@ func keepProcs(c Counters) Counters {
 		})
 		pids = pids[:MaxProcState]
 	}
+	vals := make([]float64, 0, 2*len(pids)) // one allocation for all
 	for _, k := range pids {
 		pid, _, _ := strings.Cut(k, "\x00")
-		out[pid] = []float64{c[k][pidStart], c[k][pidTicks]}
+		vals = append(vals, c[k][pidStart], c[k][pidTicks])
+		out[pid] = vals[len(vals)-2 : len(vals) : len(vals)]
 	}
 	return out
 }

@@ -256,7 +256,7 @@ func TestParseStatus(t *testing.T) {
 		{"", "", 0},
 	} {
 		uid, rss, err := parseStatus([]byte(tt.in))
-		if uid != tt.uid || rss != tt.rss || (err != nil) != (tt.uid == "") {
+		if string(uid) != tt.uid || rss != tt.rss || (err != nil) != (tt.uid == "") {
 			t.Errorf("%q: got %q %v, %v; want %q %v", tt.in, uid, rss, err, tt.uid, tt.rss)
 		}
 	}
