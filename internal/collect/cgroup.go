@@ -219,12 +219,11 @@ func (s *Source) readCgroup(dir string) (v []float64, ok bool) {
 	// Each file is one show of the kernel's (see readShown): the
 	// read that would see its end is left out, a system call a file.
 	file := func(name string) []byte {
-		b, err := openRead(filepath.Join(dir, name), s.buf, true)
+		b, err := s.readPath(true, dir, name)
 		if err != nil {
 			lost = lost || gone(err)
 			return nil
 		}
-		s.buf = b
 		return b
 	}
 	if b := file("cpu.stat"); b != nil {

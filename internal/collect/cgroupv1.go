@@ -166,12 +166,11 @@ func (s *Source) readCgroupV1(h *v1Host, p string, in uint, kind float64) (v []f
 		// Every file but the lists of tasks is one show of the
 		// kernel's (see readShown): one read is enough.
 		shown := name != "tasks" && name != "cgroup.threads"
-		b, err := openRead(filepath.Join(h.dir[i], p, name), s.buf, shown)
+		b, err := s.readPath(shown, h.dir[i], p, name)
 		if err != nil {
 			lost = lost || must && gone(err)
 			return nil
 		}
-		s.buf = b
 		return b
 	}
 	member := kind == cgMember

@@ -7,6 +7,7 @@ import (
 	"io/fs"
 	"strconv"
 	"syscall"
+	"unsafe"
 )
 
 // readProc reads a whole kernel file into buf with plain system calls.
@@ -30,8 +31,55 @@ func openRead(name string, buf []byte, shown bool) ([]byte, error) {
 	return readFrom(fd, name, buf, shown)
 }
 
+// readPath reads, into the Source's buffer as read does, the file whose
+// path is parts joined by '/', built in a buffer of the Source's and
+// handed to open(2) as it is: for the files of every pid and cgroup,
+// filepath.Join and syscall.Open would each allocate a copy of the path.
+// A part may be empty or start with '/': the kernel reads "a//b" as
+// "a/b".
+func (s *Source) readPath(shown bool, parts ...string) ([]byte, error) {
+	p := s.path[:0]
+	for i, x := range parts {
+		if i > 0 {
+			p = append(p, '/')
+		}
+		p = append(p, x...)
+	}
+	if bytes.IndexByte(p, 0) >= 0 {
+		return nil, &fs.PathError{Op: "open", Path: string(p), Err: syscall.EINVAL}
+	}
+	s.path = append(p, 0)
+	var fd uintptr
+	var errno syscall.Errno
+	for {
+		fd, _, errno = syscall.Syscall6(syscall.SYS_OPENAT, atFDCWD, uintptr(unsafe.Pointer(&s.path[0])),
+			syscall.O_RDONLY|syscall.O_CLOEXEC, 0, 0, 0)
+		if errno != syscall.EINTR {
+			break
+		}
+	}
+	if errno != 0 {
+		return nil, &fs.PathError{Op: "open", Path: string(p), Err: errno}
+	}
+	defer syscall.Close(int(fd))
+	b, err := readFrom(int(fd), "", s.buf, shown)
+	if err != nil {
+		if pe, ok := err.(*fs.PathError); ok {
+			pe.Path = string(p)
+		}
+		return nil, err
+	}
+	s.buf = b
+	return b, nil
+}
+
+// atFDCWD is AT_FDCWD, the current folder as openat(2)'s folder, which
+// relative paths start from.
+const atFDCWD = ^uintptr(99) // -100
+
 // readFrom reads fd to its end into buf. With shown, a read that does not
-// fill the room left in buf ends it: see readShown.
+// fill the room left in buf ends it: see readShown. Its errors are
+// *fs.PathError, naming name.
 func readFrom(fd int, name string, buf []byte, shown bool) ([]byte, error) {
 	buf = buf[:0]
 	if cap(buf) == 0 {
@@ -196,12 +244,16 @@ func parseNetDev(b []byte) (Counters, error) {
 func parsePSI(b []byte) (some, full float64, hasFull bool, err error) {
 	hasSome := false
 	err = eachLine(b, func(n int, line []byte) error {
-		f := bytes.Fields(line)
-		if len(f) == 0 {
+		kind, rest := nextField(line)
+		if kind == nil {
 			return nil
 		}
 		var total []byte
-		for _, x := range f[1:] {
+		for {
+			var x []byte
+			if x, rest = nextField(rest); x == nil {
+				break
+			}
 			if v, ok := bytes.CutPrefix(x, []byte("total=")); ok {
 				total = v
 			}
@@ -213,7 +265,7 @@ func parsePSI(b []byte) (some, full float64, hasFull bool, err error) {
 		if err != nil {
 			return fmt.Errorf("line %d: %v", n, err)
 		}
-		switch string(f[0]) {
+		switch string(kind) {
 		case "some":
 			some, hasSome = v, true
 		case "full":

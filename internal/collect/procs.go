@@ -264,7 +264,7 @@ func readProcs(s *Source) (Counters, error) {
 		if _, err := strconv.ParseUint(pid, 10, 32); err != nil {
 			continue
 		}
-		b, err := s.readShown(s.proc(pid, "stat"), false)
+		b, err := s.readPath(true, s.Proc, pid, "stat")
 		if err != nil {
 			continue
 		}
@@ -275,7 +275,7 @@ func readProcs(s *Source) (Counters, error) {
 		if p.state == 'Z' {
 			meta[metaZombie]++
 		}
-		b, err = s.readShown(s.proc(pid, "status"), false)
+		b, err = s.readPath(true, s.Proc, pid, "status")
 		if err != nil {
 			continue
 		}

@@ -6,6 +6,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 )
 
@@ -75,4 +76,56 @@ func TestReadShownLive(t *testing.T) {
 			}
 		}
 	}
+}
+
+// TestReadPath reads a file by the parts of its path, a relative one
+// and one with a doubled '/', and names the whole path when it fails.
+func TestReadPath(t *testing.T) {
+	dir := t.TempDir()
+	if err := os.MkdirAll(filepath.Join(dir, "a", "b"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(dir, "a", "b", "f"), []byte("x 1\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	rel, err := filepath.Rel(mustGetwd(t), dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := &Source{}
+	for _, parts := range [][]string{{dir, "a", "b", "f"}, {dir, "/a/b", "f"}, {rel, "a", "b/f"}} {
+		for _, shown := range []bool{false, true} {
+			b, err := s.readPath(shown, parts...)
+			if err != nil || string(b) != "x 1\n" {
+				t.Errorf("%q: got %q, %v", parts, b, err)
+			}
+		}
+	}
+	for _, tt := range []struct {
+		parts []string
+		is    error
+	}{
+		{[]string{dir, "a", "missing"}, fs.ErrNotExist},
+		{[]string{dir, "a\x00b"}, nil},
+		{[]string{dir, "a"}, nil}, // a folder: open works, read does not
+	} {
+		_, err := s.readPath(true, tt.parts...)
+		var pe *fs.PathError
+		if !errors.As(err, &pe) || pe.Path != strings.Join(tt.parts, "/") || (tt.is != nil && !errors.Is(err, tt.is)) {
+			t.Errorf("%q: got %v, want an error naming the path", tt.parts, err)
+		}
+	}
+	// The buffer is still the file's after a failed read.
+	if b, err := s.readPath(true, dir, "a", "b", "f"); err != nil || string(b) != "x 1\n" {
+		t.Errorf("after failures: got %q, %v", b, err)
+	}
+}
+
+func mustGetwd(t *testing.T) string {
+	t.Helper()
+	wd, err := os.Getwd()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return wd
 }
