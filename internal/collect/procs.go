@@ -65,11 +65,15 @@ const (
 
 // A procStat is what sm takes from /proc/PID/stat.
 type procStat struct {
-	comm  string
-	state byte
-	ticks float64 // utime+stime
-	start float64 // starttime
+	comm    string
+	state   byte
+	kthread bool    // a kernel thread: PF_KTHREAD in its flags
+	ticks   float64 // utime+stime
+	start   float64 // starttime
 }
+
+// pfKthread is the flag of a kernel thread in /proc/PID/stat's flags.
+const pfKthread = 0x00200000
 
 // parseProcStat reads /proc/PID/stat: "PID (COMM) S PPID ...". COMM is
 // whatever the process named itself, spaces and parentheses included, so
@@ -83,8 +87,9 @@ func parseProcStat(b []byte) (procStat, error) {
 		return p, errors.New("stat: no (comm)")
 	}
 	p.comm = string(b[open+1 : end])
-	// After the comm: state is field 0, utime 11, stime 12, starttime 19,
-	// rss 21, which sm reads from status instead; at least 22 fields.
+	// After the comm: state is field 0, flags 6, utime 11, stime 12,
+	// starttime 19, rss 21, which sm reads from status instead; at least
+	// 22 fields.
 	var v [3]float64
 	n, rest := 0, b[end+1:]
 	for ; n < 22; n++ {
@@ -99,6 +104,11 @@ func parseProcStat(b []byte) (procStat, error) {
 				return p, errors.New("stat: too few fields")
 			}
 			p.state = f[0]
+		case 6:
+			// Flags that do not parse are none: sm had no use for
+			// them before.
+			flags, err := strconv.ParseUint(string(f), 10, 64)
+			p.kthread = err == nil && flags&pfKthread != 0
 		case 11:
 			i = 0
 		case 12:
@@ -219,7 +229,7 @@ func procsBlocked(b []byte) (float64, bool) {
 	return float64(v), err == nil
 }
 
-// readProcs reads every pid's stat and status. A pid whose files cannot
+// readProcs reads every pid's stat and status (but kernel threads'). A pid whose files cannot
 // be read or parsed is left out, quietly: a process that exits between
 // the listing and the reading answers ENOENT or ESRCH, or an empty file,
 // and one pid's odd file must not cost the others.
@@ -237,6 +247,12 @@ func readProcs(s *Source) (Counters, error) {
 	if err != nil {
 		return nil, err
 	}
+	// By pid, as procfs lists them, whatever the order of a fixture
+	// tree's folder: the first kernel thread is the one whose status is
+	// read (see kthreadUID).
+	slices.SortFunc(names, func(a, b string) int {
+		return cmp.Or(cmp.Compare(len(a), len(b)), strings.Compare(a, b))
+	})
 	top := s.Top
 	if top <= 0 {
 		top = DefaultTop
@@ -257,6 +273,12 @@ func readProcs(s *Source) (Counters, error) {
 	c[""] = meta
 	// Every pid's counters in one allocation, not one each.
 	vals := make([]float64, 0, 3*len(names))
+	// Every kernel thread has kthreadd's credentials and no memory of
+	// its own (status has no VmRSS line for one, even while it borrows
+	// a process's): the first one's status says the uid of all, as
+	// this reader sees it, and the others' are not read, a tenth or
+	// more of a machine's processes.
+	var kthreadUID []byte
 	for _, pid := range names {
 		if pid == "" || pid[0] < '1' || pid[0] > '9' {
 			continue // not a pid: cpuinfo, self, sys...
@@ -275,13 +297,21 @@ func readProcs(s *Source) (Counters, error) {
 		if p.state == 'Z' {
 			meta[metaZombie]++
 		}
-		b, err = s.readPath(true, s.Proc, pid, "status")
-		if err != nil {
-			continue
-		}
-		uid, rss, err := parseStatus(b)
-		if err != nil {
-			continue
+		var uid []byte
+		var rss float64
+		if p.kthread && kthreadUID != nil {
+			uid = kthreadUID
+		} else {
+			b, err = s.readPath(true, s.Proc, pid, "status")
+			if err != nil {
+				continue
+			}
+			if uid, rss, err = parseStatus(b); err != nil {
+				continue
+			}
+			if p.kthread {
+				kthreadUID = append([]byte(nil), uid...)
+			}
 		}
 		user, ok := users[string(uid)]
 		if !ok {
