@@ -109,6 +109,19 @@ func unmarshalState(b []byte) (*State, error) {
 	// The counters of every instance in one allocation: each follows a
 	// space. A file with other separators only costs more allocations.
 	slab := make([]float64, 0, bytes.Count(body, []byte(" ")))
+	// Each family's map made at its size, counted ahead: grown from
+	// nothing, one of a few hundred pids is rebuilt several times over.
+	// The count is only a hint: an odd file costs some growing.
+	var sizes []int
+	eachLine(body[len(header)+1:], func(_ int, line []byte) error {
+		if f, _ := nextField(line); string(f) == "family" {
+			sizes = append(sizes, 0)
+		} else if len(line) > 0 && line[0] == '"' && len(sizes) > 0 {
+			sizes[len(sizes)-1]++
+		}
+		return nil
+	})
+	fams := 0 // the family lines so far
 	err = eachLine(body[len(header)+1:], func(n int, line []byte) error {
 		n++ // after the header
 		if len(line) > 0 && line[0] == '"' && cur != nil {
@@ -145,7 +158,12 @@ func unmarshalState(b []byte) (*State, error) {
 			if err != nil || !(up >= 0) {
 				return fmt.Errorf("line %d: bad uptime %q", n, f[2])
 			}
-			cur = &Entry{Uptime: up, Counters: Counters{}}
+			size := 0
+			if fams < len(sizes) {
+				size = sizes[fams]
+			}
+			fams++
+			cur = &Entry{Uptime: up, Counters: make(Counters, size)}
 			st.Families[f[1]] = cur
 		default:
 			return fmt.Errorf("line %d: unexpected %q", n, line)
