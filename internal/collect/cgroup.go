@@ -93,13 +93,13 @@ func (s *Source) cgroupRoot() string {
 // or, on a host without one, the v1 hierarchies (readCgroupsV1).
 func readCgroups(s *Source) (Counters, error) {
 	root := s.cgroupRoot()
-	_, err := s.read(filepath.Join(root, "cgroup.controllers"), true)
+	_, err := s.readShown(filepath.Join(root, "cgroup.controllers"), true)
 	v1 := errors.Is(err, errAbsent)
 	if err != nil && !v1 {
 		return nil, err
 	}
 	c := Counters{}
-	if b, err := s.read(s.proc("meminfo"), false); err == nil {
+	if b, err := s.readShown(s.proc("meminfo"), false); err == nil {
 		if m, err := parseMeminfo(b); err == nil && m["MemTotal"] > 0 {
 			c[memTotalKey] = []float64{m["MemTotal"]}
 		}
@@ -216,18 +216,19 @@ func (s *Source) readCgroup(dir string) (v []float64, ok bool) {
 		mask |= 1 << i
 	}
 	lost := false
+	// Each file is one show of the kernel's (see readShown): the
+	// read that would see its end is left out, a system call a file.
 	file := func(name string) []byte {
-		b, err := readProc(filepath.Join(dir, name), s.buf)
+		b, err := s.readPath(true, dir, name)
 		if err != nil {
 			lost = lost || gone(err)
 			return nil
 		}
-		s.buf = b
 		return b
 	}
 	if b := file("cpu.stat"); b != nil {
 		if m, err := parseFlatKeyed(b, "usage_usec"); err == nil {
-			if x, ok := m["usage_usec"]; ok {
+			if x, ok := m.get(0); ok {
 				set(cgUsage, x)
 			}
 		}
@@ -263,17 +264,17 @@ func (s *Source) readCgroup(dir string) (v []float64, ok bool) {
 	}
 	if b := file("memory.stat"); b != nil {
 		if m, err := parseFlatKeyed(b, "anon", "file"); err == nil {
-			if x, ok := m["anon"]; ok {
+			if x, ok := m.get(0); ok {
 				set(cgAnon, x)
 			}
-			if x, ok := m["file"]; ok {
+			if x, ok := m.get(1); ok {
 				set(cgFile, x)
 			}
 		}
 	}
 	if b := file("memory.events"); b != nil {
 		if m, err := parseFlatKeyed(b, "oom_kill"); err == nil {
-			if x, ok := m["oom_kill"]; ok {
+			if x, ok := m.get(0); ok {
 				set(cgOOM, x)
 			}
 		}
@@ -293,23 +294,42 @@ func (s *Source) readCgroup(dir string) (v []float64, ok bool) {
 	return v, true
 }
 
+// maxFlatKeys is the most keys parseFlatKeyed looks for at once.
+const maxFlatKeys = 4
+
+// A flatKeyed is what parseFlatKeyed found of the keys asked for, by
+// their place in its arguments: a value, not a map, for it is read for
+// every file of hundreds of cgroups.
+type flatKeyed struct {
+	vals  [maxFlatKeys]float64
+	found [maxFlatKeys]bool
+}
+
+// get returns the value of the i-th key asked for, if the file had it.
+func (f *flatKeyed) get(i int) (float64, bool) { return f.vals[i], f.found[i] }
+
 // parseFlatKeyed reads a cgroup file of "key value" lines (cpu.stat,
-// memory.stat, memory.events), keeping the keys asked for.
-func parseFlatKeyed(b []byte, keys ...string) (map[string]float64, error) {
-	m := make(map[string]float64, len(keys))
+// memory.stat, memory.events), keeping the keys asked for, at most
+// maxFlatKeys.
+func parseFlatKeyed(b []byte, keys ...string) (flatKeyed, error) {
+	var f flatKeyed
 	err := eachLine(b, func(n int, line []byte) error {
 		k, val, ok := bytes.Cut(line, []byte(" "))
-		if !ok || !slices.Contains(keys, string(k)) {
+		if !ok {
+			return nil
+		}
+		i := slices.Index(keys, string(k))
+		if i < 0 {
 			return nil
 		}
 		x, err := parseUint(bytes.TrimSpace(val))
 		if err != nil {
 			return fmt.Errorf("line %d: %v", n, err)
 		}
-		m[string(k)] = x
+		f.vals[i], f.found[i] = x, true
 		return nil
 	})
-	return m, err
+	return f, err
 }
 
 // parseIOStat sums rbytes and wbytes over the devices of io.stat:

@@ -163,12 +163,14 @@ func (s *Source) readCgroupV1(h *v1Host, p string, in uint, kind float64) (v []f
 		if in&(1<<i) == 0 {
 			return nil
 		}
-		b, err := readProc(filepath.Join(h.dir[i], p, name), s.buf)
+		// Every file but the lists of tasks is one show of the
+		// kernel's (see readShown): one read is enough.
+		shown := name != "tasks" && name != "cgroup.threads"
+		b, err := s.readPath(shown, h.dir[i], p, name)
 		if err != nil {
 			lost = lost || must && gone(err)
 			return nil
 		}
-		s.buf = b
 		return b
 	}
 	member := kind == cgMember
@@ -180,7 +182,7 @@ func (s *Source) readCgroupV1(h *v1Host, p string, in uint, kind float64) (v []f
 	} else if h.unified && in&(1<<hCPU) == 0 {
 		if b := file(hTree, "cpu.stat", false); b != nil {
 			if m, err := parseFlatKeyed(b, "usage_usec"); err == nil {
-				if x, ok := m["usage_usec"]; ok {
+				if x, ok := m.get(0); ok {
 					set(cgUsage, x)
 					mask |= 1 << cgCPUv2
 				}
@@ -204,8 +206,8 @@ func (s *Source) readCgroupV1(h *v1Host, p string, in uint, kind float64) (v []f
 	}
 	if b := file(hMem, "memory.stat", true); b != nil {
 		if m, err := parseFlatKeyed(b, "total_rss", "total_cache"); err == nil {
-			rss, ok1 := m["total_rss"]
-			cache, ok2 := m["total_cache"]
+			rss, ok1 := m.get(0)
+			cache, ok2 := m.get(1)
 			if ok1 && ok2 {
 				set(cgAnon, rss)
 				set(cgFile, cache)
@@ -216,7 +218,7 @@ func (s *Source) readCgroupV1(h *v1Host, p string, in uint, kind float64) (v []f
 	if member {
 		if b := file(hMem, "memory.oom_control", true); b != nil {
 			if m, err := parseFlatKeyed(b, "oom_kill"); err == nil {
-				if x, ok := m["oom_kill"]; ok {
+				if x, ok := m.get(0); ok {
 					set(cgOOM, x)
 				}
 			}

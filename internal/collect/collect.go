@@ -52,7 +52,8 @@ type Source struct {
 	// the real adjtimex(2).
 	Adjtimex func(*unix.Timex) (int, error)
 
-	buf []byte // for reading kernel files, one at a time
+	buf  []byte // for reading kernel files, one at a time
+	path []byte // for the path of the file read, see readPath
 }
 
 func (s *Source) proc(name ...string) string {

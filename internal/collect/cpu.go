@@ -25,7 +25,7 @@ var statTotals = []struct{ key, name string }{
 // all-CPU line as instance "cpu", and each event total its line names,
 // where the kernel has it.
 func cpuCounters(s *Source) (Counters, error) {
-	b, err := s.read(s.proc("stat"), false)
+	b, err := s.readShown(s.proc("stat"), false)
 	if err != nil {
 		return nil, err
 	}

@@ -11,7 +11,7 @@ var openFilesNames = []string{"sys.open_files", "sys.open_files_pct"}
 // openFiles reads /proc/sys/fs/file-nr, the kernel's count of file
 // handles. A kernel or container without it gives nothing.
 func openFiles(s *Source) ([]Sample, error) {
-	b, err := s.read(s.proc("sys/fs/file-nr"), true)
+	b, err := s.readShown(s.proc("sys/fs/file-nr"), true)
 	if err != nil {
 		return nil, err
 	}

@@ -11,7 +11,7 @@ var loadFamily = &Family{
 	Name:    "load",
 	Metrics: []string{"load.1m", "load.5m", "load.15m", "procs.running", "procs.total"},
 	gauge: func(s *Source) ([]Sample, error) {
-		b, err := s.read(s.proc("loadavg"), false)
+		b, err := s.readShown(s.proc("loadavg"), false)
 		if err != nil {
 			return nil, err
 		}
@@ -48,7 +48,7 @@ var memoryFamily = &Family{
 	Name:    "memory",
 	Metrics: append([]string{"mem.used_pct", "mem.available_bytes", "mem.total_bytes", "swap.used_pct", "swap.total_bytes"}, memoryPartNames()...),
 	gauge: func(s *Source) ([]Sample, error) {
-		b, err := s.read(s.proc("meminfo"), false)
+		b, err := s.readShown(s.proc("meminfo"), false)
 		if err != nil {
 			return nil, err
 		}

@@ -163,7 +163,7 @@ func listDir(dir, prefix string) ([]string, error) {
 // longer is no attribute of the kind sm reads.
 func readSmall(name string) ([]byte, error) {
 	var buf [128]byte
-	b, err := readProc(name, buf[:0])
+	b, err := openRead(name, buf[:0], true) // an attribute is one show
 	if err == nil && len(b) > len(buf) {
 		return nil, fmt.Errorf("%s: too long", name)
 	}

@@ -54,7 +54,7 @@ var netstatWanted = func() map[string]bool {
 func readNetstat(s *Source) (Counters, error) {
 	c := Counters{}
 	for _, file := range []string{"net/snmp", "net/netstat", "net/sockstat"} {
-		b, err := s.read(s.proc(file), true)
+		b, err := s.readShown(s.proc(file), true)
 		if errors.Is(err, errAbsent) && file != "net/snmp" {
 			continue
 		}

@@ -24,7 +24,7 @@ var percpuFamily = &Family{
 
 func percpuCounters(s *Source) (Counters, error) {
 	// Optional: without /proc/stat the cpu family has said so already.
-	b, err := s.read(s.proc("stat"), true)
+	b, err := s.readShown(s.proc("stat"), true)
 	if err != nil {
 		return nil, err
 	}

@@ -7,6 +7,7 @@ import (
 	"io/fs"
 	"strconv"
 	"syscall"
+	"unsafe"
 )
 
 // readProc reads a whole kernel file into buf with plain system calls.
@@ -14,6 +15,11 @@ import (
 // and every system call, like every fresh page of memory, counts in a run
 // that must beat sadc.
 func readProc(name string, buf []byte) ([]byte, error) {
+	return openRead(name, buf, false)
+}
+
+// openRead opens the file at name and reads it into buf (see readFrom).
+func openRead(name string, buf []byte, shown bool) ([]byte, error) {
 	fd, err := syscall.Open(name, syscall.O_RDONLY|syscall.O_CLOEXEC, 0)
 	for err == syscall.EINTR {
 		fd, err = syscall.Open(name, syscall.O_RDONLY|syscall.O_CLOEXEC, 0)
@@ -22,11 +28,59 @@ func readProc(name string, buf []byte) ([]byte, error) {
 		return nil, &fs.PathError{Op: "open", Path: name, Err: err}
 	}
 	defer syscall.Close(fd)
-	return readAll(fd, name, buf)
+	return readFrom(fd, name, buf, shown)
 }
 
-// readAll reads fd to its end into buf.
-func readAll(fd int, name string, buf []byte) ([]byte, error) {
+// readPath reads, into the Source's buffer as read does, the file whose
+// path is parts joined by '/', built in a buffer of the Source's and
+// handed to open(2) as it is: for the files of every pid and cgroup,
+// filepath.Join and syscall.Open would each allocate a copy of the path.
+// A part may be empty or start with '/': the kernel reads "a//b" as
+// "a/b".
+func (s *Source) readPath(shown bool, parts ...string) ([]byte, error) {
+	p := s.path[:0]
+	for i, x := range parts {
+		if i > 0 {
+			p = append(p, '/')
+		}
+		p = append(p, x...)
+	}
+	if bytes.IndexByte(p, 0) >= 0 {
+		return nil, &fs.PathError{Op: "open", Path: string(p), Err: syscall.EINVAL}
+	}
+	s.path = append(p, 0)
+	var fd uintptr
+	var errno syscall.Errno
+	for {
+		fd, _, errno = syscall.Syscall6(syscall.SYS_OPENAT, atFDCWD, uintptr(unsafe.Pointer(&s.path[0])),
+			syscall.O_RDONLY|syscall.O_CLOEXEC, 0, 0, 0)
+		if errno != syscall.EINTR {
+			break
+		}
+	}
+	if errno != 0 {
+		return nil, &fs.PathError{Op: "open", Path: string(p), Err: errno}
+	}
+	defer syscall.Close(int(fd))
+	b, err := readFrom(int(fd), "", s.buf, shown)
+	if err != nil {
+		if pe, ok := err.(*fs.PathError); ok {
+			pe.Path = string(p)
+		}
+		return nil, err
+	}
+	s.buf = b
+	return b, nil
+}
+
+// atFDCWD is AT_FDCWD, the current folder as openat(2)'s folder, which
+// relative paths start from.
+const atFDCWD = ^uintptr(99) // -100
+
+// readFrom reads fd to its end into buf. With shown, a read that does not
+// fill the room left in buf ends it: see readShown. Its errors are
+// *fs.PathError, naming name.
+func readFrom(fd int, name string, buf []byte, shown bool) ([]byte, error) {
 	buf = buf[:0]
 	if cap(buf) == 0 {
 		buf = make([]byte, 0, 8192)
@@ -46,13 +100,32 @@ func readAll(fd int, name string, buf []byte) ([]byte, error) {
 			return buf, nil
 		}
 		buf = buf[:len(buf)+n]
+		if shown && len(buf) < cap(buf) {
+			return buf, nil
+		}
 	}
+}
+
+// readShown is read for a kernel file that is made whole at once, as
+// /proc/PID/stat and status, uptime, meminfo, loadavg, stat, pressure,
+// net/snmp, a sysctl, a sysfs attribute or a cgroup's file are
+// (single_open in the kernel's seq_file), and for a regular file: a read
+// short of the room it was given has returned all there is, and the read
+// that would say so costs a system call. A file listing records one by
+// one (/proc/net/dev, diskstats, vmstat, mountinfo, a cgroup's tasks)
+// may return a page at a time, and needs read.
+func (s *Source) readShown(name string, optional bool) ([]byte, error) {
+	return s.readFile(name, optional, true)
 }
 
 // read reads the kernel file at name into the Source's buffer, valid
 // until the next read. A missing optional file is errAbsent.
 func (s *Source) read(name string, optional bool) ([]byte, error) {
-	b, err := readProc(name, s.buf)
+	return s.readFile(name, optional, false)
+}
+
+func (s *Source) readFile(name string, optional, shown bool) ([]byte, error) {
+	b, err := openRead(name, s.buf, shown)
 	if err != nil && optional && errors.Is(err, fs.ErrNotExist) {
 		return nil, errAbsent
 	}
@@ -171,12 +244,16 @@ func parseNetDev(b []byte) (Counters, error) {
 func parsePSI(b []byte) (some, full float64, hasFull bool, err error) {
 	hasSome := false
 	err = eachLine(b, func(n int, line []byte) error {
-		f := bytes.Fields(line)
-		if len(f) == 0 {
+		kind, rest := nextField(line)
+		if kind == nil {
 			return nil
 		}
 		var total []byte
-		for _, x := range f[1:] {
+		for {
+			var x []byte
+			if x, rest = nextField(rest); x == nil {
+				break
+			}
 			if v, ok := bytes.CutPrefix(x, []byte("total=")); ok {
 				total = v
 			}
@@ -188,7 +265,7 @@ func parsePSI(b []byte) (some, full float64, hasFull bool, err error) {
 		if err != nil {
 			return fmt.Errorf("line %d: %v", n, err)
 		}
-		switch string(f[0]) {
+		switch string(kind) {
 		case "some":
 			some, hasSome = v, true
 		case "full":

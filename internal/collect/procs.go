@@ -65,15 +65,21 @@ const (
 
 // A procStat is what sm takes from /proc/PID/stat.
 type procStat struct {
-	comm  string
-	state byte
-	ticks float64 // utime+stime
-	start float64 // starttime
+	comm    string
+	state   byte
+	kthread bool    // a kernel thread: PF_KTHREAD in its flags
+	ticks   float64 // utime+stime
+	start   float64 // starttime
 }
+
+// pfKthread is the flag of a kernel thread in /proc/PID/stat's flags.
+const pfKthread = 0x00200000
 
 // parseProcStat reads /proc/PID/stat: "PID (COMM) S PPID ...". COMM is
 // whatever the process named itself, spaces and parentheses included, so
-// it ends at the last ')'.
+// it ends at the last ')'. It splits the fields itself, without
+// bytes.Fields: a slice of some fifty fields for each of hundreds of
+// pids is most of what a run allocates.
 func parseProcStat(b []byte) (procStat, error) {
 	var p procStat
 	open, end := bytes.IndexByte(b, '('), bytes.LastIndexByte(b, ')')
@@ -81,23 +87,66 @@ func parseProcStat(b []byte) (procStat, error) {
 		return p, errors.New("stat: no (comm)")
 	}
 	p.comm = string(b[open+1 : end])
-	f := bytes.Fields(b[end+1:])
-	// After the comm: state is field 0, utime 11, stime 12, starttime 19,
-	// rss 21, which sm reads from status instead.
-	if len(f) < 22 || len(f[0]) != 1 {
-		return p, errors.New("stat: too few fields")
-	}
-	p.state = f[0][0]
-	var v [5]float64
-	for i, n := range []int{11, 12, 19} {
-		x, err := strconv.ParseUint(string(f[n]), 10, 64)
-		if err != nil {
-			return p, errors.New("stat: bad number " + strconv.Quote(string(f[n])))
+	// After the comm: state is field 0, flags 6, utime 11, stime 12,
+	// starttime 19, rss 21, which sm reads from status instead; at least
+	// 22 fields.
+	var v [3]float64
+	n, rest := 0, b[end+1:]
+	for ; n < 22; n++ {
+		var f []byte
+		if f, rest = nextField(rest); f == nil {
+			return p, errors.New("stat: too few fields")
 		}
-		v[i] = float64(x)
+		i := -1
+		switch n {
+		case 0:
+			if len(f) != 1 {
+				return p, errors.New("stat: too few fields")
+			}
+			p.state = f[0]
+		case 6:
+			// Flags that do not parse are none: sm had no use for
+			// them before.
+			flags, err := strconv.ParseUint(string(f), 10, 64)
+			p.kthread = err == nil && flags&pfKthread != 0
+		case 11:
+			i = 0
+		case 12:
+			i = 1
+		case 19:
+			i = 2
+		}
+		if i >= 0 {
+			x, err := strconv.ParseUint(string(f), 10, 64)
+			if err != nil {
+				return p, errors.New("stat: bad number " + strconv.Quote(string(f)))
+			}
+			v[i] = float64(x)
+		}
 	}
 	p.ticks, p.start = v[0]+v[1], v[2]
 	return p, nil
+}
+
+// nextField returns the first field of b, as bytes.Fields splits fields
+// (at ASCII white space), and what follows it; nil when there is none.
+func nextField(b []byte) (field, rest []byte) {
+	i := 0
+	for i < len(b) && asciiSpace(b[i]) {
+		i++
+	}
+	j := i
+	for j < len(b) && !asciiSpace(b[j]) {
+		j++
+	}
+	if i == j {
+		return nil, nil
+	}
+	return b[i:j], b[j:]
+}
+
+func asciiSpace(c byte) bool {
+	return c == ' ' || c == '\t' || c == '\n' || c == '\v' || c == '\f' || c == '\r'
 }
 
 // parseStatus returns the effective uid, the user ps shows, from
@@ -105,8 +154,9 @@ func parseProcStat(b []byte) (procStat, error) {
 // resident memory in bytes from its VmRSS line. VmRSS is the figure ps
 // shows, and the kernel sums it exactly where /proc/PID/stat's rss may
 // lag by a few pages per CPU. A kernel thread, which has no memory of
-// its own, has no VmRSS line: 0.
-func parseStatus(b []byte) (uid string, rss float64, err error) {
+// its own, has no VmRSS line: 0. The uid is a slice of b, so that a
+// uid the password file names costs no allocation.
+func parseStatus(b []byte) (uid []byte, rss float64, err error) {
 	for len(b) > 0 {
 		line := b
 		if i := bytes.IndexByte(b, '\n'); i >= 0 {
@@ -115,28 +165,30 @@ func parseStatus(b []byte) (uid string, rss float64, err error) {
 			b = nil
 		}
 		if rest, ok := bytes.CutPrefix(line, []byte("Uid:")); ok {
-			f := bytes.Fields(rest)
-			if len(f) < 2 {
-				return "", 0, errors.New("status: bad Uid line")
+			_, rest = nextField(rest) // the real uid
+			f, _ := nextField(rest)
+			if f == nil {
+				return nil, 0, errors.New("status: bad Uid line")
 			}
-			if _, err := strconv.ParseUint(string(f[1]), 10, 32); err != nil {
-				return "", 0, errors.New("status: bad Uid line")
+			if _, err := strconv.ParseUint(string(f), 10, 32); err != nil {
+				return nil, 0, errors.New("status: bad Uid line")
 			}
-			uid = string(f[1])
+			uid = f
 		} else if rest, ok := bytes.CutPrefix(line, []byte("VmRSS:")); ok {
-			f := bytes.Fields(rest)
-			if len(f) != 2 || string(f[1]) != "kB" {
-				return "", 0, errors.New("status: bad VmRSS line")
+			n, rest := nextField(rest)
+			unit, rest := nextField(rest)
+			if extra, _ := nextField(rest); n == nil || string(unit) != "kB" || extra != nil {
+				return nil, 0, errors.New("status: bad VmRSS line")
 			}
-			kb, err := strconv.ParseUint(string(f[0]), 10, 64)
+			kb, err := strconv.ParseUint(string(n), 10, 64)
 			if err != nil {
-				return "", 0, errors.New("status: bad VmRSS line")
+				return nil, 0, errors.New("status: bad VmRSS line")
 			}
 			rss = float64(kb) * 1024
 		}
 	}
-	if uid == "" {
-		return "", 0, errors.New("status: no Uid line")
+	if uid == nil {
+		return nil, 0, errors.New("status: no Uid line")
 	}
 	return uid, rss, nil
 }
@@ -177,7 +229,7 @@ func procsBlocked(b []byte) (float64, bool) {
 	return float64(v), err == nil
 }
 
-// readProcs reads every pid's stat and status. A pid whose files cannot
+// readProcs reads every pid's stat and status (but kernel threads'). A pid whose files cannot
 // be read or parsed is left out, quietly: a process that exits between
 // the listing and the reading answers ENOENT or ESRCH, or an empty file,
 // and one pid's odd file must not cost the others.
@@ -195,12 +247,18 @@ func readProcs(s *Source) (Counters, error) {
 	if err != nil {
 		return nil, err
 	}
+	// By pid, as procfs lists them, whatever the order of a fixture
+	// tree's folder: the first kernel thread is the one whose status is
+	// read (see kthreadUID).
+	slices.SortFunc(names, func(a, b string) int {
+		return cmp.Or(cmp.Compare(len(a), len(b)), strings.Compare(a, b))
+	})
 	top := s.Top
 	if top <= 0 {
 		top = DefaultTop
 	}
 	meta := []float64{up, float64(top), 0, -1}
-	if b, err := s.read(s.proc("stat"), false); err == nil {
+	if b, err := s.readShown(s.proc("stat"), false); err == nil {
 		if v, ok := procsBlocked(b); ok {
 			meta[metaBlocked] = v
 		}
@@ -211,7 +269,16 @@ func readProcs(s *Source) (Counters, error) {
 	if b, err := os.ReadFile(filepath.Join(s.Proc, "..", "etc", "passwd")); err == nil {
 		users = parsePasswd(b)
 	}
-	c := Counters{"": meta}
+	c := make(Counters, len(names))
+	c[""] = meta
+	// Every pid's counters in one allocation, not one each.
+	vals := make([]float64, 0, 3*len(names))
+	// Every kernel thread has kthreadd's credentials and no memory of
+	// its own (status has no VmRSS line for one, even while it borrows
+	// a process's): the first one's status says the uid of all, as
+	// this reader sees it, and the others' are not read, a tenth or
+	// more of a machine's processes.
+	var kthreadUID []byte
 	for _, pid := range names {
 		if pid == "" || pid[0] < '1' || pid[0] > '9' {
 			continue // not a pid: cpuinfo, self, sys...
@@ -219,7 +286,7 @@ func readProcs(s *Source) (Counters, error) {
 		if _, err := strconv.ParseUint(pid, 10, 32); err != nil {
 			continue
 		}
-		b, err := s.read(s.proc(pid, "stat"), false)
+		b, err := s.readPath(true, s.Proc, pid, "stat")
 		if err != nil {
 			continue
 		}
@@ -230,19 +297,28 @@ func readProcs(s *Source) (Counters, error) {
 		if p.state == 'Z' {
 			meta[metaZombie]++
 		}
-		b, err = s.read(s.proc(pid, "status"), false)
-		if err != nil {
-			continue
+		var uid []byte
+		var rss float64
+		if p.kthread && kthreadUID != nil {
+			uid = kthreadUID
+		} else {
+			b, err = s.readPath(true, s.Proc, pid, "status")
+			if err != nil {
+				continue
+			}
+			if uid, rss, err = parseStatus(b); err != nil {
+				continue
+			}
+			if p.kthread {
+				kthreadUID = append([]byte(nil), uid...)
+			}
 		}
-		uid, rss, err := parseStatus(b)
-		if err != nil {
-			continue
-		}
-		user, ok := users[uid]
+		user, ok := users[string(uid)]
 		if !ok {
-			user = uid
+			user = string(uid)
 		}
-		c[pid+"\x00"+user+"\x00"+p.comm] = []float64{p.start, p.ticks, rss}
+		vals = append(vals, p.start, p.ticks, rss)
+		c[pid+"\x00"+user+"\x00"+p.comm] = vals[len(vals)-3 : len(vals) : len(vals)]
 	}
 	return c, nil
 }
@@ -251,7 +327,7 @@ func readProcs(s *Source) (Counters, error) {
 // CPU time, and the uptime; at most MaxProcState pids, those with the
 // most CPU time.
 func keepProcs(c Counters) Counters {
-	out := Counters{}
+	out := make(Counters, len(c))
 	if m := c[""]; len(m) > metaUptime {
 		out[""] = []float64{m[metaUptime]}
 	}
@@ -267,9 +343,11 @@ func keepProcs(c Counters) Counters {
 		})
 		pids = pids[:MaxProcState]
 	}
+	vals := make([]float64, 0, 2*len(pids)) // one allocation for all
 	for _, k := range pids {
 		pid, _, _ := strings.Cut(k, "\x00")
-		out[pid] = []float64{c[k][pidStart], c[k][pidTicks]}
+		vals = append(vals, c[k][pidStart], c[k][pidTicks])
+		out[pid] = vals[len(vals)-2 : len(vals) : len(vals)]
 	}
 	return out
 }

@@ -44,7 +44,7 @@ func FuzzProcStatus(f *testing.F) {
 		if err != nil {
 			return
 		}
-		if _, err := strconv.ParseUint(uid, 10, 32); err != nil {
+		if _, err := strconv.ParseUint(string(uid), 10, 32); err != nil {
 			t.Errorf("uid %q from %q", uid, b)
 		}
 		if math.IsNaN(rss) || rss < 0 {

@@ -29,6 +29,7 @@ type fakeProc struct {
 	start        uint64 // ticks since boot
 	rss          uint64 // pages of 4 KiB
 	uid          int
+	kthread      bool // PF_KTHREAD in its flags
 }
 
 // writeProcTree writes a /proc under root/proc with procs and the
@@ -64,9 +65,13 @@ func writeProcTree(t *testing.T, root string, uptime float64, blocked int, procs
 		if state == 0 {
 			state = 'S'
 		}
+		flags := 4194560 // PF_RANDOMIZE|PF_FORKNOEXEC
+		if p.kthread {
+			flags = 2097216 // PF_KTHREAD|PF_FORKNOEXEC
+		}
 		write(fmt.Sprintf("proc/%d/stat", p.pid), fmt.Sprintf(
-			"%d (%s) %c 1 %d %d 0 -1 4194560 100 0 0 0 %d %d 0 0 20 0 1 0 %d 10000000 %d 18446744073709551615 1 1 0 0 0 0 0 0 0 0 0 0 17 0 0 0 0 0 0 0 0 0 0 0 0 0\n",
-			p.pid, p.comm, state, p.pid, p.pid, p.utime, p.stime, p.start, p.rss))
+			"%d (%s) %c 1 %d %d 0 -1 %d 100 0 0 0 %d %d 0 0 20 0 1 0 %d 10000000 %d 18446744073709551615 1 1 0 0 0 0 0 0 0 0 0 0 17 0 0 0 0 0 0 0 0 0 0 0 0 0\n",
+			p.pid, p.comm, state, p.pid, p.pid, flags, p.utime, p.stime, p.start, p.rss))
 		vmRSS := "" // a kernel thread has none
 		if p.rss > 0 {
 			vmRSS = fmt.Sprintf("VmPeak:\t99999 kB\nVmRSS:\t%8d kB\nRssAnon:\t1 kB\n", p.rss*4)
@@ -256,7 +261,7 @@ func TestParseStatus(t *testing.T) {
 		{"", "", 0},
 	} {
 		uid, rss, err := parseStatus([]byte(tt.in))
-		if uid != tt.uid || rss != tt.rss || (err != nil) != (tt.uid == "") {
+		if string(uid) != tt.uid || rss != tt.rss || (err != nil) != (tt.uid == "") {
 			t.Errorf("%q: got %q %v, %v; want %q %v", tt.in, uid, rss, err, tt.uid, tt.rss)
 		}
 	}

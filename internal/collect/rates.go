@@ -255,7 +255,7 @@ var pressureFamily = &Family{
 	counters: func(s *Source) (Counters, error) {
 		c := Counters{}
 		for _, res := range []string{"cpu", "io", "memory"} {
-			b, err := s.read(s.proc("pressure", res), true)
+			b, err := s.readShown(s.proc("pressure", res), true)
 			if errors.Is(err, syscall.EOPNOTSUPP) {
 				// The kernel was booted with psi=0.
 				err = errAbsent

@@ -106,8 +106,45 @@ func unmarshalState(b []byte) (*State, error) {
 		return nil, errors.New("checksum mismatch")
 	}
 	var cur *Entry
+	// The counters of every instance in one allocation: each follows a
+	// space. A file with other separators only costs more allocations.
+	slab := make([]float64, 0, bytes.Count(body, []byte(" ")))
+	// Each family's map made at its size, counted ahead: grown from
+	// nothing, one of a few hundred pids is rebuilt several times over.
+	// The count is only a hint: an odd file costs some growing.
+	var sizes []int
+	eachLine(body[len(header)+1:], func(_ int, line []byte) error {
+		if f, _ := nextField(line); string(f) == "family" {
+			sizes = append(sizes, 0)
+		} else if len(line) > 0 && line[0] == '"' && len(sizes) > 0 {
+			sizes[len(sizes)-1]++
+		}
+		return nil
+	})
+	fams := 0 // the family lines so far
 	err = eachLine(body[len(header)+1:], func(n int, line []byte) error {
 		n++ // after the header
+		if len(line) > 0 && line[0] == '"' && cur != nil {
+			q, err := strconv.QuotedPrefix(string(line))
+			if err != nil {
+				return fmt.Errorf("line %d: bad name", n)
+			}
+			inst, _ := strconv.Unquote(q)
+			start := len(slab)
+			for rest := line[len(q):]; ; {
+				var x []byte
+				if x, rest = nextField(rest); x == nil {
+					break
+				}
+				v, err := strconv.ParseFloat(string(x), 64)
+				if err != nil || !(v >= 0) {
+					return fmt.Errorf("line %d: bad counter %q", n, x)
+				}
+				slab = append(slab, v)
+			}
+			cur.Counters[inst] = slab[start:len(slab):len(slab)]
+			return nil
+		}
 		f := strings.Fields(string(line))
 		switch {
 		case len(f) == 2 && f[0] == "boot":
@@ -121,24 +158,13 @@ func unmarshalState(b []byte) (*State, error) {
 			if err != nil || !(up >= 0) {
 				return fmt.Errorf("line %d: bad uptime %q", n, f[2])
 			}
-			cur = &Entry{Uptime: up, Counters: Counters{}}
+			size := 0
+			if fams < len(sizes) {
+				size = sizes[fams]
+			}
+			fams++
+			cur = &Entry{Uptime: up, Counters: make(Counters, size)}
 			st.Families[f[1]] = cur
-		case len(line) > 0 && line[0] == '"' && cur != nil:
-			q, err := strconv.QuotedPrefix(string(line))
-			if err != nil {
-				return fmt.Errorf("line %d: bad name", n)
-			}
-			inst, _ := strconv.Unquote(q)
-			f = strings.Fields(string(line[len(q):]))
-			vals := make([]float64, 0, len(f))
-			for _, x := range f {
-				v, err := strconv.ParseFloat(x, 64)
-				if err != nil || !(v >= 0) {
-					return fmt.Errorf("line %d: bad counter %q", n, x)
-				}
-				vals = append(vals, v)
-			}
-			cur.Counters[inst] = vals
 		default:
 			return fmt.Errorf("line %d: unexpected %q", n, line)
 		}
@@ -194,7 +220,8 @@ func readLocked(path string) ([]byte, error) {
 	if err := flock(fd, unix.LOCK_SH); err != nil {
 		return nil, &fs.PathError{Op: "lock", Path: path, Err: err}
 	}
-	return readAll(fd, path, nil)
+	// A regular file, and no writer meanwhile: one short read is all.
+	return readFrom(fd, path, nil, true)
 }
 
 // Save replaces the state file at path with st. A reader, or a run
@@ -308,7 +335,7 @@ func (st *State) put(family string, uptime float64, c Counters) {
 // clock of intervals between runs: it does not jump when the wall clock
 // is set, and it belongs to the same kernel as the counters.
 func (s *Source) uptime() (float64, error) {
-	b, err := s.read(s.proc("uptime"), false)
+	b, err := s.readShown(s.proc("uptime"), false)
 	if err != nil {
 		return 0, err
 	}
@@ -329,7 +356,7 @@ func parseUptime(s string) (float64, error) {
 
 // bootID returns the kernel's boot id, or "" where there is none.
 func (s *Source) bootID() string {
-	b, err := s.read(s.proc("sys/kernel/random/boot_id"), false)
+	b, err := s.readShown(s.proc("sys/kernel/random/boot_id"), false)
 	if err != nil {
 		return ""
 	}

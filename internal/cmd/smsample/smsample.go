@@ -44,12 +44,14 @@ func Main(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 	c := cli.New("sm-sample", "[OPTION]...", doc, stdout, stderr)
 	f := c.Flags
 	host := f.String("host", "", "the `NAME` in every record's host tag (default: this machine's hostname)")
-	tags := f.StringArray("tag", nil, "add tag `KEY=VALUE` to every record (repeatable)")
-	// StringArray, not StringSlice: pflag formats a slice's default
-	// through encoding/csv, a buffer allocated on every start.
-	families := f.StringArray("collect", nil, "collect only the families in `LIST`, comma-separated (default: all but procs, services and hw, percpu only up to 16 CPUs; default, all; none: plugins only; see --list)")
+	// The repeatable flags are repeated, not pflag's StringSlice or
+	// StringArray: those format their default through encoding/csv, a
+	// 4 KB buffer for each flag on every start.
+	var tags, families, mounts, execDirs, muninEnv repeated
+	f.Var(&tags, "tag", "add tag `KEY=VALUE` to every record (repeatable)")
+	f.Var(&families, "collect", "collect only the families in `LIST`, comma-separated (default: all but procs, services and hw, percpu only up to 16 CPUs; default, all; none: plugins only; see --list)")
 	list := f.Bool("list", false, "list the families and their metrics, and exit")
-	mounts := f.StringArray("mount", nil, "report only the filesystem holding `PATH`, as df PATH does (repeatable)")
+	f.Var(&mounts, "mount", "report only the filesystem holding `PATH`, as df PATH does (repeatable)")
 	formatName := f.String("format", format.Default, "output `FORMAT`: "+strings.Join(formats(), ", "))
 	precision := format.Precision(time.Nanosecond)
 	f.Var(&precision, "precision", "write influx timestamps in `UNIT`: s, ms, us or ns")
@@ -60,9 +62,9 @@ func Main(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 	top := f.Int("top", collect.DefaultTop, "record the `N` commands using the most CPU and the N holding the most memory (procs family)")
 	proc := f.String("proc", "/proc", "read the kernel's figures from procfs mounted at `DIR`")
 	sys := f.String("sys", "/sys", "read the hardware's figures from sysfs mounted at `DIR`")
-	execDirs := f.StringArray("exec", nil, "run the programs in `DIR`, in name order, and print the records they print (repeatable)")
+	f.Var(&execDirs, "exec", "run the programs in `DIR`, in name order, and print the records they print (repeatable)")
 	muninDir := f.String("munin", "", "run the Munin plugins in `DIR`, as /etc/munin/plugins, and print their values")
-	muninEnv := f.StringArray("munin-env", nil, "configure the Munin plugins from `PATH`, a file or a folder as /etc/munin/plugin-conf.d (repeatable)")
+	f.Var(&muninEnv, "munin-env", "configure the Munin plugins from `PATH`, a file or a folder as /etc/munin/plugin-conf.d (repeatable)")
 	pluginTimeout := f.Duration("plugin-timeout", 10*time.Second, "kill a plugin still running after `DURATION`")
 	if code, done := c.Parse(args); done {
 		return code
@@ -82,9 +84,9 @@ func Main(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 		}
 	}
 	percpuNamed := false // by name, not as one of default or all
-	if len(*families) > 0 {
+	if len(families) > 0 {
 		fams = nil
-		for _, name := range strings.Split(strings.Join(*families, ","), ",") {
+		for _, name := range strings.Split(strings.Join(families, ","), ",") {
 			var add []*collect.Family
 			switch name = strings.TrimSpace(name); name {
 			case "none":
@@ -114,7 +116,7 @@ func Main(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 			}
 		}
 	}
-	extra, err := userTags(*host, *tags)
+	extra, err := userTags(*host, tags)
 	if err != nil {
 		return c.UsageError("%v", err)
 	}
@@ -130,14 +132,14 @@ func Main(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 	if *pluginTimeout <= 0 {
 		return c.UsageError("--plugin-timeout must be positive")
 	}
-	if len(*muninEnv) > 0 && *muninDir == "" {
+	if len(muninEnv) > 0 && *muninDir == "" {
 		return c.UsageError("--munin-env needs --munin")
 	}
 	if !slices.Contains(formats(), *formatName) {
 		return c.UsageError("--format: unknown format %q (available: %s)", *formatName, strings.Join(formats(), ", "))
 	}
-	for i, m := range *mounts {
-		(*mounts)[i] = filepath.Clean(m)
+	for i, m := range mounts {
+		mounts[i] = filepath.Clean(m)
 	}
 
 	status := cli.OK
@@ -169,11 +171,11 @@ func Main(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 	// Plugins run while the kernel is read: the rates' window, when there
 	// is one, is time they can use.
 	var plugins chan plugin.Report
-	if len(*execDirs) > 0 || *muninDir != "" {
+	if len(execDirs) > 0 || *muninDir != "" {
 		var conf *plugin.Conf
-		if len(*muninEnv) > 0 {
+		if len(muninEnv) > 0 {
 			var errs []error
-			conf, errs = plugin.LoadConf(*muninEnv)
+			conf, errs = plugin.LoadConf(muninEnv)
 			for _, err := range errs {
 				c.Warnf("--munin-env: %v", err)
 				status = cli.Fail
@@ -190,7 +192,7 @@ func Main(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 			run.StateDir = filepath.Dir(*statePath)
 		}
 		plugins = make(chan plugin.Report, 1)
-		go func() { plugins <- run.Run(*execDirs, *muninDir, conf) }()
+		go func() { plugins <- run.Run(execDirs, *muninDir, conf) }()
 	}
 
 	// Per-CPU figures by default only up to a few CPUs; all of them
@@ -201,7 +203,7 @@ func Main(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 	}
 	s := collect.Sampler{
 		Source: collect.Source{
-			Proc: *proc, Sys: *sys, Mounts: *mounts, StatfsTimeout: *statfsTimeout, Top: *top, MaxCPUs: maxCPUs,
+			Proc: *proc, Sys: *sys, Mounts: mounts, StatfsTimeout: *statfsTimeout, Top: *top, MaxCPUs: maxCPUs,
 		},
 		Window:      *window,
 		MaxInterval: *maxInterval,
@@ -294,6 +296,18 @@ func Main(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 	}
 	return status
 }
+
+// repeated is a flag that may be given again and again, each value
+// kept whole, as pflag's StringArray keeps them. As a pflag.SliceValue,
+// it has each of its values checked by cli's Parse.
+type repeated []string
+
+func (r *repeated) Set(v string) error        { *r = append(*r, v); return nil }
+func (r *repeated) String() string            { return strings.Join(*r, ",") }
+func (r *repeated) Type() string              { return "stringArray" }
+func (r *repeated) Append(v string) error     { return r.Set(v) }
+func (r *repeated) Replace(vs []string) error { *r = append((*r)[:0], vs...); return nil }
+func (r *repeated) GetSlice() []string        { return *r }
 
 // formats are the registered formats. The table (format/table) and the
 // views of sm-query across time (format/term: chart, wide), which one
