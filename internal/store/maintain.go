@@ -21,9 +21,12 @@ var DefaultWork = Work{Pack: 64, Prune: 16}
 // Maintain does a bounded share of the background work, in one
 // transaction of its own: it packs periods that have closed, and prunes
 // samples and rollups past the retention policy, a few series at a time.
-// It reports whether work remains.
+// Past work.Pack, it packs as many more periods as the closed days this
+// DB's writes left in the sample table (see Write), so that a run packs
+// what it brought. It reports whether work remains.
 func (db *DB) Maintain(work Work) (more bool, err error) {
 	w := db.writer()
+	work.Pack += db.deferred
 	err = db.tx(func() error {
 		more, err = w.maintain(work, db.now().Unix()-Period-grace)
 		return err
@@ -32,6 +35,7 @@ func (db *DB) Maintain(work Work) (more bool, err error) {
 		w.forget()
 		return false, db.fail(err)
 	}
+	db.deferred = 0
 	return more, nil
 }
 

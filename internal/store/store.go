@@ -80,6 +80,7 @@ type DB struct {
 	inf         inflater
 	dataVersion int64
 
+	deferred   int   // closed days Write left in the sample table
 	version    int64 // of the schema, as read or upgraded to
 	limits     Limits
 	created    int            // series created, for Limits.NewSeries

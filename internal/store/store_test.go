@@ -49,6 +49,11 @@ func write(t *testing.T, db *DB, lines ...string) Stats {
 	if err != nil {
 		t.Fatal(err)
 	}
+	// Then what sm-store does after storing: pack what the run brought
+	// of closed days.
+	if _, err := db.Maintain(Work{}); err != nil {
+		t.Fatal(err)
+	}
 	return st
 }
 
@@ -499,5 +504,44 @@ func TestScanMerges(t *testing.T) {
 	db.Scan(1, 1764039660, 1764039780, func(ts int64, v float64) error { got = append(got, ts); return nil })
 	if !reflect.DeepEqual(got, []int64{1764039660, 1764039720}) {
 		t.Errorf("a range: %v", got)
+	}
+}
+
+// TestStreamPacksOnce: a stream in time order that brings closed days
+// over many batches leaves each series' latest day in the sample table,
+// packs it once a later batch passes it, and Maintain packs the last
+// one: each block is written once, not once a batch.
+func TestStreamPacksOnce(t *testing.T) {
+	d0 := periodStart(t0)
+	c := &clock{d0 + 5*Period}
+	db := openTest(t, filepath.Join(t.TempDir(), "m.db"), c)
+	var want []string
+	batch := NewBatch()
+	for m := int64(0); m < 2*1440; m++ {
+		ts := d0 + m*60
+		for _, k := range []string{"a", "b"} {
+			batch.Add([]byte(k), ts, float64(m%97))
+			want = append(want, fmt.Sprintf("%s %v %d", k, float64(m%97), ts))
+		}
+		if m%100 != 99 && m != 2*1440-1 {
+			continue
+		}
+		if _, err := db.Write(batch); err != nil {
+			t.Fatal(err)
+		}
+		batch.Reset()
+		day := (m / 1440) * Period
+		if n := count(t, db, "block"); int64(n) != 2*day/Period {
+			t.Fatalf("minute %d: %d blocks, want those of the days before", m, n)
+		}
+	}
+	if _, err := db.Maintain(Work{}); err != nil {
+		t.Fatal(err)
+	}
+	if b, s, p := count(t, db, "block"), count(t, db, "sample"), count(t, db, "pending"); b != 4 || s != 0 || p != 0 {
+		t.Errorf("after maintaining: %d blocks, %d samples, %d pending", b, s, p)
+	}
+	if got := dump(t, db); !sameSet(got, want) {
+		t.Errorf("%d samples back, want %d", len(got), len(want))
 	}
 }

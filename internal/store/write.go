@@ -7,6 +7,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"math"
 	"slices"
 	"strings"
 
@@ -132,9 +133,10 @@ const (
 const grace = 10 * 60
 
 // Write stores the batch in one transaction. A sample of a series and
-// time already stored replaces it. Samples of a closed period are packed
-// into its block at once; those of the open period go into the sample
-// table until it closes. A sample of a series that would be new past a
+// time already stored replaces it. Samples of a closed day are packed
+// into its block, at once when the batch holds a later day of the
+// series, else by the next batch that does or by Maintain; those of the
+// open day go into the sample table until it closes. A sample of a series that would be new past a
 // limit of Options.Limits is not stored: Stats count them, and
 // Batch.EachRefused lists them. On error nothing of the batch is
 // stored.
@@ -150,6 +152,7 @@ func (db *DB) Write(b *Batch) (Stats, error) {
 		w.forget()
 		return Stats{}, db.fail(err)
 	}
+	db.deferred += w.deferred
 	return st, nil
 }
 
@@ -165,6 +168,7 @@ type writer struct {
 	newSeries []string // added to the cache, to be dropped on rollback
 	newTimes  []string
 	created   int // db.created before, restored on rollback
+	deferred  int // closed days left in the sample table
 	buf       []byte
 	vals      []float64
 	tss       []int64
@@ -219,15 +223,39 @@ func (w *writer) write(b *Batch) (Stats, error) {
 		groups[g] = append(groups[g], p.point)
 	}
 	closed := w.db.now().Unix() - Period - grace
+	// A stream in time order brings a day over many batches. The latest
+	// closed day of each series in a batch waits in the sample table, as
+	// the open day does, so that its block is written once: when a later
+	// batch brings a later day of the series, or by Maintain.
+	latest := map[int64]int64{}
+	lo := int64(math.MaxInt64)
+	for _, g := range order {
+		latest[g.series] = max(latest[g.series], g.t0)
+		lo = min(lo, g.t0)
+	}
 	var packs []group
 	for _, g := range order {
 		pts := groups[g]
 		st.Stored += len(pts)
-		if g.t0 <= closed {
+		if g.t0 <= closed && g.t0 < latest[g.series] {
 			packs = append(packs, g)
 			continue
 		}
 		if err := w.hot(g.series, g.t0, pts); err != nil {
+			return st, err
+		}
+		if g.t0 <= closed {
+			w.deferred++
+		}
+	}
+	// The days an earlier batch left waiting, which this one has passed.
+	if len(order) > 0 {
+		err := w.scanGroups("SELECT series_id, t0 FROM pending WHERE t0 >= ? AND t0 < ?", []any{lo - Period, lo + Period}, func(g group) {
+			if _, ok := groups[g]; !ok && g.t0 <= closed && g.t0 < latest[g.series] {
+				packs = append(packs, g)
+			}
+		})
+		if err != nil {
 			return st, err
 		}
 	}
@@ -273,21 +301,7 @@ func (w *writer) survey(gs []group) (map[group]presence, error) {
 		}
 		span[g.series] = [2]int64{min(r[0], g.t0), max(r[1], g.t0)}
 	}
-	scan := func(query string, args []any, f func(g group)) error {
-		rows, err := w.c.QueryContext(w.ctx, query, args...)
-		if err != nil {
-			return err
-		}
-		defer rows.Close()
-		for rows.Next() {
-			var g group
-			if err := rows.Scan(&g.series, &g.t0); err != nil {
-				return err
-			}
-			f(g)
-		}
-		return rows.Err()
-	}
+	scan := w.scanGroups
 	err := scan("SELECT series_id, t0 FROM pending WHERE t0 >= ? AND t0 <= ?", []any{lo, hi}, func(g group) {
 		p := known[g]
 		p.hot = true
@@ -320,6 +334,23 @@ func (w *writer) survey(gs []group) (map[group]presence, error) {
 		}
 	}
 	return known, nil
+}
+
+// scanGroups runs a query of (series_id, t0) rows and calls f with each.
+func (w *writer) scanGroups(query string, args []any, f func(g group)) error {
+	rows, err := w.c.QueryContext(w.ctx, query, args...)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var g group
+		if err := rows.Scan(&g.series, &g.t0); err != nil {
+			return err
+		}
+		f(g)
+	}
+	return rows.Err()
 }
 
 // seriesID returns the id of the series with canonical text key, adding
