@@ -415,12 +415,39 @@ func (w *writer) budget(host string) (*LimitError, error) {
 // hot stores samples of an open period one per row, and notes the
 // period for packing.
 func (w *writer) hot(series, t0 int64, pts []point) error {
-	for _, p := range pts {
-		if err := w.exec("INSERT OR REPLACE INTO sample (series_id, ts, value) VALUES (?, ?, ?)", series, p.ts, p.v); err != nil {
+	args := make([]any, 0, 3*hotRows[len(hotRows)-1])
+	for len(pts) > 0 {
+		// Many rows a statement, of a few fixed sizes, which the
+		// statement cache keeps: a call into C costs more than a row.
+		n := 1
+		for _, m := range hotRows {
+			if len(pts) >= m {
+				n = m
+			}
+		}
+		args = args[:0]
+		for _, p := range pts[:n] {
+			args = append(args, series, p.ts, p.v)
+		}
+		if err := w.exec(hotSQL[n], args...); err != nil {
 			return err
 		}
+		pts = pts[n:]
 	}
 	return w.exec("INSERT OR IGNORE INTO pending (t0, series_id) VALUES (?, ?)", t0, series)
+}
+
+// hotRows are the numbers of rows hot inserts in one statement, in
+// increasing order; hotSQL[n] is the statement of n rows.
+var (
+	hotRows = []int{1, 8, 32}
+	hotSQL  = map[int]string{}
+)
+
+func init() {
+	for _, n := range hotRows {
+		hotSQL[n] = "INSERT OR REPLACE INTO sample (series_id, ts, value) VALUES (?, ?, ?)" + strings.Repeat(", (?, ?, ?)", n-1)
+	}
 }
 
 // pack writes a series' period as one block, merging in the block
