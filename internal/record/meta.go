@@ -248,7 +248,10 @@ func (m *Meta) Check() error {
 		texts["label."+f] = l
 	}
 	for k, s := range texts {
-		if _, err := metaText(k, []byte(s)); err != nil {
+		// The texts are held unescaped: checked as AppendMeta writes
+		// them, a backslash of the text is its own escape, not the start
+		// of one.
+		if _, err := metaText(k, AppendTagValue(nil, s)); err != nil {
 			return fmt.Errorf("meta %s: %w", m.Group, err)
 		}
 	}

@@ -1,6 +1,7 @@
 package record
 
 import (
+	"bytes"
 	"errors"
 	"io"
 	"reflect"
@@ -197,5 +198,22 @@ func TestReaderMeta(t *testing.T) {
 	}
 	if !reflect.DeepEqual(names, []string{"a", "b"}) {
 		t.Errorf("Next with Meta: %q", names)
+	}
+}
+
+// TestMetaBackslashText: a title holding a backslash and digits, which
+// a line gives as \134000, is a text like any other: Check takes it, and
+// it reads back the same.
+func TestMetaBackslashText(t *testing.T) {
+	m, err := ParseMeta([]byte(`#meta g title=\134000`), 1764045000)
+	if err != nil || m.Title != `\000` {
+		t.Fatalf("got %+v, %v", m, err)
+	}
+	if err := m.Check(); err != nil {
+		t.Errorf("Check: %v", err)
+	}
+	back, err := ParseMeta(bytes.TrimSuffix(AppendMeta(nil, &m), []byte("\n")), 1764045000)
+	if err != nil || back.Title != m.Title {
+		t.Errorf("read back %+v, %v", back, err)
 	}
 }
