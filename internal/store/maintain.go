@@ -2,8 +2,8 @@ package store
 
 import (
 	"context"
-	"database/sql"
-	"errors"
+	"math"
+	"time"
 )
 
 // Work bounds what one Maintain does, so that a cron run stays fast.
@@ -79,18 +79,47 @@ func (w *writer) maintain(work Work, closed int64) (bool, error) {
 
 // prune deletes the blocks and rollups past the retention policy of the
 // next n series after the cursor kept in meta, and moves the cursor on.
-// It reports whether the cursor went round to the start.
+// It reports whether the round has series left.
+//
+// A round over every series is needed only when a cut has moved: the
+// retention prunes whole days, so the first day past it changes once a
+// day. The cuts of the last round are kept in meta, and a run that finds
+// them current writes nothing: a cron minute's commit is then its
+// samples alone.
 func (w *writer) prune(n int) (bool, error) {
 	if n <= 0 {
 		return false, nil
 	}
 	p, now := w.db.policy, w.db.now().Unix()
-	var cursor int64
-	err := w.c.QueryRowContext(w.ctx, "SELECT value FROM meta WHERE key = 'prune_cursor'").Scan(&cursor)
-	if err != nil && !errors.Is(err, sql.ErrNoRows) {
+	cutRaw, cutHourly := cut(now, p.Raw), cut(now, p.Hourly)
+	m := map[string]int64{}
+	rows, err := w.c.QueryContext(w.ctx, "SELECT key, value FROM meta WHERE key IN ('prune_cursor', 'prune_raw', 'prune_hourly')")
+	if err != nil {
 		return false, err
 	}
-	rows, err := w.c.QueryContext(w.ctx, "SELECT id FROM series WHERE id > ? ORDER BY id LIMIT ?", cursor, n)
+	for rows.Next() {
+		var k string
+		var v int64
+		if err := rows.Scan(&k, &v); err != nil {
+			rows.Close()
+			return false, err
+		}
+		m[k] = v
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return false, err
+	}
+	cursor, roundRaw, roundHourly := m["prune_cursor"], m["prune_raw"], m["prune_hourly"]
+	if cursor == 0 {
+		// A round begins, or is not due.
+		_, seen := m["prune_raw"]
+		if seen && roundRaw == cutRaw && roundHourly == cutHourly {
+			return false, nil
+		}
+		roundRaw, roundHourly = cutRaw, cutHourly
+	}
+	rows, err = w.c.QueryContext(w.ctx, "SELECT id FROM series WHERE id > ? ORDER BY id LIMIT ?", cursor, n)
 	if err != nil {
 		return false, err
 	}
@@ -107,33 +136,49 @@ func (w *writer) prune(n int) (bool, error) {
 	if err := rows.Err(); err != nil {
 		return false, err
 	}
+	// A round that began under other cuts prunes its series by the
+	// round's own cuts, and the next round catches up.
 	for _, id := range ids {
 		if p.Raw > 0 {
-			// A block goes when its whole period is past the retention.
-			if _, err := w.c.ExecContext(w.ctx, "DELETE FROM block WHERE series_id = ? AND t0 <= ?", id, now-int64(p.Raw.Seconds())-Period); err != nil {
+			if _, err := w.c.ExecContext(w.ctx, "DELETE FROM block WHERE series_id = ? AND t0 <= ?", id, roundRaw); err != nil {
 				return false, err
 			}
 		}
 		if p.Hourly > 0 {
-			if _, err := w.c.ExecContext(w.ctx, "DELETE FROM rollup WHERE series_id = ? AND t0 <= ?", id, now-int64(p.Hourly.Seconds())-Period); err != nil {
+			if _, err := w.c.ExecContext(w.ctx, "DELETE FROM rollup WHERE series_id = ? AND t0 <= ?", id, roundHourly); err != nil {
 				return false, err
 			}
 		}
 	}
-	next, wrapped := int64(0), true
+	next := int64(0)
 	if len(ids) == n {
-		next, wrapped = ids[len(ids)-1], false
+		next = ids[len(ids)-1]
 	}
-	_, err = w.c.ExecContext(w.ctx, "INSERT OR REPLACE INTO meta (key, value) VALUES ('prune_cursor', ?)", next)
-	return !wrapped, err
+	for k, v := range map[string]int64{"prune_cursor": next, "prune_raw": roundRaw, "prune_hourly": roundHourly} {
+		if _, err := w.c.ExecContext(w.ctx, "INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)", k, v); err != nil {
+			return false, err
+		}
+	}
+	return next != 0, nil
+}
+
+// cut returns the start of the latest day wholly older than keep at now:
+// that day and all before it are past a retention of keep. A keep of 0,
+// forever, cuts nothing.
+func cut(now int64, keep time.Duration) int64 {
+	if keep <= 0 {
+		return math.MinInt64
+	}
+	c := now - int64(keep/time.Second) - Period
+	return c - ((c%Period)+Period)%Period
 }
 
 // Compact does all the background work at once: it packs every closed
 // period, prunes every series, drops time rows no block uses, and gives
 // the freed space back to the filesystem.
 func (db *DB) Compact() error {
-	// Prune from the first series, so that one round covers them all.
-	if _, err := db.conn.ExecContext(context.Background(), "INSERT OR REPLACE INTO meta (key, value) VALUES ('prune_cursor', 0)"); err != nil {
+	// A round from the first series, due whatever the last one's cuts.
+	if _, err := db.conn.ExecContext(context.Background(), "DELETE FROM meta WHERE key IN ('prune_cursor', 'prune_raw')"); err != nil {
 		return db.fail(err)
 	}
 	for {

@@ -545,3 +545,54 @@ func TestStreamPacksOnce(t *testing.T) {
 		t.Errorf("%d samples back, want %d", len(got), len(want))
 	}
 }
+
+// TestPruneRounds: the retention is applied by rounds over the series, a
+// few a run, and a round is due only when a day has passed the
+// retention: the runs between write nothing for it.
+func TestPruneRounds(t *testing.T) {
+	c := &clock{t0 + 3*86400}
+	db := openTest(t, filepath.Join(t.TempDir(), "m.db"), c)
+	if err := db.SetPolicy(Policy{Raw: 2 * 86400 * time.Second}); err != nil {
+		t.Fatal(err)
+	}
+	for s := range 3 {
+		write(t, db, fmt.Sprintf("s%d 1 %d", s, c.now-2*86400))
+	}
+	if count(t, db, "block") != 3 {
+		t.Fatalf("%d blocks, want 3", count(t, db, "block"))
+	}
+	changes := func() (n int64) {
+		if err := db.conn.QueryRowContext(context.Background(), "SELECT total_changes()").Scan(&n); err != nil {
+			t.Fatal(err)
+		}
+		return n
+	}
+	maintain := func() bool {
+		more, err := db.Maintain(Work{Prune: 2})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return more
+	}
+	// The round of this day: nothing is old enough yet.
+	for maintain() {
+	}
+	before := changes()
+	if maintain() || changes() != before {
+		t.Errorf("a run with no round due wrote %d rows", changes()-before)
+	}
+	// A day on, the blocks' day is past the retention: one round, two
+	// series a run, prunes them all.
+	c.now += 86400
+	if !maintain() || count(t, db, "block") != 1 {
+		t.Errorf("the first run of the round left %d blocks, want 1", count(t, db, "block"))
+	}
+	if maintain() || count(t, db, "block") != 0 {
+		t.Errorf("the round left %d blocks", count(t, db, "block"))
+	}
+	before = changes()
+	maintain()
+	if changes() != before {
+		t.Error("a run after the round wrote to the database")
+	}
+}
