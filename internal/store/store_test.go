@@ -596,3 +596,36 @@ func TestPruneRounds(t *testing.T) {
 		t.Error("a run after the round wrote to the database")
 	}
 }
+
+// TestPreload: a run that brings many series of a host reads the host's
+// series in one query, the tagless series too, and finds each of them,
+// old and new, under its own id.
+func TestPreload(t *testing.T) {
+	c := &clock{t0 + 60}
+	path := filepath.Join(t.TempDir(), "m.db")
+	db := openTest(t, path, c)
+	var first, second []string
+	for i := range 2 * preloadMin {
+		first = append(first, fmt.Sprintf("m%d;host=a 1 %d", i, t0), fmt.Sprintf("m%d 1 %d", i, t0), fmt.Sprintf("m%d;host=b 1 %d", i, t0))
+		second = append(second, fmt.Sprintf("m%d;host=a 2 %d", i, t0+60), fmt.Sprintf("m%d 2 %d", i, t0+60))
+	}
+	write(t, db, first...)
+	db.Close()
+	db = openTest(t, path, c)
+	second = append(second, fmt.Sprintf("new;host=a 3 %d", t0+60))
+	if st := write(t, db, second...); st.NewSeries != 1 || st.Stored != len(second) {
+		t.Errorf("second run: %+v", st)
+	}
+	if n := count(t, db, "series"); n != 6*preloadMin+1 {
+		t.Errorf("%d series, want %d", n, 6*preloadMin+1)
+	}
+	got := dump(t, db)
+	if len(got) != len(first)+len(second) {
+		t.Fatalf("%d samples, want %d", len(got), len(first)+len(second))
+	}
+	for _, l := range got {
+		if strings.HasPrefix(l, "m3;host=a ") && l != fmt.Sprintf("m3;host=a 1 %d", t0) && l != fmt.Sprintf("m3;host=a 2 %d", t0+60) {
+			t.Errorf("unexpected %q", l)
+		}
+	}
+}

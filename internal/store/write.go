@@ -192,6 +192,9 @@ func (w *writer) write(b *Batch) (Stats, error) {
 	var st Stats
 	ids := make([]int64, len(b.keys))
 	b.refused = b.refused[:0]
+	if err := w.preload(b.keys); err != nil {
+		return st, err
+	}
 	for i, k := range b.keys {
 		id, isNew, why, err := w.seriesID(k)
 		if err != nil {
@@ -233,20 +236,20 @@ func (w *writer) write(b *Batch) (Stats, error) {
 		latest[g.series] = max(latest[g.series], g.t0)
 		lo = min(lo, g.t0)
 	}
-	var packs []group
+	var packs, hot []group
 	for _, g := range order {
-		pts := groups[g]
-		st.Stored += len(pts)
+		st.Stored += len(groups[g])
 		if g.t0 <= closed && g.t0 < latest[g.series] {
 			packs = append(packs, g)
 			continue
 		}
-		if err := w.hot(g.series, g.t0, pts); err != nil {
-			return st, err
-		}
+		hot = append(hot, g)
 		if g.t0 <= closed {
 			w.deferred++
 		}
+	}
+	if err := w.hot(hot, groups); err != nil {
+		return st, err
 	}
 	// The days an earlier batch left waiting, which this one has passed.
 	if len(order) > 0 {
@@ -353,6 +356,53 @@ func (w *writer) scanGroups(query string, args []any, f func(g group)) error {
 	return rows.Err()
 }
 
+// preloadMin is how many series of one host a batch brings, not yet
+// known to this process, for preload to read all the host's series.
+const preloadMin = 16
+
+// preload reads into the cache, in one query a host, the series of the
+// hosts whose series the batch brings many of: a cron run's first batch
+// brings a hundred series of its host, which would otherwise be a
+// query each. It reads no more than a few times the batch's count, so a
+// host of a million series costs no more than its batch.
+func (w *writer) preload(keys []string) error {
+	want := map[string]int{}
+	for _, k := range keys {
+		if _, ok := w.db.series[k]; !ok {
+			_, tags, _ := strings.Cut(k, ";")
+			want[hostOf(tags)]++
+		}
+	}
+	for host, n := range want {
+		if n < preloadMin {
+			continue
+		}
+		rows, err := w.c.QueryContext(w.ctx, "SELECT id, name, tags FROM series WHERE host = ? LIMIT ?", host, 4*n)
+		if err != nil {
+			return err
+		}
+		for rows.Next() {
+			var id int64
+			var name, tags string
+			if err := rows.Scan(&id, &name, &tags); err != nil {
+				rows.Close()
+				return err
+			}
+			k := name
+			if tags != "" {
+				k += ";" + tags
+			}
+			w.db.series[k] = id
+			w.db.names[id] = k
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
 // seriesID returns the id of the series with canonical text key, adding
 // it when new, or why it was not added: a refused series leaves nothing
 // behind, in the database or the caches.
@@ -412,41 +462,88 @@ func (w *writer) budget(host string) (*LimitError, error) {
 	return nil, nil
 }
 
-// hot stores samples of an open period one per row, and notes the
-// period for packing.
-func (w *writer) hot(series, t0 int64, pts []point) error {
-	args := make([]any, 0, 3*hotRows[len(hotRows)-1])
-	for len(pts) > 0 {
-		// Many rows a statement, of a few fixed sizes, which the
-		// statement cache keeps: a call into C costs more than a row.
-		n := 1
-		for _, m := range hotRows {
-			if len(pts) >= m {
-				n = m
+// hot stores samples of open periods one per row, and notes the
+// periods for packing. Rows go many to a statement, of a few fixed
+// sizes that the statement cache keeps, whatever their series: a call
+// into C costs more than a row, and a cron run brings a row or two of
+// each of a hundred series. A statement holds the rows of a few series
+// at most: each series' rows are pages of their own, and a statement
+// that changes more pages than SQLite's statement journal keeps in
+// memory (64 KiB) writes them all to a temporary file first.
+func (w *writer) hot(gs []group, pts map[group][]point) error {
+	var args []any
+	// flush runs the statements of sql, of per arguments a row, that
+	// take the rows in args.
+	flush := func(sql map[int]string, per int) error {
+		for rows := len(args) / per; rows > 0; rows = len(args) / per {
+			n := bestRows(rows)
+			if err := w.exec(sql[n], args[:n*per]...); err != nil {
+				return err
+			}
+			args = args[n*per:]
+		}
+		return nil
+	}
+	series := 0 // in args
+	for _, g := range gs {
+		if series == hotSeries {
+			if err := flush(hotSQL, 3); err != nil {
+				return err
+			}
+			series = 0
+		}
+		series++
+		for _, p := range pts[g] {
+			args = append(args, g.series, p.ts, p.v)
+			if len(args) == 3*hotRows[len(hotRows)-1] {
+				if err := flush(hotSQL, 3); err != nil {
+					return err
+				}
+				series = 1
 			}
 		}
-		args = args[:0]
-		for _, p := range pts[:n] {
-			args = append(args, series, p.ts, p.v)
-		}
-		if err := w.exec(hotSQL[n], args...); err != nil {
-			return err
-		}
-		pts = pts[n:]
 	}
-	return w.exec("INSERT OR IGNORE INTO pending (t0, series_id) VALUES (?, ?)", t0, series)
+	if err := flush(hotSQL, 3); err != nil {
+		return err
+	}
+	// The pending rows of a day are neighbours.
+	for _, g := range gs {
+		args = append(args, g.t0, g.series)
+		if len(args) == 2*hotRows[len(hotRows)-1] {
+			if err := flush(pendingSQL, 2); err != nil {
+				return err
+			}
+		}
+	}
+	return flush(pendingSQL, 2)
 }
 
-// hotRows are the numbers of rows hot inserts in one statement, in
-// increasing order; hotSQL[n] is the statement of n rows.
+// bestRows returns the largest statement size of hotRows that n rows
+// fill.
+func bestRows(n int) int {
+	best := hotRows[0]
+	for _, m := range hotRows {
+		if n >= m {
+			best = m
+		}
+	}
+	return best
+}
+
+// hotRows are the numbers of rows hot inserts take in one statement, in
+// increasing order; hotSQL[n] and pendingSQL[n] are the statements of n
+// rows. hotSeries is how many series' rows one statement takes at most.
 var (
-	hotRows = []int{1, 8, 32}
-	hotSQL  = map[int]string{}
+	hotRows    = []int{1, 2, 4, 8, 16, 32}
+	hotSeries  = 8
+	hotSQL     = map[int]string{}
+	pendingSQL = map[int]string{}
 )
 
 func init() {
 	for _, n := range hotRows {
 		hotSQL[n] = "INSERT OR REPLACE INTO sample (series_id, ts, value) VALUES (?, ?, ?)" + strings.Repeat(", (?, ?, ?)", n-1)
+		pendingSQL[n] = "INSERT OR IGNORE INTO pending (t0, series_id) VALUES (?, ?)" + strings.Repeat(", (?, ?)", n-1)
 	}
 }
 
