@@ -291,7 +291,7 @@ func TestMigrationAddHostCrash(t *testing.T) {
 func TestFindSeriesHostIndex(t *testing.T) {
 	db := openTest(t, filepath.Join(t.TempDir(), "m.db"), &clock{t0})
 	for _, with := range [][]string{{"host=web1"}, {"mount=/", "host=web1"}} {
-		q, args := findQuery([]string{"disk.*"}, with, []string{"mount=/x"}, true)
+		q, args := findQuery([]string{"disk.*"}, with, []string{"mount=/x"})
 		rows, err := db.conn.QueryContext(context.Background(), "EXPLAIN QUERY PLAN "+q, args...)
 		if err != nil {
 			t.Fatal(err)

@@ -15,7 +15,7 @@ import (
 func TestFindSeriesGlobIndex(t *testing.T) {
 	db := openTest(t, filepath.Join(t.TempDir(), "m.db"), &clock{t0})
 	for _, glob := range []string{"disk.used_pct", "disk.*", "a[*]b"} {
-		q, args := findQuery([]string{glob}, nil, nil, true)
+		q, args := findQuery([]string{glob}, nil, nil)
 		q += " AND (name, tags) > (?, ?) ORDER BY name, tags LIMIT ?"
 		args = append(args, "", "", 500)
 		rows, err := db.conn.QueryContext(context.Background(), "EXPLAIN QUERY PLAN "+q, args...)

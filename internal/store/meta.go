@@ -156,12 +156,9 @@ func (w *writer) writeMetas(b *Batch) (int, error) {
 // GroupMeta returns the latest meta of a host's group: host as the host
 // tag's value (decoded, as record.TagValue gives it; "" for series
 // without one), group as record.Meta.Group, munin.load. Without one,
-// or in a database of a schema before meta, it reports false.
+// it reports false.
 func (db *DB) GroupMeta(host, group string) (GroupMeta, bool, error) {
 	var m GroupMeta
-	if db.version < 3 {
-		return m, false, nil
-	}
 	var order, labels string
 	err := db.conn.QueryRowContext(context.Background(),
 		"SELECT title, vlabel, field_order, labels FROM group_meta WHERE host = ? AND grp = ?",

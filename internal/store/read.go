@@ -57,9 +57,7 @@ func (db *DB) FindSeries(globs, with, without []string) ([]Series, error) {
 // its own query, resumed after the last series of the one before: fn
 // may use the database, and the batch is fn's to keep.
 func (db *DB) EachSeries(globs, with, without []string, n int, fn func([]Series) error) error {
-	// A database of the first schema, which a reader does not upgrade,
-	// has no host column.
-	q, args := findQuery(globs, with, without, db.version >= 2)
+	q, args := findQuery(globs, with, without)
 	if n <= 0 {
 		ss, err := db.seriesRows(q+" ORDER BY name, tags", args)
 		if err != nil || len(ss) == 0 {
@@ -108,8 +106,8 @@ func (db *DB) seriesRows(query string, args []any) ([]Series, error) {
 }
 
 // findQuery returns FindSeries' query, without its order, and its
-// parameters, looking up a host in the host column when there is one.
-func findQuery(globs, with, without []string, hostColumn bool) (string, []any) {
+// parameters, looking up a host in the host column.
+func findQuery(globs, with, without []string) (string, []any) {
 	var q strings.Builder
 	var args []any
 	q.WriteString("SELECT id, name, tags FROM series WHERE 1")
@@ -124,7 +122,7 @@ func findQuery(globs, with, without []string, hostColumn bool) (string, []any) {
 	for _, t := range with {
 		// One host's series come through the host index: the other
 		// tests read every series' tags.
-		if h, ok := strings.CutPrefix(t, "host="); ok && hostColumn && !strings.Contains(h, ";") {
+		if h, ok := strings.CutPrefix(t, "host="); ok && !strings.Contains(h, ";") {
 			q.WriteString(" AND host = ?")
 			args = append(args, h)
 			continue
