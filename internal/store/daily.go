@@ -14,7 +14,7 @@ import (
 // row-per-hour rollups. The views read them with the sqlite3 shell's
 // sqlar_uncompress and window functions (SQLite 3.25).
 
-// metricsView and hourlyView are the views of schema 4, described in
+// metricsView and hourlyView are the views of schema 5, described in
 // sm-store(1).
 const (
 	metricsView = `CREATE VIEW metrics AS
@@ -42,8 +42,9 @@ const (
 		SELECT datetime(hour, 'unixepoch') AS time, s.name AS name, s.tags AS tags,
 			min, max, sum * 1.0 / count AS avg, sum, count, last, hour
 		FROM (
-			SELECT r.series_id, r.t0 + 3600 * h.value AS hour,
-				json_extract(r.j, '$[1][' || h.key || ']') AS min,
+			-- The hours from t0; an empty list is the hours 0, 1, 2...
+			SELECT r.series_id, r.t0 + 3600 * coalesce(json_extract(r.j, '$[0][' || h.key || ']'), h.key) AS hour,
+				h.value AS min,
 				json_extract(r.j, '$[2][' || h.key || ']') AS max,
 				json_extract(r.j, '$[3][' || h.key || ']') AS sum,
 				json_extract(r.j, '$[4][' || h.key || ']') AS count,
@@ -52,7 +53,7 @@ const (
 				-- LIMIT keeps the subquery whole, so that each row is
 				-- inflated once, not once a column.
 				SELECT series_id, t0, CAST(sqlar_uncompress(hours, size) AS TEXT) AS j FROM rollup LIMIT -1
-			) r, json_each(r.j, '$[0]') h
+			) r, json_each(r.j, '$[1]') h
 		) JOIN series s ON s.id = series_id`
 )
 
@@ -117,6 +118,14 @@ func dailyBlocks(ctx context.Context, c *sql.Conn) error {
 		migrateHook(len(ids))
 	}
 	return err
+}
+
+// implicitHours upgrades schema 4 to 5: a day's rollups whose hours are
+// 0, 1, 2... from its start, as a whole day's are, leave the list of
+// hours empty, which saves a fortieth of a byte a sample. The rows of
+// schema 4 stay as they are: the view of schema 5 reads both.
+func implicitHours(ctx context.Context, c *sql.Conn) error {
+	return execAll(ctx, c, `DROP VIEW hourly`, hourlyView)
 }
 
 // migrateHook, when set, is called after each series the migration

@@ -234,7 +234,7 @@ func (db *DB) RetireHost(host string) (Retired, error) {
 			{"SELECT count(*) FROM series WHERE host = ?", &r.Series},
 			{"SELECT count(*) FROM sample WHERE " + of, &raw},
 			{"SELECT coalesce(sum(length(t.offsets) / 5), 0) FROM block b JOIN times t ON t.id = b.times_id WHERE " + of, &packed},
-			{"SELECT coalesce(sum(json_array_length(CAST(sqlar_uncompress(hours, size) AS TEXT), '$[0]')), 0) FROM rollup WHERE " + of, &r.Rollups},
+			{"SELECT coalesce(sum(json_array_length(CAST(sqlar_uncompress(hours, size) AS TEXT), '$[1]')), 0) FROM rollup WHERE " + of, &r.Rollups},
 			{"SELECT count(*) FROM group_meta WHERE host = ?", &r.Groups},
 		} {
 			if err := db.conn.QueryRowContext(ctx, q.query, host).Scan(q.n); err != nil {

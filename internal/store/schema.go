@@ -22,6 +22,7 @@ var migrations = []migration{
 	addHost,
 	addGroupMeta,
 	dailyBlocks,
+	implicitHours,
 }
 
 // createV1 is the first schema, described for users in sm-store(1).
