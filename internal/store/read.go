@@ -324,13 +324,15 @@ func (db *DB) Rollups(series, from, to int64, fn func(Rollup) error) error {
 
 // rollupDays runs a query of rollup rows (series_id, t0, size, hours)
 // and calls fn with each row's rollups, in a slice reused for the next.
+// The rows are inflated with the database's one zlib reader: a new one
+// for each call costs more than the inflating, and fn, which cannot use
+// the database, cannot use it.
 func (db *DB) rollupDays(query string, args []any, fn func(series int64, rs []Rollup) error) error {
 	var rs []Rollup
-	var f inflater
 	return db.each(query, args, 4, func(v []driver.Value) error {
 		data, _ := v[3].([]byte)
 		series, t0 := asInt(v[0]), asInt(v[1])
-		text, err := f.inflate(data, asInt(v[2]))
+		text, err := db.inf.inflate(data, asInt(v[2]))
 		if err == nil {
 			rs, err = decodeRollups(t0, text, rs[:0])
 		}
