@@ -254,10 +254,15 @@ func (db *DB) scan(series, from, to int64, hot []point, fn func(ts int64, v floa
 		return db.fail(err)
 	}
 	defer rows.Close()
-	var tss []int64
-	var vals []float64
+	// The database's scratch slices, borrowed for the scan: a query of
+	// a day of 300 series would otherwise grow two slices for each.
+	// Were fn to scan too, which it must not, it would find none.
+	tss, vals := db.scratch.tss[:0], db.scratch.vals[:0]
+	db.scratch = scratch{}
+	defer func() { db.scratch = scratch{tss[:0], vals[:0]} }()
 	var e encoded
-	var data, offsets []byte
+	// Raw: each block is decoded before the next row is read.
+	var data, offsets sql.RawBytes
 	for rows.Next() {
 		var t0, size int64
 		var base sql.NullInt64
@@ -297,6 +302,12 @@ func (db *DB) scan(series, from, to int64, hot []point, fn func(ts int64, v floa
 		return db.fail(err)
 	}
 	return emitHot(to)
+}
+
+// scratch is what scan decodes a block into, kept for the next scan.
+type scratch struct {
+	tss  []int64
+	vals []float64
 }
 
 // A Rollup is one series' summary of one hour.
