@@ -1,6 +1,7 @@
 package store
 
 import (
+	"bytes"
 	"fmt"
 	"path/filepath"
 	"testing"
@@ -122,4 +123,76 @@ func BenchmarkBulkBatch(b *testing.B) {
 		}
 	}
 	b.ReportMetric(10000, "records/op")
+}
+
+// dayRollups is a day of one series' hourly rollups, of the points of
+// blockPoints and of byte counts of nine significant digits, as a
+// memory figure's are.
+func dayRollups() []rollup {
+	pts := blockPoints()
+	for i := range pts {
+		pts[i].ts -= t0 - periodStart(t0)
+		if i%2 == 1 {
+			pts[i].v = float64(5494932480 + int64(i)*40960)
+		}
+	}
+	return rollups(pts)
+}
+
+// BenchmarkReadBlock measures what a query pays for a stored block:
+// its values inflated, then its times and values decoded.
+func BenchmarkReadBlock(b *testing.B) {
+	pts := blockPoints()
+	var sq squeezer
+	e, data := sq.block(pts)
+	data = bytes.Clone(data)
+	offsets := encodeTimes(periodStart(t0), pts, nil)
+	var f inflater
+	var tss []int64
+	var vals []float64
+	b.ReportAllocs()
+	for b.Loop() {
+		var err error
+		if e.vals, err = f.inflate(data, int64(len(e.vals))); err != nil {
+			b.Fatal(err)
+		}
+		if tss, err = decodeTimes(periodStart(t0), offsets, tss[:0]); err != nil {
+			b.Fatal(err)
+		}
+		if vals, err = decodeValues(e, vals[:0]); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// BenchmarkReadRollups measures what a query pays for a stored day of
+// rollups: the row inflated, then decoded.
+func BenchmarkReadRollups(b *testing.B) {
+	text := encodeRollups(periodStart(t0), dayRollups(), nil)
+	var sq squeezer
+	data := bytes.Clone(sq.squeeze(text))
+	var f inflater
+	var out []Rollup
+	b.ReportAllocs()
+	for b.Loop() {
+		got, err := f.inflate(data, int64(len(text)))
+		if err == nil {
+			out, err = decodeRollups(periodStart(t0), got, out[:0])
+		}
+		if err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+func BenchmarkDecodeRollups(b *testing.B) {
+	text := encodeRollups(periodStart(t0), dayRollups(), nil)
+	var out []Rollup
+	b.ReportAllocs()
+	for b.Loop() {
+		var err error
+		if out, err = decodeRollups(periodStart(t0), text, out[:0]); err != nil {
+			b.Fatal(err)
+		}
+	}
 }

@@ -128,42 +128,153 @@ func decodeValues(e encoded, out []float64) ([]float64, error) {
 	b = b[1 : len(b)-1]
 	acc := e.base
 	for len(b) > 0 {
-		i := 0
-		for i < len(b) && b[i] != ',' {
-			i++
-		}
-		num := b[:i]
+		num, rest := nextNumber(b)
+		b = rest
 		if e.div == 0 {
-			v, err := strconv.ParseFloat(string(num), 64)
+			v, err := parseFloat(num)
 			if err != nil {
 				return out, fmt.Errorf("bad value %q", num)
 			}
 			out = append(out, v)
+			continue
+		}
+		d, err := parseInt(num)
+		if err != nil || d >= 2*maxExact || d <= -2*maxExact {
+			return out, fmt.Errorf("bad value %q", num)
+		}
+		if e.delta {
+			acc += d
 		} else {
-			d, err := strconv.ParseInt(string(num), 10, 64)
-			if err != nil || d >= 2*maxExact || d <= -2*maxExact {
-				return out, fmt.Errorf("bad value %q", num)
-			}
-			if e.delta {
-				acc += d
-			} else {
-				acc = e.base + d
-			}
-			if acc >= maxExact || acc <= -maxExact {
-				return out, fmt.Errorf("value %q out of range", num)
-			}
-			n := float64(acc)
-			if e.div != 1 {
-				n /= float64(e.div)
-			}
-			out = append(out, n)
+			acc = e.base + d
 		}
-		if i < len(b) {
-			i++
+		if acc >= maxExact || acc <= -maxExact {
+			return out, fmt.Errorf("value %q out of range", num)
 		}
-		b = b[i:]
+		n := float64(acc)
+		if e.div != 1 {
+			n /= float64(e.div)
+		}
+		out = append(out, n)
 	}
 	return out, nil
+}
+
+// nextNumber splits b at its first comma: the text before it, and what
+// follows it.
+func nextNumber(b []byte) (num, rest []byte) {
+	for i, c := range b {
+		if c == ',' {
+			return b[:i], b[i+1:]
+		}
+	}
+	return b, nil
+}
+
+// parseInt is strconv.ParseInt(string(b), 10, 64), without converting
+// b: a block holds a thousand numbers, and a query reads thousands of
+// blocks. Up to 18 digits, which cannot overflow, it reads them
+// itself; anything else goes to strconv, which decides.
+func parseInt(b []byte) (int64, error) {
+	s := b
+	if len(s) > 0 && s[0] == '-' {
+		s = s[1:]
+	}
+	if len(s) == 0 || len(s) > 18 {
+		return strconv.ParseInt(string(b), 10, 64)
+	}
+	var n int64
+	for _, c := range s {
+		if c < '0' || c > '9' {
+			return strconv.ParseInt(string(b), 10, 64)
+		}
+		n = n*10 + int64(c-'0')
+	}
+	if len(s) < len(b) {
+		n = -n
+	}
+	return n, nil
+}
+
+// exactPow10 are the powers of ten a float64 holds exactly.
+var exactPow10 = [...]float64{1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10,
+	1e11, 1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22}
+
+// parseFloat is strconv.ParseFloat(string(b), 64), to the last bit.
+// A number of the forms that Go's shortest formatting writes, whose
+// digits make an integer m below 2^53 and whose exponent e is within
+// ±22, is m·10^e or m/10^-e: both operands exact, so one operation
+// rounds once, correctly, as strconv does (its own fast path is the
+// same). Anything else goes to strconv.
+func parseFloat(b []byte) (float64, error) {
+	if v, ok := fastFloat(b); ok {
+		return v, nil
+	}
+	return strconv.ParseFloat(string(b), 64)
+}
+
+// fastFloat reads -?DIGITS(.DIGITS)?([eE][+-]?DIGITS)?, when its value
+// is exact as parseFloat says.
+func fastFloat(b []byte) (float64, bool) {
+	i, neg := 0, false
+	if i < len(b) && b[i] == '-' {
+		neg = true
+		i++
+	}
+	var m uint64
+	digits, exp := 0, 0
+	start := i
+	for ; i < len(b) && b[i] >= '0' && b[i] <= '9'; i++ {
+		m = m*10 + uint64(b[i]-'0')
+		digits++
+	}
+	if i == start {
+		return 0, false
+	}
+	if i < len(b) && b[i] == '.' {
+		i++
+		frac := i
+		for ; i < len(b) && b[i] >= '0' && b[i] <= '9'; i++ {
+			m = m*10 + uint64(b[i]-'0')
+			digits++
+		}
+		if i == frac {
+			return 0, false
+		}
+		exp = frac - i
+	}
+	if i < len(b) && (b[i] == 'e' || b[i] == 'E') {
+		i++
+		eneg := false
+		if i < len(b) && (b[i] == '+' || b[i] == '-') {
+			eneg = b[i] == '-'
+			i++
+		}
+		e, estart := 0, i
+		for ; i < len(b) && b[i] >= '0' && b[i] <= '9' && i-estart < 4; i++ {
+			e = e*10 + int(b[i]-'0')
+		}
+		if i == estart {
+			return 0, false
+		}
+		if eneg {
+			e = -e
+		}
+		exp += e
+	}
+	// 19 digits cannot overflow m; 2^53 keeps it exact as a float64.
+	if i != len(b) || digits > 19 || m >= maxExact || exp < -22 || exp > 22 {
+		return 0, false
+	}
+	v := float64(m)
+	if exp < 0 {
+		v /= exactPow10[-exp]
+	} else {
+		v *= exactPow10[exp]
+	}
+	if neg {
+		v = -v
+	}
+	return v, true
 }
 
 // offsetWidth is the width of one time offset in a times row: five
@@ -345,16 +456,22 @@ func decodeRollups(t0 int64, b []byte, out []Rollup) ([]Rollup, error) {
 		return bad("not a JSON array")
 	}
 	b = b[1 : len(b)-1]
-	var cols [6][][]byte
+	// Each column's numbers, read in step, row by row.
+	var cols [6][]byte
+	rows := 0
 	for c := range cols {
 		end := bytes.IndexByte(b, ']')
 		if len(b) == 0 || b[0] != '[' || end < 0 {
 			return bad("not six arrays")
 		}
+		cols[c] = b[1:end]
+		n := 0
 		if end > 1 {
-			cols[c] = bytes.Split(b[1:end], []byte{','})
+			n = bytes.Count(cols[c], []byte{','}) + 1
 		}
-		if c > 0 && len(cols[c]) != len(cols[0]) {
+		if c == 0 {
+			rows = n
+		} else if n != rows {
 			return bad("arrays of different lengths")
 		}
 		b = b[end+1:]
@@ -369,13 +486,17 @@ func decodeRollups(t0 int64, b []byte, out []Rollup) ([]Rollup, error) {
 		return bad("more than six arrays")
 	}
 	start := len(out)
-	for i := range cols[0] {
-		h, err1 := strconv.ParseInt(string(cols[0][i]), 10, 64)
-		n, err2 := strconv.ParseInt(string(cols[4][i]), 10, 64)
+	for range rows {
+		var num [6][]byte
+		for c := range cols {
+			num[c], cols[c] = nextNumber(cols[c])
+		}
+		h, err1 := parseInt(num[0])
+		n, err2 := parseInt(num[4])
 		var f [4]float64
 		var err3 error
 		for j, c := range [...]int{1, 2, 3, 5} {
-			if f[j], err3 = strconv.ParseFloat(string(cols[c][i]), 64); err3 != nil {
+			if f[j], err3 = parseFloat(num[c]); err3 != nil {
 				break
 			}
 		}

@@ -246,3 +246,68 @@ func FuzzInflate(f *testing.F) {
 		}
 	})
 }
+
+// numberCases are texts that parseInt and parseFloat must read as
+// strconv does: the forms Go writes, and the edges of the fast paths.
+var numberCases = []string{
+	"0", "-0", "7", "-7", "+7", "007", "123456789012345678", "-123456789012345678",
+	"1234567890123456789", "9223372036854775807", "-9223372036854775808", "9223372036854775808",
+	"0.1", "0.30000000000000004", "-2.5", "1e+21", "1e21", "1E21", "1e+22", "1e+23", "5.49493248e+09",
+	"1.5e-07", "1e-22", "1e-23", "9007199254740991", "9007199254740992", "9007199254740993",
+	"1.7976931348623157e+308", "1e309", "4.9e-324", "1e-400", "NaN", "+Inf", "-Inf", "inf",
+	"1.", ".5", "-", "", "1e", "1e+", "1_0", "0x1p-2", "1,2", " 1", "1 ", "--1", "1e00022", "0e99999",
+	"12345678901234567890", "0.00000000000000000001",
+}
+
+func TestParseNumbers(t *testing.T) {
+	for _, s := range numberCases {
+		checkParse(t, s)
+	}
+}
+
+// checkParse fails when parseInt or parseFloat reads s otherwise than
+// strconv: another value, another bit, or an error where it has none.
+func checkParse(t *testing.T, s string) {
+	t.Helper()
+	wantF, errF := strconv.ParseFloat(s, 64)
+	gotF, err := parseFloat([]byte(s))
+	if (err == nil) != (errF == nil) || math.Float64bits(gotF) != math.Float64bits(wantF) && !(math.IsNaN(gotF) && math.IsNaN(wantF)) {
+		t.Errorf("parseFloat(%q) = %v, %v; strconv: %v, %v", s, gotF, err, wantF, errF)
+	}
+	wantI, errI := strconv.ParseInt(s, 10, 64)
+	gotI, err := parseInt([]byte(s))
+	if (err == nil) != (errI == nil) || gotI != wantI {
+		t.Errorf("parseInt(%q) = %v, %v; strconv: %v, %v", s, gotI, err, wantI, errI)
+	}
+}
+
+// FuzzParseNumbers: parseInt and parseFloat agree with strconv on any
+// text, to the bit.
+func FuzzParseNumbers(f *testing.F) {
+	for _, s := range numberCases {
+		f.Add(s)
+	}
+	f.Fuzz(checkParse)
+}
+
+// TestParseFloatShortest: every float64 as Go writes it at its
+// shortest, the form the rollups hold, reads back to the same bits.
+func TestParseFloatShortest(t *testing.T) {
+	r := rand.New(rand.NewPCG(1, 2))
+	for range 200000 {
+		var v float64
+		switch r.IntN(3) {
+		case 0:
+			v = math.Float64frombits(r.Uint64())
+		case 1:
+			v = float64(r.Int64N(1e12)) / pow10[r.IntN(len(pow10))]
+		default:
+			v = r.NormFloat64() * math.Pow(10, float64(r.IntN(40)-20))
+		}
+		s := strconv.AppendFloat(nil, v, 'g', -1, 64)
+		got, err := parseFloat(s)
+		if err != nil && !math.IsNaN(v) || math.Float64bits(got) != math.Float64bits(v) && !math.IsNaN(v) {
+			t.Fatalf("%q: %v, %v, want %v", s, got, err, v)
+		}
+	}
+}

@@ -252,10 +252,15 @@ func (db *DB) scan(series, from, to int64, hot []point, fn func(ts int64, v floa
 		return db.fail(err)
 	}
 	defer rows.Close()
-	var tss []int64
-	var vals []float64
+	// The database's scratch slices, borrowed for the scan: a query of
+	// a day of 300 series would otherwise grow two slices for each.
+	// Were fn to scan too, which it must not, it would find none.
+	tss, vals := db.scratch.tss[:0], db.scratch.vals[:0]
+	db.scratch = scratch{}
+	defer func() { db.scratch = scratch{tss[:0], vals[:0]} }()
 	var e encoded
-	var data, offsets []byte
+	// Raw: each block is decoded before the next row is read.
+	var data, offsets sql.RawBytes
 	for rows.Next() {
 		var t0, size int64
 		var base sql.NullInt64
@@ -297,6 +302,12 @@ func (db *DB) scan(series, from, to int64, hot []point, fn func(ts int64, v floa
 	return emitHot(to)
 }
 
+// scratch is what scan decodes a block into, kept for the next scan.
+type scratch struct {
+	tss  []int64
+	vals []float64
+}
+
 // A Rollup is one series' summary of one hour.
 type Rollup struct {
 	Hour                int64 // start, in Unix seconds
@@ -322,13 +333,15 @@ func (db *DB) Rollups(series, from, to int64, fn func(Rollup) error) error {
 
 // rollupDays runs a query of rollup rows (series_id, t0, size, hours)
 // and calls fn with each row's rollups, in a slice reused for the next.
+// The rows are inflated with the database's one zlib reader: a new one
+// for each call costs more than the inflating, and fn, which cannot use
+// the database, cannot use it.
 func (db *DB) rollupDays(query string, args []any, fn func(series int64, rs []Rollup) error) error {
 	var rs []Rollup
-	var f inflater
 	return db.each(query, args, 4, func(v []driver.Value) error {
 		data, _ := v[3].([]byte)
 		series, t0 := asInt(v[0]), asInt(v[1])
-		text, err := f.inflate(data, asInt(v[2]))
+		text, err := db.inf.inflate(data, asInt(v[2]))
 		if err == nil {
 			rs, err = decodeRollups(t0, text, rs[:0])
 		}

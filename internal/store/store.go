@@ -78,6 +78,7 @@ type DB struct {
 	blocks      blockCache
 	sq          squeezer
 	inf         inflater
+	scratch     scratch
 	dataVersion int64
 
 	deferred   int   // closed days Write left in the sample table
