@@ -422,9 +422,15 @@ func (s *DecimalSum) Value() float64 { return float64(s.n) / pow10[s.k] }
 // encodeRollups writes a day's rollups, in time order, as the rollup
 // table holds them: a JSON array of six arrays, column by column, which
 // deflates better than row by row: the hours of the day from t0, then
-// min, max, sum, count and last. Numbers are written in Go's shortest
-// form, which parses back to the same float64.
+// min, max, sum, count and last. The hours are left out, an empty
+// array, when they are 0, 1, 2 and on, as a whole day's are. Numbers
+// are written in Go's shortest form, which parses back to the same
+// float64.
 func encodeRollups(t0 int64, rs []rollup, buf []byte) []byte {
+	implicit := true
+	for i, r := range rs {
+		implicit = implicit && r.hour == t0+int64(i)*3600
+	}
 	buf = append(buf[:0], '[')
 	for c := range 6 {
 		if c > 0 {
@@ -432,11 +438,14 @@ func encodeRollups(t0 int64, rs []rollup, buf []byte) []byte {
 		}
 		buf = append(buf, '[')
 		for i, r := range rs {
-			if i > 0 {
+			if i > 0 && !(c == 0 && implicit) {
 				buf = append(buf, ',')
 			}
 			switch c {
 			case 0:
+				if implicit {
+					continue
+				}
 				buf = strconv.AppendInt(buf, (r.hour-t0)/3600, 10)
 			case 4:
 				buf = strconv.AppendInt(buf, r.count, 10)
@@ -458,7 +467,7 @@ func decodeRollups(t0 int64, b []byte, out []Rollup) ([]Rollup, error) {
 	b = b[1 : len(b)-1]
 	// Each column's numbers, read in step, row by row.
 	var cols [6][]byte
-	rows := 0
+	rows, hours := 0, 0
 	for c := range cols {
 		end := bytes.IndexByte(b, ']')
 		if len(b) == 0 || b[0] != '[' || end < 0 {
@@ -469,9 +478,15 @@ func decodeRollups(t0 int64, b []byte, out []Rollup) ([]Rollup, error) {
 		if end > 1 {
 			n = bytes.Count(cols[c], []byte{','}) + 1
 		}
-		if c == 0 {
+		switch {
+		case c == 1:
 			rows = n
-		} else if n != rows {
+			if len(cols[0]) > 0 && n != hours {
+				return bad("arrays of different lengths")
+			}
+		case c == 0:
+			hours = n
+		case n != rows:
 			return bad("arrays of different lengths")
 		}
 		b = b[end+1:]
@@ -486,12 +501,16 @@ func decodeRollups(t0 int64, b []byte, out []Rollup) ([]Rollup, error) {
 		return bad("more than six arrays")
 	}
 	start := len(out)
-	for range rows {
+	implicit := len(cols[0]) == 0
+	for i := range rows {
 		var num [6][]byte
 		for c := range cols {
 			num[c], cols[c] = nextNumber(cols[c])
 		}
-		h, err1 := parseInt(num[0])
+		h, err1 := int64(i), error(nil)
+		if !implicit {
+			h, err1 = parseInt(num[0])
+		}
 		n, err2 := parseInt(num[4])
 		var f [4]float64
 		var err3 error

@@ -211,6 +211,8 @@ func FuzzDecodeRollups(f *testing.F) {
 	f.Add([]byte("[[0],[1],[2],[3],[4]]"))
 	f.Add([]byte("[[24],[1],[2],[3],[4],[5]]"))
 	f.Add([]byte("[[0,1],[1],[2],[3],[4],[5]]"))
+	f.Add([]byte("[[],[1,2],[2,3],[3,4],[4,60],[5,6]]"))
+	f.Add([]byte("[[],[1,2],[2],[3,4],[4,60],[5,6]]"))
 	f.Fuzz(func(t *testing.T, b []byte) {
 		rs, err := decodeRollups(day0, b, nil)
 		if err != nil {

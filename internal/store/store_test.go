@@ -10,6 +10,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"reflect"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -627,5 +628,76 @@ func TestPreload(t *testing.T) {
 		if strings.HasPrefix(l, "m3;host=a ") && l != fmt.Sprintf("m3;host=a 1 %d", t0) && l != fmt.Sprintf("m3;host=a 2 %d", t0+60) {
 			t.Errorf("unexpected %q", l)
 		}
+	}
+}
+
+// TestImplicitHours: a whole day's rollups leave their hours out, a
+// day begun late lists them, and the hourly view reads both the same,
+// through sm's connection and through the sqlite3 shell.
+func TestImplicitHours(t *testing.T) {
+	day := periodStart(t0)
+	c := &clock{day + 3*Period}
+	path := filepath.Join(t.TempDir(), "m.db")
+	db := openTest(t, path, c)
+	var lines []string
+	for h := range 24 {
+		lines = append(lines, fmt.Sprintf("whole %d %d", h, day+int64(h)*3600+60))
+		if h >= 20 {
+			lines = append(lines, fmt.Sprintf("late %d %d", h, day+int64(h)*3600))
+		}
+	}
+	write(t, db, lines...)
+	if err := db.Compact(); err != nil {
+		t.Fatal(err)
+	}
+	texts := map[string]string{}
+	rows, err := db.conn.QueryContext(context.Background(), "SELECT s.name, CAST(sqlar_uncompress(r.hours, r.size) AS TEXT) FROM rollup r JOIN series s ON s.id = r.series_id")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for rows.Next() {
+		var name, text string
+		rows.Scan(&name, &text)
+		texts[name] = text
+	}
+	rows.Close()
+	if !strings.HasPrefix(texts["whole"], "[[],") || !strings.HasPrefix(texts["late"], "[[20,21,22,23],") {
+		t.Errorf("rollup texts %q", texts)
+	}
+	const q = "SELECT name, hour, min, count FROM hourly ORDER BY name, hour"
+	var want []string
+	for h := 20; h < 24; h++ {
+		want = append(want, fmt.Sprintf("late|%d|%d|1", day+int64(h)*3600, h))
+	}
+	for h := range 24 {
+		want = append(want, fmt.Sprintf("whole|%d|%d|1", day+int64(h)*3600, h))
+	}
+	var got []string
+	rows, err = db.conn.QueryContext(context.Background(), q)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for rows.Next() {
+		var name string
+		var hour, n int64
+		var min float64
+		rows.Scan(&name, &hour, &min, &n)
+		got = append(got, fmt.Sprintf("%s|%d|%v|%d", name, hour, min, n))
+	}
+	rows.Close()
+	if !slices.Equal(got, want) {
+		t.Errorf("hourly view:\n%q\nwant\n%q", got, want)
+	}
+	db.Close()
+	shell, err := exec.LookPath("sqlite3")
+	if err != nil {
+		t.Skip("no sqlite3 shell to read the view with")
+	}
+	out, err := exec.Command(shell, path, q).CombinedOutput()
+	if err != nil {
+		t.Fatalf("sqlite3: %v: %s", err, out)
+	}
+	if s := strings.Join(want, "\n") + "\n"; string(out) != s {
+		t.Errorf("the sqlite3 shell's hourly view:\n%s\nwant\n%s", out, s)
 	}
 }
