@@ -354,7 +354,7 @@ var rollupWindow int64 = 30 * 24 * 3600
 func fromRollups(db *store.DB, series int64, q Query, from, to int64, start func(int64) int64,
 	sample func(int64, float64) error, rollup func(store.Rollup)) error {
 	rawFrom := from // samples from here are still to be read
-	rs := make([]store.Rollup, 0, rollupWindow/3600)
+	rs := make([]store.Rollup, 0, windowHours(from, to))
 	for w := from + mod(-from, 3600); w+3600 <= to; w += rollupWindow {
 		rs = rs[:0]
 		err := db.Rollups(series, w, min(w+rollupWindow, to-3600+1), func(r store.Rollup) error {
@@ -386,6 +386,13 @@ func fromRollups(db *store.DB, series int64, q Query, from, to int64, start func
 	return nil
 }
 
+// windowHours is how many rollups a window of the range from from to
+// to holds at most: a week's report reads a week of each series, and a
+// month's room for each cost it more than the rollups.
+func windowHours(from, to int64) int64 {
+	return min(rollupWindow, max(0, to-from))/3600 + 1
+}
+
 // errFound ends a scan that has found what it looked for.
 var errFound = errors.New("found")
 
@@ -405,7 +412,7 @@ func beforeSamples(db *store.DB, series int64, from, to int64, start func(int64)
 	if err != nil && !errors.Is(err, errFound) {
 		return err
 	}
-	rs := make([]store.Rollup, 0, rollupWindow/3600)
+	rs := make([]store.Rollup, 0, windowHours(from, cut))
 	for w := from + mod(-from, 3600); w+3600 <= cut; w += rollupWindow {
 		rs = rs[:0]
 		err := db.Rollups(series, w, min(w+rollupWindow, cut-3600+1), func(r store.Rollup) error {
