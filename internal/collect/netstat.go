@@ -123,8 +123,9 @@ func netstatRates(prev, cur Counters, dt float64) []Sample {
 // is what sm does with it anyway.
 func parseSNMP(b []byte, want map[string]bool) (map[string]float64, error) {
 	m := map[string]float64{}
-	var names [][]byte
-	var prefix, key []byte
+	// The line of names is walked beside the line of values, field by
+	// field: /proc/net/netstat's lines have a hundred fields or more.
+	var names, prefix, key []byte
 	err := eachLine(b, func(n int, line []byte) error {
 		p, rest, ok := bytes.Cut(line, []byte(": "))
 		if len(bytes.TrimSpace(line)) == 0 {
@@ -133,16 +134,23 @@ func parseSNMP(b []byte, want map[string]bool) (map[string]float64, error) {
 		if !ok {
 			return fmt.Errorf("line %d: no \"Protocol: \"", n)
 		}
-		f := bytes.Fields(rest)
 		if names == nil {
-			names, prefix = f, p
+			names, prefix = rest, p
+			if countFields(names) == 0 {
+				names = []byte{} // a line of no names is still one
+			}
 			return nil
 		}
-		if !bytes.Equal(p, prefix) || len(f) != len(names) {
+		if !bytes.Equal(p, prefix) || countFields(rest) != countFields(names) {
 			return fmt.Errorf("line %d: values do not match the names on line %d", n, n-1)
 		}
-		for i, v := range f {
-			key = append(append(append(key[:0], prefix...), '.'), names[i]...)
+		for vals := rest; ; {
+			var name, v []byte
+			if v, vals = nextField(vals); v == nil {
+				break
+			}
+			name, names = nextField(names)
+			key = append(append(append(key[:0], prefix...), '.'), name...)
 			if want != nil && !want[string(key)] {
 				continue
 			}
@@ -172,7 +180,8 @@ func parseSockstat(b []byte) (map[string]float64, error) {
 		if len(bytes.TrimSpace(line)) == 0 {
 			return nil
 		}
-		f := bytes.Fields(rest)
+		var room [24][]byte
+		f := fields(room[:0], rest)
 		if !ok || len(f)%2 != 0 {
 			return fmt.Errorf("line %d: want \"PROTOCOL: name value ...\"", n)
 		}

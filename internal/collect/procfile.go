@@ -135,6 +135,29 @@ func (s *Source) readFile(name string, optional, shown bool) ([]byte, error) {
 	return b, err
 }
 
+// fields appends the fields of b to dst, split as nextField splits
+// them. Given room in an array of the caller's, a line of the kernel's
+// few dozen fields costs no allocation, where bytes.Fields makes a slice
+// for each line of every file on every run.
+func fields(dst [][]byte, b []byte) [][]byte {
+	for {
+		var f []byte
+		if f, b = nextField(b); f == nil {
+			return dst
+		}
+		dst = append(dst, f)
+	}
+}
+
+// countFields counts the fields of b, split as nextField splits them.
+func countFields(b []byte) int {
+	n := 0
+	for f, rest := nextField(b); f != nil; f, rest = nextField(rest) {
+		n++
+	}
+	return n
+}
+
 // eachLine calls f with each line of b, without its newline.
 func eachLine(b []byte, f func(n int, line []byte) error) error {
 	for n := 1; len(b) > 0; n++ {
@@ -167,29 +190,38 @@ func parseUint(b []byte) (float64, error) {
 //
 // A field the kernel does not have is missing from the map.
 func parseMeminfo(b []byte) (map[string]float64, error) {
-	want := map[string]bool{"MemTotal": true, "MemFree": true, "MemAvailable": true, "Buffers": true, "Cached": true, "SwapTotal": true, "SwapFree": true,
-		"Dirty": true, "Writeback": true, "SReclaimable": true, "SUnreclaim": true, "Shmem": true, "HugePages_Total": true, "HugePages_Free": true, "Hugepagesize": true}
-	m := map[string]float64{}
+	m := make(map[string]float64, 16)
 	err := eachLine(b, func(n int, line []byte) error {
 		key, rest, ok := bytes.Cut(line, []byte(":"))
-		if !ok || !want[string(key)] {
+		if !ok || !meminfoWanted(string(key)) {
 			return nil
 		}
-		f := bytes.Fields(rest)
-		if len(f) == 0 {
+		x, rest := nextField(rest)
+		if x == nil {
 			return fmt.Errorf("meminfo: line %d: no value", n)
 		}
-		v, err := parseUint(f[0])
+		v, err := parseUint(x)
 		if err != nil {
 			return fmt.Errorf("meminfo: line %d: %v", n, err)
 		}
-		if len(f) > 1 && string(f[1]) == "kB" {
+		if unit, _ := nextField(rest); string(unit) == "kB" {
 			v *= 1024
 		}
 		m[string(key)] = v
 		return nil
 	})
 	return m, err
+}
+
+// meminfoWanted reports the fields of /proc/meminfo that sm uses. (A
+// switch rather than a map: a map is built on every run.)
+func meminfoWanted(key string) bool {
+	switch key {
+	case "MemTotal", "MemFree", "MemAvailable", "Buffers", "Cached", "SwapTotal", "SwapFree",
+		"Dirty", "Writeback", "SReclaimable", "SUnreclaim", "Shmem", "HugePages_Total", "HugePages_Free", "Hugepagesize":
+		return true
+	}
+	return false
 }
 
 // netDevColumns are the columns of /proc/net/dev that sm keeps, after
@@ -214,9 +246,10 @@ func parseNetDev(b []byte) (Counters, error) {
 		if i < 0 {
 			return fmt.Errorf("net/dev: line %d: no colon", n)
 		}
-		name := string(bytes.TrimSpace(line[:i]))
-		f := bytes.Fields(line[i+1:])
-		if name == "" || len(f) < 16 {
+		name := bytes.TrimSpace(line[:i])
+		var room [20][]byte
+		f := fields(room[:0], line[i+1:])
+		if len(name) == 0 || len(f) < 16 {
 			return fmt.Errorf("net/dev: line %d: want an interface and 16 numbers", n)
 		}
 		v := make([]float64, len(netDevColumns))
@@ -231,7 +264,7 @@ func parseNetDev(b []byte) (Counters, error) {
 			v[j] = x
 		}
 		v[2] = v[7] + v[8]
-		c[name] = v
+		c[string(name)] = v
 		return nil
 	})
 	return c, err

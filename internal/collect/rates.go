@@ -1,7 +1,6 @@
 package collect
 
 import (
-	"bytes"
 	"errors"
 	"fmt"
 	"maps"
@@ -177,15 +176,15 @@ func diskioRates(prev, cur Counters, dt float64) []Sample {
 func parseDiskstats(b []byte) (Counters, error) {
 	c := Counters{}
 	err := eachLine(b, func(n int, line []byte) error {
-		f := bytes.Fields(line)
+		var room [24][]byte
+		f := fields(room[:0], line)
 		if len(f) == 0 {
 			return nil
 		}
 		if len(f) < 14 {
 			return fmt.Errorf("diskstats: line %d: %d fields, want at least 14", n, len(f))
 		}
-		name := string(f[2])
-		if virtual(name) {
+		if virtual(string(f[2])) {
 			return nil
 		}
 		cols := diskstatsColumns
@@ -200,7 +199,7 @@ func parseDiskstats(b []byte) (Counters, error) {
 			}
 			v[i] = x
 		}
-		c[name] = v
+		c[string(f[2])] = v
 		return nil
 	})
 	if err != nil {
