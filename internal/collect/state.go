@@ -211,17 +211,18 @@ func LoadState(path string) (*State, error) {
 // FIFO or a device in the state's place would hold the run forever, and
 // a link would have root overwrite its target.
 func readLocked(path string) ([]byte, error) {
-	f, err := safefile.OpenFile(path, os.O_RDONLY, 0)
+	fd, st, err := safefile.Open(path, os.O_RDONLY, 0)
 	if err != nil {
 		return nil, err
 	}
-	defer f.Close()
-	fd := int(f.Fd())
+	defer unix.Close(fd)
 	if err := flock(fd, unix.LOCK_SH); err != nil {
 		return nil, &fs.PathError{Op: "lock", Path: path, Err: err}
 	}
 	// A regular file, and no writer meanwhile: one short read is all.
-	return readFrom(fd, path, nil, true)
+	// Room for the size it had before the lock and a byte more: a read
+	// that fills it, of a file grown since, goes on reading.
+	return readFrom(fd, path, make([]byte, 0, st.Size+1), true)
 }
 
 // Save replaces the state file at path with st. A reader, or a run
@@ -243,18 +244,17 @@ func (st *State) Save(path string) error {
 func (st *State) save(path string) error {
 	// 0640: the state is sm's business, not every user's.
 	const flags = os.O_RDWR | os.O_CREATE
-	f, err := safefile.OpenFile(path, flags, 0o640)
+	fd, _, err := safefile.Open(path, flags, 0o640)
 	if errors.Is(err, fs.ErrNotExist) {
 		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
 			return err
 		}
-		f, err = safefile.OpenFile(path, flags, 0o640)
+		fd, _, err = safefile.Open(path, flags, 0o640)
 	}
 	if err != nil {
 		return err
 	}
-	defer f.Close()
-	fd := int(f.Fd())
+	defer unix.Close(fd)
 	if err := flock(fd, unix.LOCK_EX); err != nil {
 		return &fs.PathError{Op: "lock", Path: path, Err: err}
 	}
