@@ -57,6 +57,11 @@ type Source struct {
 }
 
 func (s *Source) proc(name ...string) string {
+	if len(name) == 1 && s.Proc != "" {
+		// What Join gives, without its slice and its copy: Clean
+		// copies only a path that is not clean already.
+		return filepath.Clean(s.Proc + "/" + name[0])
+	}
 	return filepath.Join(append([]string{s.Proc}, name...)...)
 }
 

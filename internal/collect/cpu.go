@@ -149,12 +149,13 @@ func cpuShares(p, c []float64) []Sample {
 	if total <= 0 {
 		return nil
 	}
-	out := []Sample{
-		{Name: "cpu.busy_pct", Value: pct(total-d[idle]-d[iowait], total)},
-		{Name: "cpu.user_pct", Value: pct(d[user]+d[nice], total)},
-		{Name: "cpu.system_pct", Value: pct(d[system]+d[irq]+d[softirq], total)},
-		{Name: "cpu.iowait_pct", Value: pct(d[iowait], total)},
-	}
+	// Room for cpuRates' event totals too.
+	out := make([]Sample, 0, len(cpuMetrics))
+	out = append(out,
+		Sample{Name: "cpu.busy_pct", Value: pct(total-d[idle]-d[iowait], total)},
+		Sample{Name: "cpu.user_pct", Value: pct(d[user]+d[nice], total)},
+		Sample{Name: "cpu.system_pct", Value: pct(d[system]+d[irq]+d[softirq], total)},
+		Sample{Name: "cpu.iowait_pct", Value: pct(d[iowait], total)})
 	if n > steal {
 		out = append(out, Sample{Name: "cpu.steal_pct", Value: pct(d[steal], total)})
 	}

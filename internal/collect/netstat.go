@@ -90,7 +90,7 @@ func netstatRates(prev, cur Counters, dt float64) []Sample {
 	if dt <= 0 {
 		return nil
 	}
-	var out []Sample
+	out := make([]Sample, 0, len(netstatMetrics))
 	for i, name := range netstatMetrics {
 		c := cur[name]
 		if len(c) != 1 {

@@ -94,7 +94,7 @@ func percpuRates(prev, cur Counters, _ float64) []Sample {
 		}
 		return strings.Compare(a, b)
 	})
-	var out []Sample
+	out := make([]Sample, 0, len(ids))
 	for _, id := range ids {
 		p, c := prev[id], cur[id]
 		if len(p) != 2 || len(c) != 2 {

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io/fs"
 	"strconv"
+	"strings"
 	"syscall"
 	"unsafe"
 )
@@ -49,20 +50,12 @@ func (s *Source) readPath(shown bool, parts ...string) ([]byte, error) {
 		return nil, &fs.PathError{Op: "open", Path: string(p), Err: syscall.EINVAL}
 	}
 	s.path = append(p, 0)
-	var fd uintptr
-	var errno syscall.Errno
-	for {
-		fd, _, errno = syscall.Syscall6(syscall.SYS_OPENAT, atFDCWD, uintptr(unsafe.Pointer(&s.path[0])),
-			syscall.O_RDONLY|syscall.O_CLOEXEC, 0, 0, 0)
-		if errno != syscall.EINTR {
-			break
-		}
-	}
+	fd, errno := s.openPath()
 	if errno != 0 {
 		return nil, &fs.PathError{Op: "open", Path: string(p), Err: errno}
 	}
-	defer syscall.Close(int(fd))
-	b, err := readFrom(int(fd), "", s.buf, shown)
+	defer syscall.Close(fd)
+	b, err := readFrom(fd, "", s.buf, shown)
 	if err != nil {
 		if pe, ok := err.(*fs.PathError); ok {
 			pe.Path = string(p)
@@ -71,6 +64,18 @@ func (s *Source) readPath(shown bool, parts ...string) ([]byte, error) {
 	}
 	s.buf = b
 	return b, nil
+}
+
+// openPath opens the file named in s.path, which ends in a NUL, for
+// reading.
+func (s *Source) openPath() (int, syscall.Errno) {
+	for {
+		fd, _, errno := syscall.Syscall6(syscall.SYS_OPENAT, atFDCWD, uintptr(unsafe.Pointer(&s.path[0])),
+			syscall.O_RDONLY|syscall.O_CLOEXEC, 0, 0, 0)
+		if errno != syscall.EINTR {
+			return int(fd), errno
+		}
+	}
 }
 
 // atFDCWD is AT_FDCWD, the current folder as openat(2)'s folder, which
@@ -125,7 +130,22 @@ func (s *Source) read(name string, optional bool) ([]byte, error) {
 }
 
 func (s *Source) readFile(name string, optional, shown bool) ([]byte, error) {
-	b, err := openRead(name, s.buf, shown)
+	// Through the Source's path buffer, as readPath: syscall.Open would
+	// copy the name to add the NUL.
+	var b []byte
+	var err error
+	if strings.IndexByte(name, 0) >= 0 {
+		err = &fs.PathError{Op: "open", Path: name, Err: syscall.EINVAL}
+	} else {
+		s.path = append(append(s.path[:0], name...), 0)
+		fd, errno := s.openPath()
+		if errno != 0 {
+			err = &fs.PathError{Op: "open", Path: name, Err: errno}
+		} else {
+			b, err = readFrom(fd, name, s.buf, shown)
+			syscall.Close(fd)
+		}
+	}
 	if err != nil && optional && errors.Is(err, fs.ErrNotExist) {
 		return nil, errAbsent
 	}
