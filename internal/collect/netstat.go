@@ -42,14 +42,17 @@ var netstatFamily = &Family{
 	rates:    netstatRates,
 }
 
-// netstatWanted are the "Prefix.Name" keys of netstatSources.
-var netstatWanted = func() map[string]bool {
-	m := map[string]bool{}
+// netstatWanted reports the "Prefix.Name" keys of netstatSources. (A
+// function rather than a map: a map is built at start-up, on every run.)
+func netstatWanted(key []byte) bool {
 	for _, src := range netstatSources {
-		m[src.prefix+"."+src.field] = true
+		p, f := src.prefix, src.field
+		if len(key) == len(p)+1+len(f) && string(key[:len(p)]) == p && key[len(p)] == '.' && string(key[len(p)+1:]) == f {
+			return true
+		}
 	}
-	return m
-}()
+	return false
+}
 
 func readNetstat(s *Source) (Counters, error) {
 	c := Counters{}
@@ -121,7 +124,7 @@ func netstatRates(prev, cur Counters, dt float64) []Sample {
 // is nil: /proc/net/netstat has hundreds. Some are signed (MaxConn is
 // -1): a value that is not a whole number at least 0 is left out, which
 // is what sm does with it anyway.
-func parseSNMP(b []byte, want map[string]bool) (map[string]float64, error) {
+func parseSNMP(b []byte, want func(key []byte) bool) (map[string]float64, error) {
 	m := map[string]float64{}
 	// The line of names is walked beside the line of values, field by
 	// field: /proc/net/netstat's lines have a hundred fields or more.
@@ -151,7 +154,7 @@ func parseSNMP(b []byte, want map[string]bool) (map[string]float64, error) {
 			}
 			name, names = nextField(names)
 			key = append(append(append(key[:0], prefix...), '.'), name...)
-			if want != nil && !want[string(key)] {
+			if want != nil && !want(key) {
 				continue
 			}
 			if x, err := strconv.ParseUint(string(v), 10, 64); err == nil {
