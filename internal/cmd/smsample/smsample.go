@@ -351,6 +351,9 @@ func columns(samples []collect.Sample, extra []record.Tag, more []record.Record)
 // userTags returns the host tag first, then the --tag ones, checked.
 func userTags(host string, tags []string) ([]record.Tag, error) {
 	out := []record.Tag{{Key: "host", Value: host}}
+	if len(tags) == 0 {
+		return out, nil // as cron runs it: nothing to check
+	}
 	reserved := map[string]bool{}
 	for _, fam := range collect.Families {
 		// procs has two: comm,user.
