@@ -57,6 +57,11 @@ type Source struct {
 }
 
 func (s *Source) proc(name ...string) string {
+	if len(name) == 1 && s.Proc != "" {
+		// What Join gives, without its slice and its copy: Clean
+		// copies only a path that is not clean already.
+		return filepath.Clean(s.Proc + "/" + name[0])
+	}
 	return filepath.Join(append([]string{s.Proc}, name...)...)
 }
 
@@ -151,11 +156,11 @@ func (s *Sampler) Run(fams []*Family, st *State) Result {
 	uptime, uptimeErr := s.uptime()
 	st.reset(s.bootID(), uptime, uptimeErr)
 
-	readings := make([]*reading, 0, len(fams))
+	readings := make([]reading, len(fams))
 	waiting := false
-	for _, f := range fams {
-		r := &reading{fam: f, done: true}
-		readings = append(readings, r)
+	for i, f := range fams {
+		r := &readings[i]
+		r.fam, r.done = f, true
 		if f.gauge != nil {
 			var err error
 			r.samples, err = guard(func() ([]Sample, error) { return f.gauge(&s.Source) })
@@ -193,7 +198,8 @@ func (s *Sampler) Run(fams []*Family, st *State) Result {
 	if waiting && s.Window > 0 {
 		s.Sleep(s.Window)
 		uptime2, err2 := s.uptime()
-		for _, r := range readings {
+		for i := range readings {
+			r := &readings[i]
 			if r.done {
 				continue
 			}
@@ -209,6 +215,13 @@ func (s *Sampler) Run(fams []*Family, st *State) Result {
 			}
 		}
 	}
+	// Made at its size: grown from nothing, the copies of a hundred
+	// samples come to twice the room they need.
+	n := 0
+	for _, r := range readings {
+		n += len(r.samples)
+	}
+	res.Samples = make([]Sample, 0, n)
 	for _, r := range readings {
 		res.Samples = append(res.Samples, r.samples...)
 	}

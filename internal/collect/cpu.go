@@ -47,7 +47,8 @@ func cpuCounters(s *Source) (Counters, error) {
 // and guest_nice before 2.6.33; what the line has is returned.
 func parseCPU(b []byte) ([]float64, error) {
 	line, _, _ := bytes.Cut(b, []byte("\n"))
-	f := bytes.Fields(line)
+	var room [16][]byte
+	f := fields(room[:0], line)
 	if len(f) == 0 || string(f[0]) != "cpu" {
 		return nil, errors.New(`stat: first line is not "cpu"`)
 	}
@@ -85,11 +86,12 @@ func parseStatTotals(b []byte) (Counters, error) {
 			if string(key) != t.key {
 				continue
 			}
-			f := bytes.Fields(rest)
-			if len(f) == 0 {
+			// Only the first number: intr has one for every interrupt.
+			x, _ := nextField(rest)
+			if x == nil {
 				return fmt.Errorf("stat: line %d: no value", n)
 			}
-			v, err := parseUint(f[0])
+			v, err := parseUint(x)
 			if err != nil {
 				return fmt.Errorf("stat: line %d: %v", n, err)
 			}
@@ -147,12 +149,13 @@ func cpuShares(p, c []float64) []Sample {
 	if total <= 0 {
 		return nil
 	}
-	out := []Sample{
-		{Name: "cpu.busy_pct", Value: pct(total-d[idle]-d[iowait], total)},
-		{Name: "cpu.user_pct", Value: pct(d[user]+d[nice], total)},
-		{Name: "cpu.system_pct", Value: pct(d[system]+d[irq]+d[softirq], total)},
-		{Name: "cpu.iowait_pct", Value: pct(d[iowait], total)},
-	}
+	// Room for cpuRates' event totals too.
+	out := make([]Sample, 0, len(cpuMetrics))
+	out = append(out,
+		Sample{Name: "cpu.busy_pct", Value: pct(total-d[idle]-d[iowait], total)},
+		Sample{Name: "cpu.user_pct", Value: pct(d[user]+d[nice], total)},
+		Sample{Name: "cpu.system_pct", Value: pct(d[system]+d[irq]+d[softirq], total)},
+		Sample{Name: "cpu.iowait_pct", Value: pct(d[iowait], total)})
 	if n > steal {
 		out = append(out, Sample{Name: "cpu.steal_pct", Value: pct(d[steal], total)})
 	}

@@ -11,10 +11,12 @@ import (
 	"golang.org/x/sys/unix"
 )
 
+var diskMetrics = []string{"disk.used_pct", "disk.avail_bytes", "disk.size_bytes", "disk.inodes_used_pct", "disk.readonly"}
+
 var diskFamily = &Family{
 	Name:    "disk",
 	Tag:     "mount",
-	Metrics: []string{"disk.used_pct", "disk.avail_bytes", "disk.size_bytes", "disk.inodes_used_pct", "disk.readonly"},
+	Metrics: diskMetrics,
 	gauge:   diskSamples,
 }
 
@@ -86,12 +88,25 @@ type mount struct {
 //
 // Paths have spaces, tabs, newlines and backslashes escaped as \NNN.
 func parseMountinfo(s string) ([]mount, error) {
-	var out []mount
-	for n, line := range strings.Split(s, "\n") {
+	out := make([]mount, 0, strings.Count(s, "\n")+1)
+	for n := 0; s != ""; n++ {
+		var line string
+		line, s, _ = strings.Cut(s, "\n")
 		if line == "" {
 			continue
 		}
-		f := strings.Split(line, " ")
+		// Split at each space as strings.Split would, into an array
+		// that holds the usual line.
+		var room [16]string
+		f := room[:0]
+		for {
+			field, rest, more := strings.Cut(line, " ")
+			f = append(f, field)
+			if !more {
+				break
+			}
+			line = rest
+		}
 		sep := slices.Index(f, "-")
 		if sep < 6 || sep+3 > len(f) {
 			return nil, fmt.Errorf("mountinfo: line %d: cannot find the fields", n+1)
@@ -124,7 +139,7 @@ func isOct(c byte) bool { return '0' <= c && c <= '7' }
 // where several are stacked on one point, and each device once (a bind
 // mount is the same filesystem again), preferring the mount of its root.
 func watchedMounts(all []mount) []mount {
-	top := map[string]int{}
+	top := make(map[string]int, len(all))
 	for i, m := range all {
 		top[m.point] = i
 	}
@@ -194,10 +209,10 @@ type target struct {
 }
 
 func diskSamples(s *Source) ([]Sample, error) {
-	var targets []*target
+	var targets []target
 	explicit := len(s.Mounts) > 0
 	for _, p := range s.Mounts {
-		targets = append(targets, &target{path: p, guarded: true})
+		targets = append(targets, target{path: p, guarded: true})
 	}
 	if !explicit {
 		b, err := s.read(s.proc("self/mountinfo"), false)
@@ -208,16 +223,20 @@ func diskSamples(s *Source) ([]Sample, error) {
 		if err != nil {
 			return nil, err
 		}
-		for _, m := range watchedMounts(all) {
+		watched := watchedMounts(all)
+		targets = make([]target, len(watched))
+		for i := range watched {
+			m := &watched[i]
 			// The root of a filesystem is a folder; only a bind mount of
 			// part of one can be a file.
-			targets = append(targets, &target{path: m.point, guarded: !localFS(m.fstype), needDir: m.root != "/", mount: &m})
+			targets[i] = target{path: m.point, guarded: !localFS(m.fstype), needDir: m.root != "/", mount: m}
 		}
 	}
 	statfsAll(s, targets)
-	var out []Sample
+	out := make([]Sample, 0, len(targets)*len(diskMetrics))
 	var errs mountErrors
-	for _, t := range targets {
+	for i := range targets {
+		t := &targets[i]
 		if t.err != nil {
 			// Without --mount, a mount that vanished since mountinfo was
 			// read, or one this user may not look into (another user's
@@ -231,7 +250,7 @@ func diskSamples(s *Source) ([]Sample, error) {
 		if !explicit && (!t.st.Dir || t.st.Blocks == 0) {
 			continue
 		}
-		out = append(out, fsSamples(t.path, t.st)...)
+		out = appendFS(out, t.path, t.st)
 		if t.mount != nil {
 			out = append(out, readonlySample(t.path, t.mount.readonly))
 		}
@@ -242,15 +261,14 @@ func diskSamples(s *Source) ([]Sample, error) {
 	return out, nil
 }
 
-// fsSamples computes what df(1) shows: used is blocks minus free, and
-// Use% is used over used plus available to unprivileged users, so that a
-// disk is 100 % full when users can write no more, whatever is reserved
-// for root.
-func fsSamples(point string, st FSStat) []Sample {
+// appendFS appends to out what df(1) shows: used is blocks minus free,
+// and Use% is used over used plus available to unprivileged users, so
+// that a disk is 100 % full when users can write no more, whatever is
+// reserved for root.
+func appendFS(out []Sample, point string, st FSStat) []Sample {
 	t := tag("mount", point)
 	used := float64(st.Blocks - min(st.Bfree, st.Blocks))
 	avail := float64(st.Bavail)
-	var out []Sample
 	if used+avail > 0 {
 		out = append(out, Sample{"disk.used_pct", t, pct(used, used+avail)})
 	}
@@ -268,7 +286,7 @@ func fsSamples(point string, st FSStat) []Sample {
 // the timeout runs out are given up: a hung NFS mount costs one timeout,
 // not one per mount, and never the whole run. The others are asked
 // directly, as a goroutine costs a thread.
-func statfsAll(s *Source, targets []*target) {
+func statfsAll(s *Source, targets []target) {
 	statfs := s.Statfs
 	if statfs == nil {
 		statfs = Statfs
@@ -278,15 +296,23 @@ func statfsAll(s *Source, targets []*target) {
 		st  FSStat
 		err error
 	}
-	ch := make(chan answer, len(targets))
 	pending := 0
 	for _, t := range targets {
+		if t.guarded {
+			pending++
+		}
+	}
+	var ch chan answer
+	if pending > 0 {
+		ch = make(chan answer, pending)
+	}
+	for i := range targets {
+		t := &targets[i]
 		if !t.guarded {
 			t.st, t.err = statfs(t.path, t.needDir)
 			continue
 		}
 		t.err = fmt.Errorf("statfs %s: no answer within %v", t.path, s.StatfsTimeout)
-		pending++
 		go func() {
 			st, err := statfs(t.path, t.needDir)
 			ch <- answer{t, st, err}

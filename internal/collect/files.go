@@ -1,9 +1,6 @@
 package collect
 
-import (
-	"bytes"
-	"fmt"
-)
+import "fmt"
 
 // openFilesNames are the figures openFiles can give.
 var openFilesNames = []string{"sys.open_files", "sys.open_files_pct"}
@@ -31,7 +28,8 @@ func openFiles(s *Source) ([]Sample, error) {
 // and the limit, fs.file-max. The handles in use are the first less the
 // second, as sar -v's file-nr counts them.
 func parseFileNr(b []byte) (used, limit float64, err error) {
-	f := bytes.Fields(b)
+	var room [4][]byte
+	f := fields(room[:0], b)
 	if len(f) != 3 {
 		return 0, 0, fmt.Errorf("file-nr: %d fields, want 3", len(f))
 	}

@@ -27,7 +27,7 @@ func parseLoadavg(s string) ([]Sample, error) {
 	if len(f) < 4 {
 		return nil, fmt.Errorf("loadavg: expected at least 4 fields, found %d", len(f))
 	}
-	var out []Sample
+	out := make([]Sample, 0, 5)
 	for i, name := range []string{"load.1m", "load.5m", "load.15m"} {
 		v, err := strconv.ParseFloat(f[i], 64)
 		if err != nil || !(v >= 0) {
@@ -79,18 +79,18 @@ func memorySamples(m map[string]float64) ([]Sample, error) {
 		avail = free + buffers + cached
 	}
 	avail = min(avail, total)
-	out := []Sample{
-		{Name: "mem.used_pct", Value: pct(total-avail, total)},
-		{Name: "mem.available_bytes", Value: avail},
-		{Name: "mem.total_bytes", Value: total},
-	}
+	out := make([]Sample, 0, 6+len(memoryParts))
+	out = append(out,
+		Sample{Name: "mem.used_pct", Value: pct(total-avail, total)},
+		Sample{Name: "mem.available_bytes", Value: avail},
+		Sample{Name: "mem.total_bytes", Value: total})
 	if st, ok := m["SwapTotal"]; ok {
 		if sf, ok := m["SwapFree"]; ok && st > 0 {
 			out = append(out, Sample{Name: "swap.used_pct", Value: pct(st-sf, st)})
 		}
 		out = append(out, Sample{Name: "swap.total_bytes", Value: st})
 	}
-	return append(out, memoryBreakdown(m)...), nil
+	return appendMemoryBreakdown(out, m), nil
 }
 
 var sysFamily = &Family{
@@ -101,7 +101,8 @@ var sysFamily = &Family{
 		if err != nil {
 			return nil, err
 		}
-		out := []Sample{{Name: "sys.uptime_s", Value: float64(int64(up))}}
+		out := make([]Sample, 1, 1+len(openFilesNames))
+		out[0] = Sample{Name: "sys.uptime_s", Value: float64(int64(up))}
 		files, err := openFiles(s)
 		if errors.Is(err, errAbsent) {
 			err = nil

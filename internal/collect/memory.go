@@ -25,7 +25,11 @@ func memoryPartNames() []string {
 // absent where the field is. Huge pages in use are the reserved pool
 // less its free pages, in pages of Hugepagesize, as sar -H's kbhugused.
 func memoryBreakdown(m map[string]float64) []Sample {
-	var out []Sample
+	return appendMemoryBreakdown(nil, m)
+}
+
+// appendMemoryBreakdown appends memoryBreakdown's samples to out.
+func appendMemoryBreakdown(out []Sample, m map[string]float64) []Sample {
 	for _, p := range memoryParts {
 		if v, ok := m[p.field]; ok {
 			out = append(out, Sample{Name: p.name, Value: v})

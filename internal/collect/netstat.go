@@ -42,14 +42,17 @@ var netstatFamily = &Family{
 	rates:    netstatRates,
 }
 
-// netstatWanted are the "Prefix.Name" keys of netstatSources.
-var netstatWanted = func() map[string]bool {
-	m := map[string]bool{}
+// netstatWanted reports the "Prefix.Name" keys of netstatSources. (A
+// function rather than a map: a map is built at start-up, on every run.)
+func netstatWanted(key []byte) bool {
 	for _, src := range netstatSources {
-		m[src.prefix+"."+src.field] = true
+		p, f := src.prefix, src.field
+		if len(key) == len(p)+1+len(f) && string(key[:len(p)]) == p && key[len(p)] == '.' && string(key[len(p)+1:]) == f {
+			return true
+		}
 	}
-	return m
-}()
+	return false
+}
 
 func readNetstat(s *Source) (Counters, error) {
 	c := Counters{}
@@ -90,7 +93,7 @@ func netstatRates(prev, cur Counters, dt float64) []Sample {
 	if dt <= 0 {
 		return nil
 	}
-	var out []Sample
+	out := make([]Sample, 0, len(netstatMetrics))
 	for i, name := range netstatMetrics {
 		c := cur[name]
 		if len(c) != 1 {
@@ -121,10 +124,11 @@ func netstatRates(prev, cur Counters, dt float64) []Sample {
 // is nil: /proc/net/netstat has hundreds. Some are signed (MaxConn is
 // -1): a value that is not a whole number at least 0 is left out, which
 // is what sm does with it anyway.
-func parseSNMP(b []byte, want map[string]bool) (map[string]float64, error) {
+func parseSNMP(b []byte, want func(key []byte) bool) (map[string]float64, error) {
 	m := map[string]float64{}
-	var names [][]byte
-	var prefix, key []byte
+	// The line of names is walked beside the line of values, field by
+	// field: /proc/net/netstat's lines have a hundred fields or more.
+	var names, prefix, key []byte
 	err := eachLine(b, func(n int, line []byte) error {
 		p, rest, ok := bytes.Cut(line, []byte(": "))
 		if len(bytes.TrimSpace(line)) == 0 {
@@ -133,17 +137,24 @@ func parseSNMP(b []byte, want map[string]bool) (map[string]float64, error) {
 		if !ok {
 			return fmt.Errorf("line %d: no \"Protocol: \"", n)
 		}
-		f := bytes.Fields(rest)
 		if names == nil {
-			names, prefix = f, p
+			names, prefix = rest, p
+			if countFields(names) == 0 {
+				names = []byte{} // a line of no names is still one
+			}
 			return nil
 		}
-		if !bytes.Equal(p, prefix) || len(f) != len(names) {
+		if !bytes.Equal(p, prefix) || countFields(rest) != countFields(names) {
 			return fmt.Errorf("line %d: values do not match the names on line %d", n, n-1)
 		}
-		for i, v := range f {
-			key = append(append(append(key[:0], prefix...), '.'), names[i]...)
-			if want != nil && !want[string(key)] {
+		for vals := rest; ; {
+			var name, v []byte
+			if v, vals = nextField(vals); v == nil {
+				break
+			}
+			name, names = nextField(names)
+			key = append(append(append(key[:0], prefix...), '.'), name...)
+			if want != nil && !want(key) {
 				continue
 			}
 			if x, err := strconv.ParseUint(string(v), 10, 64); err == nil {
@@ -172,7 +183,8 @@ func parseSockstat(b []byte) (map[string]float64, error) {
 		if len(bytes.TrimSpace(line)) == 0 {
 			return nil
 		}
-		f := bytes.Fields(rest)
+		var room [24][]byte
+		f := fields(room[:0], rest)
 		if !ok || len(f)%2 != 0 {
 			return fmt.Errorf("line %d: want \"PROTOCOL: name value ...\"", n)
 		}

@@ -44,10 +44,12 @@ func percpuCounters(s *Source) (Counters, error) {
 func parsePerCPU(b []byte) (Counters, error) {
 	c := Counters{}
 	err := eachLine(b, func(n int, line []byte) error {
-		f := bytes.Fields(line)
-		if len(f) == 0 {
+		// The first field first: the lines after the CPUs' are long.
+		if first, _ := nextField(line); !bytes.HasPrefix(first, []byte("cpu")) {
 			return nil
 		}
+		var room [16][]byte
+		f := fields(room[:0], line)
 		id, ok := bytes.CutPrefix(f[0], []byte("cpu"))
 		if !ok || len(id) == 0 {
 			return nil // the all-CPU line, or another
@@ -92,7 +94,7 @@ func percpuRates(prev, cur Counters, _ float64) []Sample {
 		}
 		return strings.Compare(a, b)
 	})
-	var out []Sample
+	out := make([]Sample, 0, len(ids))
 	for _, id := range ids {
 		p, c := prev[id], cur[id]
 		if len(p) != 2 || len(c) != 2 {

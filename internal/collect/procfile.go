@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io/fs"
 	"strconv"
+	"strings"
 	"syscall"
 	"unsafe"
 )
@@ -49,20 +50,12 @@ func (s *Source) readPath(shown bool, parts ...string) ([]byte, error) {
 		return nil, &fs.PathError{Op: "open", Path: string(p), Err: syscall.EINVAL}
 	}
 	s.path = append(p, 0)
-	var fd uintptr
-	var errno syscall.Errno
-	for {
-		fd, _, errno = syscall.Syscall6(syscall.SYS_OPENAT, atFDCWD, uintptr(unsafe.Pointer(&s.path[0])),
-			syscall.O_RDONLY|syscall.O_CLOEXEC, 0, 0, 0)
-		if errno != syscall.EINTR {
-			break
-		}
-	}
+	fd, errno := s.openPath()
 	if errno != 0 {
 		return nil, &fs.PathError{Op: "open", Path: string(p), Err: errno}
 	}
-	defer syscall.Close(int(fd))
-	b, err := readFrom(int(fd), "", s.buf, shown)
+	defer syscall.Close(fd)
+	b, err := readFrom(fd, "", s.buf, shown)
 	if err != nil {
 		if pe, ok := err.(*fs.PathError); ok {
 			pe.Path = string(p)
@@ -71,6 +64,18 @@ func (s *Source) readPath(shown bool, parts ...string) ([]byte, error) {
 	}
 	s.buf = b
 	return b, nil
+}
+
+// openPath opens the file named in s.path, which ends in a NUL, for
+// reading.
+func (s *Source) openPath() (int, syscall.Errno) {
+	for {
+		fd, _, errno := syscall.Syscall6(syscall.SYS_OPENAT, atFDCWD, uintptr(unsafe.Pointer(&s.path[0])),
+			syscall.O_RDONLY|syscall.O_CLOEXEC, 0, 0, 0)
+		if errno != syscall.EINTR {
+			return int(fd), errno
+		}
+	}
 }
 
 // atFDCWD is AT_FDCWD, the current folder as openat(2)'s folder, which
@@ -125,7 +130,22 @@ func (s *Source) read(name string, optional bool) ([]byte, error) {
 }
 
 func (s *Source) readFile(name string, optional, shown bool) ([]byte, error) {
-	b, err := openRead(name, s.buf, shown)
+	// Through the Source's path buffer, as readPath: syscall.Open would
+	// copy the name to add the NUL.
+	var b []byte
+	var err error
+	if strings.IndexByte(name, 0) >= 0 {
+		err = &fs.PathError{Op: "open", Path: name, Err: syscall.EINVAL}
+	} else {
+		s.path = append(append(s.path[:0], name...), 0)
+		fd, errno := s.openPath()
+		if errno != 0 {
+			err = &fs.PathError{Op: "open", Path: name, Err: errno}
+		} else {
+			b, err = readFrom(fd, name, s.buf, shown)
+			syscall.Close(fd)
+		}
+	}
 	if err != nil && optional && errors.Is(err, fs.ErrNotExist) {
 		return nil, errAbsent
 	}
@@ -133,6 +153,29 @@ func (s *Source) readFile(name string, optional, shown bool) ([]byte, error) {
 		s.buf = b
 	}
 	return b, err
+}
+
+// fields appends the fields of b to dst, split as nextField splits
+// them. Given room in an array of the caller's, a line of the kernel's
+// few dozen fields costs no allocation, where bytes.Fields makes a slice
+// for each line of every file on every run.
+func fields(dst [][]byte, b []byte) [][]byte {
+	for {
+		var f []byte
+		if f, b = nextField(b); f == nil {
+			return dst
+		}
+		dst = append(dst, f)
+	}
+}
+
+// countFields counts the fields of b, split as nextField splits them.
+func countFields(b []byte) int {
+	n := 0
+	for f, rest := nextField(b); f != nil; f, rest = nextField(rest) {
+		n++
+	}
+	return n
 }
 
 // eachLine calls f with each line of b, without its newline.
@@ -167,29 +210,38 @@ func parseUint(b []byte) (float64, error) {
 //
 // A field the kernel does not have is missing from the map.
 func parseMeminfo(b []byte) (map[string]float64, error) {
-	want := map[string]bool{"MemTotal": true, "MemFree": true, "MemAvailable": true, "Buffers": true, "Cached": true, "SwapTotal": true, "SwapFree": true,
-		"Dirty": true, "Writeback": true, "SReclaimable": true, "SUnreclaim": true, "Shmem": true, "HugePages_Total": true, "HugePages_Free": true, "Hugepagesize": true}
-	m := map[string]float64{}
+	m := make(map[string]float64, 16)
 	err := eachLine(b, func(n int, line []byte) error {
 		key, rest, ok := bytes.Cut(line, []byte(":"))
-		if !ok || !want[string(key)] {
+		if !ok || !meminfoWanted(string(key)) {
 			return nil
 		}
-		f := bytes.Fields(rest)
-		if len(f) == 0 {
+		x, rest := nextField(rest)
+		if x == nil {
 			return fmt.Errorf("meminfo: line %d: no value", n)
 		}
-		v, err := parseUint(f[0])
+		v, err := parseUint(x)
 		if err != nil {
 			return fmt.Errorf("meminfo: line %d: %v", n, err)
 		}
-		if len(f) > 1 && string(f[1]) == "kB" {
+		if unit, _ := nextField(rest); string(unit) == "kB" {
 			v *= 1024
 		}
 		m[string(key)] = v
 		return nil
 	})
 	return m, err
+}
+
+// meminfoWanted reports the fields of /proc/meminfo that sm uses. (A
+// switch rather than a map: a map is built on every run.)
+func meminfoWanted(key string) bool {
+	switch key {
+	case "MemTotal", "MemFree", "MemAvailable", "Buffers", "Cached", "SwapTotal", "SwapFree",
+		"Dirty", "Writeback", "SReclaimable", "SUnreclaim", "Shmem", "HugePages_Total", "HugePages_Free", "Hugepagesize":
+		return true
+	}
+	return false
 }
 
 // netDevColumns are the columns of /proc/net/dev that sm keeps, after
@@ -214,9 +266,10 @@ func parseNetDev(b []byte) (Counters, error) {
 		if i < 0 {
 			return fmt.Errorf("net/dev: line %d: no colon", n)
 		}
-		name := string(bytes.TrimSpace(line[:i]))
-		f := bytes.Fields(line[i+1:])
-		if name == "" || len(f) < 16 {
+		name := bytes.TrimSpace(line[:i])
+		var room [20][]byte
+		f := fields(room[:0], line[i+1:])
+		if len(name) == 0 || len(f) < 16 {
 			return fmt.Errorf("net/dev: line %d: want an interface and 16 numbers", n)
 		}
 		v := make([]float64, len(netDevColumns))
@@ -231,7 +284,7 @@ func parseNetDev(b []byte) (Counters, error) {
 			v[j] = x
 		}
 		v[2] = v[7] + v[8]
-		c[name] = v
+		c[string(name)] = v
 		return nil
 	})
 	return c, err

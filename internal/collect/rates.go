@@ -1,10 +1,8 @@
 package collect
 
 import (
-	"bytes"
 	"errors"
 	"fmt"
-	"maps"
 	"slices"
 	"strings"
 	"syscall"
@@ -53,22 +51,22 @@ func perSecond(prev, cur Counters, dt float64, tagKey string, names []string, sc
 	if dt <= 0 {
 		return nil
 	}
-	var out []Sample
-	for _, inst := range slices.Sorted(maps.Keys(cur)) {
+	out := make([]Sample, 0, len(cur)*len(names))
+	for _, inst := range sortedKeys(cur) {
 		c, p := cur[inst], prev[inst]
 		if len(c) != len(names) || len(p) != len(names) {
 			continue
 		}
-		rates := make([]Sample, 0, len(names))
+		t := tag(tagKey, inst) // read only: one for the instance's samples
+		start := len(out)
 		for i, name := range names {
 			d, ok := delta(p[i], c[i])
 			if !ok {
-				rates = nil
+				out = out[:start]
 				break
 			}
-			rates = append(rates, Sample{Name: name, Tags: tag(tagKey, inst), Value: round2(d * scale[i] / dt)})
+			out = append(out, Sample{Name: name, Tags: t, Value: round2(d * scale[i] / dt)})
 		}
-		out = append(out, rates...)
 	}
 	return out
 }
@@ -95,6 +93,17 @@ var diskioFamily = &Family{
 		return parseDiskstats(b)
 	},
 	rates: diskioRates,
+}
+
+// sortedKeys returns the instances of c in name order, in a slice made
+// at its size.
+func sortedKeys(c Counters) []string {
+	keys := make([]string, 0, len(c))
+	for k := range c {
+		keys = append(keys, k)
+	}
+	slices.Sort(keys)
+	return keys
 }
 
 // The diskio counters, in the order parseDiskstats keeps them.
@@ -125,8 +134,8 @@ func diskioRates(prev, cur Counters, dt float64) []Sample {
 	if dt <= 0 {
 		return nil
 	}
-	var out []Sample
-	for _, dev := range slices.Sorted(maps.Keys(cur)) {
+	out := make([]Sample, 0, len(cur)*len(diskioMetrics))
+	for _, dev := range sortedKeys(cur) {
 		c, p := cur[dev], prev[dev]
 		if len(c) != len(p) || len(c) < dkDiscards {
 			continue
@@ -177,15 +186,15 @@ func diskioRates(prev, cur Counters, dt float64) []Sample {
 func parseDiskstats(b []byte) (Counters, error) {
 	c := Counters{}
 	err := eachLine(b, func(n int, line []byte) error {
-		f := bytes.Fields(line)
+		var room [24][]byte
+		f := fields(room[:0], line)
 		if len(f) == 0 {
 			return nil
 		}
 		if len(f) < 14 {
 			return fmt.Errorf("diskstats: line %d: %d fields, want at least 14", n, len(f))
 		}
-		name := string(f[2])
-		if virtual(name) {
+		if virtual(string(f[2])) {
 			return nil
 		}
 		cols := diskstatsColumns
@@ -200,7 +209,7 @@ func parseDiskstats(b []byte) (Counters, error) {
 			}
 			v[i] = x
 		}
-		c[name] = v
+		c[string(f[2])] = v
 		return nil
 	})
 	if err != nil {
@@ -248,14 +257,26 @@ func partitionOf(name string, devs Counters) bool {
 
 func isDigit(c byte) bool { return '0' <= c && c <= '9' }
 
+// pressureNames are, for each resource, its file and the figures of its
+// some and full lines.
+var pressureNames = []struct {
+	res, file string
+	names     [2]string
+}{
+	{"cpu", "pressure/cpu", [2]string{"pressure.cpu_some_pct", "pressure.cpu_full_pct"}},
+	{"io", "pressure/io", [2]string{"pressure.io_some_pct", "pressure.io_full_pct"}},
+	{"memory", "pressure/memory", [2]string{"pressure.memory_some_pct", "pressure.memory_full_pct"}},
+}
+
 var pressureFamily = &Family{
 	Name:      "pressure",
 	Metrics:   []string{"pressure.cpu_some_pct", "pressure.io_some_pct", "pressure.io_full_pct", "pressure.memory_some_pct", "pressure.memory_full_pct"},
 	monotonic: true,
 	counters: func(s *Source) (Counters, error) {
-		c := Counters{}
-		for _, res := range []string{"cpu", "io", "memory"} {
-			b, err := s.readShown(s.proc("pressure", res), true)
+		c := make(Counters, len(pressureNames))
+		for _, r := range pressureNames {
+			res := r.res
+			b, err := s.readShown(s.proc(r.file), true)
 			if errors.Is(err, syscall.EOPNOTSUPP) {
 				// The kernel was booted with psi=0.
 				err = errAbsent
@@ -281,15 +302,15 @@ var pressureFamily = &Family{
 	},
 	rates: func(prev, cur Counters, dt float64) []Sample {
 		// The totals are microseconds of stall.
-		var out []Sample
-		for _, res := range []string{"cpu", "io", "memory"} {
-			for i, kind := range []string{"some", "full"} {
-				c, p := cur[res], prev[res]
+		out := make([]Sample, 0, len(pressureNames)*2)
+		for _, r := range pressureNames {
+			for i, name := range r.names {
+				c, p := cur[r.res], prev[r.res]
 				if i >= len(c) || i >= len(p) || dt <= 0 {
 					continue
 				}
 				if d, ok := delta(p[i], c[i]); ok {
-					out = append(out, Sample{Name: "pressure." + res + "_" + kind + "_pct", Value: pct(d/1e6, dt)})
+					out = append(out, Sample{Name: name, Value: pct(d/1e6, dt)})
 				}
 			}
 		}

@@ -6,13 +6,13 @@ import (
 	"fmt"
 	"hash/fnv"
 	"io/fs"
-	"maps"
 	"os"
 	"path/filepath"
 	"slices"
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"golang.org/x/sys/unix"
 
@@ -55,17 +55,32 @@ func NewState() *State {
 // Every cron run reads and writes it, so it is plain strconv work rather
 // than encoding/json's reflection.
 func (st *State) marshal() []byte {
-	b := append([]byte(stateHeader), "\nboot "...)
+	// Made at about its size: grown by doubling, it would pass through
+	// every size on the way, each a fresh span of memory.
+	size := 64 + len(st.BootID)
+	for fam, e := range st.Families {
+		size += 32 + len(fam)
+		for inst, v := range e.Counters {
+			size += 4 + len(inst) + 16*len(v)
+		}
+	}
+	b := make([]byte, 0, size)
+	b = append(b, stateHeader+"\nboot "...)
 	b = strconv.AppendQuote(b, st.BootID)
 	b = append(b, '\n')
-	for _, fam := range slices.Sorted(maps.Keys(st.Families)) {
+	fams := make([]string, 0, len(st.Families))
+	for fam := range st.Families {
+		fams = append(fams, fam)
+	}
+	slices.Sort(fams)
+	for _, fam := range fams {
 		e := st.Families[fam]
 		b = append(b, "family "...)
 		b = append(b, fam...)
 		b = append(b, ' ')
 		b = strconv.AppendFloat(b, e.Uptime, 'f', -1, 64)
 		b = append(b, '\n')
-		for _, inst := range slices.Sorted(maps.Keys(e.Counters)) {
+		for _, inst := range sortedKeys(e.Counters) {
 			b = strconv.AppendQuote(b, inst)
 			for _, v := range e.Counters[inst] {
 				b = append(b, ' ')
@@ -125,11 +140,10 @@ func unmarshalState(b []byte) (*State, error) {
 	err = eachLine(body[len(header)+1:], func(n int, line []byte) error {
 		n++ // after the header
 		if len(line) > 0 && line[0] == '"' && cur != nil {
-			q, err := strconv.QuotedPrefix(string(line))
+			inst, q, err := unquoteName(line)
 			if err != nil {
 				return fmt.Errorf("line %d: bad name", n)
 			}
-			inst, _ := strconv.Unquote(q)
 			start := len(slab)
 			for rest := line[len(q):]; ; {
 				var x []byte
@@ -173,6 +187,25 @@ func unmarshalState(b []byte) (*State, error) {
 	return st, err
 }
 
+// unquoteName reads the quoted name that starts line, as
+// strconv.QuotedPrefix and Unquote do, and returns it and its quoted
+// form. A name with nothing to unescape, as most are, is copied once,
+// not three times.
+func unquoteName(line []byte) (name string, quoted []byte, err error) {
+	if i := bytes.IndexByte(line[1:], '"'); i >= 0 {
+		q := line[:i+2]
+		if bytes.IndexByte(q, '\\') < 0 && utf8.Valid(q) {
+			return string(q[1 : len(q)-1]), q, nil
+		}
+	}
+	qs, err := strconv.QuotedPrefix(string(line))
+	if err != nil {
+		return "", nil, err
+	}
+	name, err = strconv.Unquote(qs)
+	return name, line[:len(qs)], err
+}
+
 // ErrForeign marks a file in the state's place that is not sm-sample's
 // state: a mistyped --state naming some other file. A run neither uses
 // it nor overwrites it.
@@ -211,17 +244,18 @@ func LoadState(path string) (*State, error) {
 // FIFO or a device in the state's place would hold the run forever, and
 // a link would have root overwrite its target.
 func readLocked(path string) ([]byte, error) {
-	f, err := safefile.OpenFile(path, os.O_RDONLY, 0)
+	fd, st, err := safefile.Open(path, os.O_RDONLY, 0)
 	if err != nil {
 		return nil, err
 	}
-	defer f.Close()
-	fd := int(f.Fd())
+	defer unix.Close(fd)
 	if err := flock(fd, unix.LOCK_SH); err != nil {
 		return nil, &fs.PathError{Op: "lock", Path: path, Err: err}
 	}
 	// A regular file, and no writer meanwhile: one short read is all.
-	return readFrom(fd, path, nil, true)
+	// Room for the size it had before the lock and a byte more: a read
+	// that fills it, of a file grown since, goes on reading.
+	return readFrom(fd, path, make([]byte, 0, st.Size+1), true)
 }
 
 // Save replaces the state file at path with st. A reader, or a run
@@ -243,18 +277,17 @@ func (st *State) Save(path string) error {
 func (st *State) save(path string) error {
 	// 0640: the state is sm's business, not every user's.
 	const flags = os.O_RDWR | os.O_CREATE
-	f, err := safefile.OpenFile(path, flags, 0o640)
+	fd, _, err := safefile.Open(path, flags, 0o640)
 	if errors.Is(err, fs.ErrNotExist) {
 		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
 			return err
 		}
-		f, err = safefile.OpenFile(path, flags, 0o640)
+		fd, _, err = safefile.Open(path, flags, 0o640)
 	}
 	if err != nil {
 		return err
 	}
-	defer f.Close()
-	fd := int(f.Fd())
+	defer unix.Close(fd)
 	if err := flock(fd, unix.LOCK_EX); err != nil {
 		return &fs.PathError{Op: "lock", Path: path, Err: err}
 	}

@@ -83,7 +83,7 @@ func vmstatRates(prev, cur Counters, dt float64) []Sample {
 	if dt <= 0 {
 		return nil
 	}
-	var out []Sample
+	out := make([]Sample, 0, len(vmstatFields))
 	for _, f := range vmstatFields {
 		p, c := prev[f.key], cur[f.key]
 		if len(p) != 1 || len(c) != 1 {

@@ -43,7 +43,7 @@ func PromName(name string) string {
 	b = appendPromIdent(b, name)
 	words := strings.Split(string(b), "_")
 	n := len(words)
-	if long, ok := promUnits[words[n-1]]; ok && n > 2 {
+	if long, ok := promUnit(words[n-1]); ok && n > 2 {
 		if words[n-2] == "per" {
 			long = strings.TrimSuffix(long, "s")
 		}
@@ -54,11 +54,29 @@ func PromName(name string) string {
 	return strings.Join(words, "_")
 }
 
-// promUnits are the abbreviations promtool's lint refuses as words of a
-// name, in full.
-var promUnits = map[string]string{
-	"s": "seconds", "sec": "seconds", "ms": "milliseconds", "us": "microseconds", "ns": "nanoseconds",
-	"b": "bytes", "kb": "kilobytes", "mb": "megabytes", "gb": "gigabytes",
+// promUnit returns in full an abbreviation promtool's lint refuses as a
+// word of a name. (A switch rather than a map: a map is built at start-up,
+// by every tool on every run, for the one format that needs it.)
+func promUnit(word string) (string, bool) {
+	switch word {
+	case "s", "sec":
+		return "seconds", true
+	case "ms":
+		return "milliseconds", true
+	case "us":
+		return "microseconds", true
+	case "ns":
+		return "nanoseconds", true
+	case "b":
+		return "bytes", true
+	case "kb":
+		return "kilobytes", true
+	case "mb":
+		return "megabytes", true
+	case "gb":
+		return "gigabytes", true
+	}
+	return "", false
 }
 
 // PromLabel returns the Prometheus label name of an sm tag key: in lower

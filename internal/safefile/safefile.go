@@ -52,6 +52,60 @@ func OpenFile(name string, flag int, perm fs.FileMode) (*os.File, error) {
 	return f, nil
 }
 
+// Open is OpenFile for a caller that reads and writes with system calls
+// of its own: it returns the bare descriptor, which the caller closes,
+// and the file's status, which the checks read. An *os.File's first
+// opening starts the runtime's poller (an epoll instance and an eventfd)
+// and its finalizer goroutine, which in a run of a few milliseconds, as
+// sm-sample's, cost more than reading the file does. perm's permission
+// bits are the file's mode, less the umask, when Open creates it.
+func Open(name string, flag int, perm fs.FileMode) (fd int, st syscall.Stat_t, err error) {
+	for {
+		fd, err = syscall.Open(name, flag|syscall.O_NOFOLLOW|syscall.O_NONBLOCK|syscall.O_CLOEXEC, uint32(perm.Perm()))
+		if err != syscall.EINTR {
+			break
+		}
+	}
+	if err != nil {
+		// ELOOP for a link, ENXIO for a FIFO with no reader: say why.
+		if fi, lerr := os.Lstat(name); lerr == nil {
+			if cerr := check(name, fi); cerr != nil {
+				return -1, st, cerr
+			}
+		}
+		return -1, st, &fs.PathError{Op: "open", Path: name, Err: err}
+	}
+	if err = syscall.Fstat(fd, &st); err != nil {
+		err = &fs.PathError{Op: "stat", Path: name, Err: err}
+	} else {
+		err = checkStat(name, statMode(&st), &st)
+	}
+	if err != nil {
+		syscall.Close(fd)
+		return -1, st, err
+	}
+	return fd, st, nil
+}
+
+// statMode is the type of the file st describes, as fs.FileMode says it.
+func statMode(st *syscall.Stat_t) fs.FileMode {
+	switch st.Mode & syscall.S_IFMT {
+	case syscall.S_IFBLK:
+		return fs.ModeDevice
+	case syscall.S_IFCHR:
+		return fs.ModeDevice | fs.ModeCharDevice
+	case syscall.S_IFDIR:
+		return fs.ModeDir
+	case syscall.S_IFIFO:
+		return fs.ModeNamedPipe
+	case syscall.S_IFLNK:
+		return fs.ModeSymlink
+	case syscall.S_IFSOCK:
+		return fs.ModeSocket
+	}
+	return 0
+}
+
 // Check checks the file at name, if there is one, before a program
 // writes it by another way than OpenFile: renaming a file over it, or
 // letting a library open it. It refuses what OpenFile refuses.
@@ -67,14 +121,20 @@ func Check(name string) error {
 }
 
 func check(name string, fi fs.FileInfo) error {
-	if fi.Mode()&fs.ModeSymlink != 0 {
+	st, _ := fi.Sys().(*syscall.Stat_t)
+	return checkStat(name, fi.Mode(), st)
+}
+
+// checkStat is check for a file of mode m, whose status is st where
+// the system gives one.
+func checkStat(name string, m fs.FileMode, st *syscall.Stat_t) error {
+	if m&fs.ModeSymlink != 0 {
 		return symlinkError(name)
 	}
-	if !fi.Mode().IsRegular() {
-		return fmt.Errorf("%s: not a regular file (%s); refusing to write it", name, kind(fi.Mode()))
+	if !m.IsRegular() {
+		return fmt.Errorf("%s: not a regular file (%s); refusing to write it", name, kind(m))
 	}
-	st, ok := fi.Sys().(*syscall.Stat_t)
-	if !ok || !root() {
+	if st == nil || !root() {
 		return nil
 	}
 	if st.Uid != uint32(os.Geteuid()) {

@@ -67,6 +67,16 @@ func TestOpenFile(t *testing.T) {
 				f.Close()
 				t.Fatalf("got %v, want %s", err, tc.want)
 			}
+			fd, _, err := Open(tc.path, flag, 0o640)
+			if tc.want == "" {
+				if err != nil {
+					t.Fatalf("Open: %v", err)
+				}
+				syscall.Close(fd)
+			} else if err == nil || err.Error() != tc.want {
+				syscall.Close(fd)
+				t.Fatalf("Open: got %v, want %s", err, tc.want)
+			}
 			if err := Check(tc.path); tc.want != "" && (err == nil || err.Error() != tc.want) {
 				t.Errorf("Check: got %v, want %s", err, tc.want)
 			} else if tc.want == "" && err != nil {
@@ -88,6 +98,11 @@ func TestModes(t *testing.T) {
 		t.Fatal(err)
 	}
 	f.Close()
+	fd, _, err := Open(filepath.Join(dir, "c"), os.O_WRONLY|os.O_CREATE, 0o640)
+	if err != nil {
+		t.Fatal(err)
+	}
+	syscall.Close(fd)
 	g, err := CreateTemp(dir, ".b.", 0o644)
 	if err != nil {
 		t.Fatal(err)
@@ -96,7 +111,7 @@ func TestModes(t *testing.T) {
 	if !strings.HasPrefix(filepath.Base(g.Name()), ".b.") {
 		t.Errorf("temporary file %s", g.Name())
 	}
-	for _, name := range []string{f.Name(), g.Name()} {
+	for _, name := range []string{f.Name(), filepath.Join(dir, "c"), g.Name()} {
 		fi, err := os.Stat(name)
 		if err != nil {
 			t.Fatal(err)

@@ -217,7 +217,10 @@ func Main(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 		rep = <-plugins
 	}
 	more := rep.Records()
+	// Room for the usual line from the start, rather than grown by
+	// doubling through every size on the way.
 	var buf bytes.Buffer
+	buf.Grow(64 * (len(res.Samples) + len(more)))
 	w, err := format.New(*formatName, &buf, format.Options{Location: time.Local, Columns: columns(res.Samples, extra, more), Precision: time.Duration(precision)})
 	if err != nil {
 		return c.Fail(err)
@@ -232,12 +235,13 @@ func Main(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 		}
 		return rest
 	}
-	// Writers are done with a record when Write returns, so one slice of
-	// tags serves them all.
+	// Writers are done with a record when Write returns, so one record
+	// and one slice of tags serve them all.
 	var tagBuf []record.Tag
+	var r record.Record
 	for _, smp := range res.Samples {
 		tagBuf = append(append(tagBuf[:0], smp.Tags...), extra...)
-		r := record.Record{Name: smp.Name, Tags: tagBuf, Value: smp.Value, Time: now}
+		r = record.Record{Name: smp.Name, Tags: tagBuf, Value: smp.Value, Time: now}
 		if err := record.SortTags(r.Tags); err != nil {
 			// userTags keeps the families' own tags out of --tag.
 			panic(err)
@@ -347,6 +351,9 @@ func columns(samples []collect.Sample, extra []record.Tag, more []record.Record)
 // userTags returns the host tag first, then the --tag ones, checked.
 func userTags(host string, tags []string) ([]record.Tag, error) {
 	out := []record.Tag{{Key: "host", Value: host}}
+	if len(tags) == 0 {
+		return out, nil // as cron runs it: nothing to check
+	}
 	reserved := map[string]bool{}
 	for _, fam := range collect.Families {
 		// procs has two: comm,user.
