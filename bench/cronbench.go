@@ -23,7 +23,7 @@ const cronMinuteRuns = 41
 // that a busy or a slow machine moves both sides alike.
 func benchCronMinute(log func(string, ...any), tmp, db string) []row {
 	const what = "cron minute: sm-sample \\| sm-store --spool on a year, CPU user+sys (median)"
-	a, b, err := cronMinuteCPU(log, tmp, db)
+	a, b, floor, err := cronMinuteCPU(log, tmp, db)
 	if err != nil {
 		log("%v", err)
 		return nil
@@ -31,14 +31,61 @@ func benchCronMinute(log func(string, ...any), tmp, db string) []row {
 	if b == 0 {
 		return []row{{what: what, sm: ms(a), peer: "sadc: not installed", goal: "≤ 2.5× sadc 1 1"}}
 	}
-	return []row{{what: what, sm: ms(a), peer: "sadc 1 1: " + ms(b),
+	rows := []row{{what: what, sm: ms(a), peer: "sadc 1 1: " + ms(b),
 		ratio: times(a.Seconds() / b.Seconds()), goal: "≤ 2.5× sadc 1 1", met: atMost(a, b, 5, 2), hasVerdict: true}}
+	if floor > 0 {
+		// What any two Go programs cost here: the part of the ratio
+		// that no change to sm's own work can remove.
+		rows = append(rows, row{what: "cron minute's floor: two Go programs that do nothing, piped, CPU user+sys (median)",
+			sm: ms(floor), peer: "sadc 1 1: " + ms(b), ratio: times(floor.Seconds() / b.Seconds()), goal: "(for scale)"})
+	}
+	return rows
+}
+
+// helloSource is a Go program that does nothing but copy its standard
+// input to its standard output: what a cron line of two Go programs
+// costs at the least.
+const helloSource = `package main
+
+import (
+	"io"
+	"os"
+)
+
+func main() { io.Copy(os.Stdout, os.Stdin) }
+`
+
+// buildHello builds helloSource in tmp, statically, as sm-sample is;
+// it returns "" when the Go toolchain is not at hand.
+func buildHello(log func(string, ...any), tmp string) string {
+	dir := filepath.Join(tmp, "hello")
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		log("%v", err)
+		return ""
+	}
+	if err := os.WriteFile(filepath.Join(dir, "main.go"), []byte(helloSource), 0o644); err != nil {
+		log("%v", err)
+		return ""
+	}
+	if err := os.WriteFile(filepath.Join(dir, "go.mod"), []byte("module hello\n"), 0o644); err != nil {
+		log("%v", err)
+		return ""
+	}
+	cmd := exec.Command("go", "build", "-trimpath", "-ldflags", "-s -w", "-o", "hello", ".")
+	cmd.Dir = dir
+	cmd.Env = append(os.Environ(), "CGO_ENABLED=0", "GOFLAGS=")
+	if out, err := cmd.CombinedOutput(); err != nil {
+		log("no Go floor for the cron minute: go build: %v: %s", err, out)
+		return ""
+	}
+	return filepath.Join(dir, "hello")
 }
 
 // cronMinuteCPU returns the median processor time of one cron minute of
-// sm, sm-sample | sm-store --spool into db, and of one sadc 1 1 FILE,
-// alternating; sadc's is 0 when sysstat is not installed.
-func cronMinuteCPU(log func(string, ...any), tmp, db string) (sm, sadc time.Duration, err error) {
+// sm, sm-sample | sm-store --spool into db, of one sadc 1 1 FILE, and
+// of two Go programs that do nothing, piped, alternating; sadc's is 0
+// when sysstat is not installed, the floor's when Go is not.
+func cronMinuteCPU(log func(string, ...any), tmp, db string) (sm, sadc, floor time.Duration, err error) {
 	sample, _ := filepath.Abs(filepath.Join(*bin, "sm-sample"))
 	smStore, _ := filepath.Abs(filepath.Join(*bin, "sm-store"))
 	state := filepath.Join(tmp, "cron.state")
@@ -46,27 +93,33 @@ func cronMinuteCPU(log func(string, ...any), tmp, db string) (sm, sadc time.Dura
 	// The state a previous minute left, as cron's runs have: rates
 	// need no window then.
 	if _, _, err := primeState(append(sampleArgv, "--window", "0"), state); err != nil {
-		return 0, 0, err
+		return 0, 0, 0, err
 	}
+	hello := buildHello(log, tmp)
 	storeArgv := []string{smStore, "--db", db, "--spool", filepath.Join(tmp, "cron.spool")}
 	sadcPath := findSadc(log)
-	var smCPU, sadcCPU []time.Duration
+	var smCPU, sadcCPU, floorCPU []time.Duration
 	for i := -3; i < min(cronMinuteRuns, *runs); i++ {
 		c, err := pipeCPU(sampleArgv, storeArgv)
 		if err != nil {
-			return 0, 0, err
+			return 0, 0, 0, err
 		}
-		var p time.Duration
+		var p, f time.Duration
 		if sadcPath != "" {
 			if p, _, err = cpuRun([]string{sadcPath, "1", "1", filepath.Join(tmp, "sa-cron")}, nil); err != nil {
-				return 0, 0, err
+				return 0, 0, 0, err
+			}
+		}
+		if hello != "" {
+			if f, err = pipeCPU([]string{hello}, []string{hello}); err != nil {
+				return 0, 0, 0, err
 			}
 		}
 		if i >= 0 {
-			smCPU, sadcCPU = append(smCPU, c), append(sadcCPU, p)
+			smCPU, sadcCPU, floorCPU = append(smCPU, c), append(sadcCPU, p), append(floorCPU, f)
 		}
 	}
-	return median(smCPU), median(sadcCPU), nil
+	return median(smCPU), median(sadcCPU), median(floorCPU), nil
 }
 
 // pipeCPU runs from | to, as the shell runs a pipeline, and returns the

@@ -733,7 +733,7 @@ type cpuPeer struct {
 // triple the comparison's time.
 func peerCPU(log func(string, ...any), dir, smDB string) []row {
 	const what = "CPU per day at a sample a minute"
-	smRun, sadcRun, err := cronMinuteCPU(log, dir, smDB)
+	smRun, sadcRun, _, err := cronMinuteCPU(log, dir, smDB)
 	if err != nil {
 		log("%v", err)
 		return []row{{what: what, sm: failed(err)}}
