@@ -39,22 +39,23 @@ const (
 			)
 		)`
 	hourlyView = `CREATE VIEW hourly AS
-		SELECT datetime(hour, 'unixepoch') AS time, s.name AS name, s.tags AS tags,
+		SELECT datetime(hour, 'unixepoch') AS time, name, tags,
 			min, max, sum * 1.0 / count AS avg, sum, count, last, hour
 		FROM (
-			-- The hours from t0; an empty list is the hours 0, 1, 2...
-			SELECT r.series_id, r.t0 + 3600 * coalesce(json_extract(r.j, '$[0][' || h.key || ']'), h.key) AS hour,
+			-- A row of json_each per hour, its min the value; the other
+			-- columns come from the same text, json_each's json column,
+			-- so that a row is inflated once, and only the rows of the
+			-- series a WHERE names. The hours from t0: an empty list is
+			-- the hours 0, 1, 2...
+			SELECT s.name, s.tags, r.t0 + 3600 * coalesce(json_extract(h.json, '$[0][' || h.key || ']'), h.key) AS hour,
 				h.value AS min,
-				json_extract(r.j, '$[2][' || h.key || ']') AS max,
-				json_extract(r.j, '$[3][' || h.key || ']') AS sum,
-				json_extract(r.j, '$[4][' || h.key || ']') AS count,
-				json_extract(r.j, '$[5][' || h.key || ']') AS last
-			FROM (
-				-- LIMIT keeps the subquery whole, so that each row is
-				-- inflated once, not once a column.
-				SELECT series_id, t0, CAST(sqlar_uncompress(hours, size) AS TEXT) AS j FROM rollup LIMIT -1
-			) r, json_each(r.j, '$[1]') h
-		) JOIN series s ON s.id = series_id`
+				json_extract(h.json, '$[2][' || h.key || ']') AS max,
+				json_extract(h.json, '$[3][' || h.key || ']') AS sum,
+				json_extract(h.json, '$[4][' || h.key || ']') AS count,
+				json_extract(h.json, '$[5][' || h.key || ']') AS last
+			FROM series s JOIN rollup r ON r.series_id = s.id,
+				json_each(CAST(sqlar_uncompress(r.hours, r.size) AS TEXT), '$[1]') h
+		)`
 )
 
 // dailyBlocks upgrades schema 3 to 4: it rewrites every block and every

@@ -35,3 +35,25 @@ func TestFindSeriesGlobIndex(t *testing.T) {
 		}
 	}
 }
+
+// TestHourlyViewSearches: the hourly view of one series, in the sqlite3
+// shell as in sm, inflates that series' rollups only, found through the
+// indexes, not every row of the table.
+func TestHourlyViewSearches(t *testing.T) {
+	db := openTest(t, filepath.Join(t.TempDir(), "m.db"), &clock{t0})
+	rows, err := db.conn.QueryContext(context.Background(), "EXPLAIN QUERY PLAN SELECT * FROM hourly WHERE name = ? AND tags = ?", "load.1m", "host=web1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var plan []string
+	for rows.Next() {
+		var id, parent, unused int
+		var detail string
+		rows.Scan(&id, &parent, &unused, &detail)
+		plan = append(plan, detail)
+	}
+	rows.Close()
+	if p := strings.Join(plan, "; "); !strings.Contains(p, "SEARCH r USING INDEX") || strings.Contains(p, "SCAN r") || strings.Contains(p, "MATERIALIZE") {
+		t.Errorf("plan %q reads every rollup", p)
+	}
+}
