@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"slices"
 	"strings"
 )
 
@@ -150,11 +151,12 @@ func (db *DB) Scan(series, from, to int64, fn func(ts int64, v float64) error) e
 
 // A Range reads many series over one range: the open period's rows of
 // them all come in one query, rather than one a series, while they are
-// few.
+// few; so do the blocks of a batch of series over a short range.
 type Range struct {
 	db       *DB
 	from, to int64
 	hot      map[int64][]point // nil: a query a series
+	held     heldBlocks
 }
 
 // hotBulkMax is how many series' open periods Range reads in one query
@@ -177,10 +179,10 @@ func (db *DB) Range(from, to int64) (*Range, error) {
 		// Every row of the sample table has its period in pending,
 		// written and removed in the same transaction: none is in the
 		// range, and a range of the past reads no table of the present.
-		return &Range{db, from, to, map[int64][]point{}}, nil
+		return &Range{db: db, from: from, to: to, hot: map[int64][]point{}}, nil
 	}
 	hot, err := db.hotRows(from, to, nil)
-	return &Range{db, from, to, hot}, err
+	return &Range{db: db, from: from, to: to, hot: hot}, err
 }
 
 // Scan is DB.Scan over the range.
@@ -188,13 +190,19 @@ func (r *Range) Scan(series int64, fn func(ts int64, v float64) error) error {
 	if r.hot == nil {
 		return r.db.Scan(series, r.from, r.to, fn)
 	}
+	if bs, ok := r.held.blocks[series]; ok {
+		return r.db.scanHeld(series, r.from, r.to, r.hot[series], bs, r.held.offsets, fn)
+	}
 	return r.db.scan(series, r.from, r.to, r.hot[series], fn)
 }
 
 // RangeOf is Range for the given series only: the open period's rows
-// of a hub's every series may be many, those of a batch are few.
+// of a hub's every series may be many, those of a batch are few. Over a
+// range of a few periods (see heldPeriods) it reads the blocks of the
+// batch in one query too.
 func (db *DB) RangeOf(from, to int64, series []int64) (*Range, error) {
 	hot := map[int64][]point{}
+	all := series
 	for len(series) > 0 {
 		chunk := series[:min(len(series), 500)] // well under SQLite's limit of parameters
 		series = series[len(chunk):]
@@ -213,7 +221,14 @@ func (db *DB) RangeOf(from, to int64, series []int64) (*Range, error) {
 			return nil, err
 		}
 	}
-	return &Range{db, from, to, hot}, nil
+	r := &Range{db: db, from: from, to: to, hot: hot}
+	if to-from <= heldPeriods*Period {
+		var err error
+		if r.held, err = db.holdBlocks(from, to, all); err != nil {
+			return nil, err
+		}
+	}
+	return r, nil
 }
 
 // hotRows returns the sample table's rows in the range, of one series or
@@ -235,29 +250,15 @@ func (db *DB) hotRows(from, to int64, series *int64) (map[int64][]point, error) 
 // scan streams a series' blocks in the range, merging in its rows of the
 // sample table, which win a tie.
 func (db *DB) scan(series, from, to int64, hot []point, fn func(ts int64, v float64) error) error {
-	ctx := context.Background()
-	emitHot := func(before int64) error {
-		for len(hot) > 0 && hot[0].ts < before {
-			if err := fn(hot[0].ts, hot[0].v); err != nil {
-				return err
-			}
-			hot = hot[1:]
-		}
-		return nil
-	}
-	rows, err := db.conn.QueryContext(ctx, `SELECT b.t0, b.base, b.div, b.delta, b.size, b.vals, t.offsets
+	rows, err := db.conn.QueryContext(context.Background(), `SELECT b.t0, b.base, b.div, b.delta, b.size, b.vals, t.offsets
 		FROM block b JOIN times t ON t.id = b.times_id
 		WHERE b.series_id = ? AND b.t0 > ? AND b.t0 < ? ORDER BY b.t0`, series, from-Period, to)
 	if err != nil {
 		return db.fail(err)
 	}
 	defer rows.Close()
-	// The database's scratch slices, borrowed for the scan: a query of
-	// a day of 300 series would otherwise grow two slices for each.
-	// Were fn to scan too, which it must not, it would find none.
-	tss, vals := db.scratch.tss[:0], db.scratch.vals[:0]
-	db.scratch = scratch{}
-	defer func() { db.scratch = scratch{tss[:0], vals[:0]} }()
+	m := db.merger(series, from, to, hot, fn)
+	defer m.release()
 	var e encoded
 	// Raw: each block is decoded before the next row is read.
 	var data, offsets sql.RawBytes
@@ -268,38 +269,195 @@ func (db *DB) scan(series, from, to int64, hot []point, fn func(ts int64, v floa
 			return db.fail(err)
 		}
 		e.base = base.Int64
-		e.vals, err = db.inf.inflate(data, size)
-		if err == nil {
-			tss, err = decodeTimes(t0, offsets, tss[:0])
-		}
-		if err == nil {
-			vals, err = decodeValues(e, vals[:0])
-		}
-		if err == nil && len(tss) != len(vals) {
-			err = errors.New("block with more times than values, or fewer")
-		}
-		if err != nil {
-			return db.fail(fmt.Errorf("series %d, block %d: %w", series, t0, err))
-		}
-		for i, ts := range tss {
-			if ts < from || ts >= to {
-				continue
-			}
-			if err := emitHot(ts); err != nil {
-				return err
-			}
-			if len(hot) > 0 && hot[0].ts == ts {
-				continue // the sample table's is the later
-			}
-			if err := fn(ts, vals[i]); err != nil {
-				return err
-			}
+		if err := m.block(t0, e, size, data, offsets); err != nil {
+			return err
 		}
 	}
 	if err := rows.Err(); err != nil {
 		return db.fail(err)
 	}
-	return emitHot(to)
+	return m.emitHot(to)
+}
+
+// scanHeld is scan over blocks read before, in time order.
+func (db *DB) scanHeld(series, from, to int64, hot []point, bs []heldBlock, offsets map[int64][]byte, fn func(ts int64, v float64) error) error {
+	m := db.merger(series, from, to, hot, fn)
+	defer m.release()
+	for _, b := range bs {
+		if err := m.block(b.t0, b.encoded, b.size, b.vals, offsets[b.times]); err != nil {
+			return err
+		}
+	}
+	return m.emitHot(to)
+}
+
+// A blockMerge gives a series' samples in time order from its blocks, one
+// after the other, and its rows of the sample table, which win a tie.
+type blockMerge struct {
+	db       *DB
+	series   int64
+	from, to int64
+	hot      []point
+	fn       func(ts int64, v float64) error
+	tss      []int64
+	vals     []float64
+}
+
+// merger starts a merge, borrowing the database's scratch slices until
+// release: a query of a day of 300 series would otherwise grow two
+// slices for each. Were fn to scan too, which it must not, it would
+// find none.
+func (db *DB) merger(series, from, to int64, hot []point, fn func(ts int64, v float64) error) *blockMerge {
+	m := &blockMerge{db, series, from, to, hot, fn, db.scratch.tss[:0], db.scratch.vals[:0]}
+	db.scratch = scratch{}
+	return m
+}
+
+func (m *blockMerge) release() { m.db.scratch = scratch{m.tss[:0], m.vals[:0]} }
+
+// emitHot gives the sample table's rows before before.
+func (m *blockMerge) emitHot(before int64) error {
+	for len(m.hot) > 0 && m.hot[0].ts < before {
+		if err := m.fn(m.hot[0].ts, m.hot[0].v); err != nil {
+			return err
+		}
+		m.hot = m.hot[1:]
+	}
+	return nil
+}
+
+// block gives a block's samples in the range, data being its values as
+// stored, squeezed from size bytes.
+func (m *blockMerge) block(t0 int64, e encoded, size int64, data, offsets []byte) error {
+	var err error
+	e.vals, err = m.db.inf.inflate(data, size)
+	if err == nil {
+		m.tss, err = decodeTimes(t0, offsets, m.tss[:0])
+	}
+	if err == nil {
+		m.vals, err = decodeValues(e, m.vals[:0])
+	}
+	if err == nil && len(m.tss) != len(m.vals) {
+		err = errors.New("block with more times than values, or fewer")
+	}
+	if err != nil {
+		return m.db.fail(fmt.Errorf("series %d, block %d: %w", m.series, t0, err))
+	}
+	for i, ts := range m.tss {
+		if ts < m.from || ts >= m.to {
+			continue
+		}
+		if err := m.emitHot(ts); err != nil {
+			return err
+		}
+		if len(m.hot) > 0 && m.hot[0].ts == ts {
+			continue // the sample table's is the later
+		}
+		if err := m.fn(ts, m.vals[i]); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// heldPeriods is the longest range, in periods, whose blocks RangeOf
+// reads for its whole batch at once. One query a series costs SQLite
+// more than reading the series' one or two blocks of a day; over a
+// range of many periods it is a small part of the reading, and holding
+// every block of a batch would only grow memory, so a long range (a
+// year's dump) streams series by series. Eight covers the report's
+// week, which starts within a period.
+const heldPeriods = 8
+
+// heldBytesMax bounds the bytes of blocks a Range holds, as stored
+// (values squeezed, each distinct offsets once): a batch sampled every
+// second, whose day is 86,400 values a series, would otherwise hold
+// far more than a batch at a minute. The series past it are read by a
+// query each, as over a long range.
+var heldBytesMax = 4 << 20
+
+// heldBlocks are the blocks of a batch of series over a short range.
+type heldBlocks struct {
+	blocks  map[int64][]heldBlock // by series; a series not in it has its own query
+	offsets map[int64][]byte      // by id in the times table
+}
+
+// A heldBlock is a block's row as stored, its values still squeezed.
+type heldBlock struct {
+	encoded // vals: the stored bytes
+	t0      int64
+	size    int64
+	times   int64
+}
+
+// errHeldFull stops the reading of a batch's blocks at heldBytesMax.
+var errHeldFull = errors.New("held blocks full")
+
+// holdBlocks reads the blocks of series over the range, in order of
+// series and time, until they come to heldBytesMax: the series read
+// whole are held, with no blocks for one that has none.
+func (db *DB) holdBlocks(from, to int64, series []int64) (heldBlocks, error) {
+	h := heldBlocks{map[int64][]heldBlock{}, map[int64][]byte{}}
+	ids := slices.Clone(series)
+	slices.Sort(ids)
+	ids = slices.Compact(ids)
+	size := 0
+	for len(ids) > 0 {
+		chunk := ids[:min(len(ids), 500)] // well under SQLite's limit of parameters
+		ids = ids[len(chunk):]
+		args := []any{from - Period, to}
+		for _, id := range chunk {
+			args = append(args, id)
+		}
+		q := strings.Repeat(",?", len(chunk))
+		var last int64
+		// The driver copies each column out of SQLite: the bytes are
+		// the row's own to keep.
+		err := db.each(`SELECT b.series_id, b.t0, b.base, b.div, b.delta, b.size, b.vals, b.times_id, t.offsets
+			FROM block b JOIN times t ON t.id = b.times_id
+			WHERE b.t0 > ? AND b.t0 < ? AND b.series_id IN (`+q[1:]+`) ORDER BY b.series_id, b.t0`,
+			args, 9, func(v []driver.Value) error {
+				id := asInt(v[0])
+				last = id
+				b := heldBlock{encoded{asInt(v[2]), asInt(v[3]), asInt(v[4]) != 0, asBytes(v[6])}, asInt(v[1]), asInt(v[5]), asInt(v[7])}
+				size += len(b.vals)
+				if _, ok := h.offsets[b.times]; !ok {
+					h.offsets[b.times] = asBytes(v[8])
+					size += len(h.offsets[b.times])
+				}
+				if size > heldBytesMax {
+					return errHeldFull
+				}
+				h.blocks[id] = append(h.blocks[id], b)
+				return nil
+			})
+		if errors.Is(err, errHeldFull) {
+			// The series being read, and those after it, are not whole.
+			for id := range h.blocks {
+				if id >= last {
+					delete(h.blocks, id)
+				}
+			}
+			for _, id := range chunk {
+				if id >= last {
+					break
+				}
+				if _, ok := h.blocks[id]; !ok {
+					h.blocks[id] = nil
+				}
+			}
+			return h, nil
+		}
+		if err != nil {
+			return heldBlocks{}, err
+		}
+		for _, id := range chunk {
+			if _, ok := h.blocks[id]; !ok {
+				h.blocks[id] = nil
+			}
+		}
+	}
+	return h, nil
 }
 
 // scratch is what scan decodes a block into, kept for the next scan.
@@ -391,6 +549,17 @@ func asInt(v driver.Value) int64 {
 		return int64(v)
 	}
 	return 0
+}
+
+// asBytes reads a TEXT or BLOB column.
+func asBytes(v driver.Value) []byte {
+	switch v := v.(type) {
+	case []byte:
+		return v
+	case string:
+		return []byte(v)
+	}
+	return nil
 }
 
 func asFloat(v driver.Value) float64 {
