@@ -217,9 +217,16 @@ func (a *acc) value(f Func) (float64, bool) {
 		}
 		return beyond(a.incr.Div(float64(a.span))), true
 	}
-	if q := f.quantile(); q > 0 && len(a.values) > 0 {
-		slices.Sort(a.values)
-		return quantile(a.values, q), true
+	return Percentile(f, a.values)
+}
+
+// Percentile returns percentile function f of values, as an Acc that
+// kept them gives it, and whether there is one: none of no values, nor
+// for a function that is not a percentile. It sorts values.
+func Percentile(f Func, values []float64) (float64, bool) {
+	if q := f.quantile(); q > 0 && len(values) > 0 {
+		slices.Sort(values)
+		return quantile(values, q), true
 	}
 	return 0, false
 }
