@@ -1,6 +1,7 @@
 package query
 
 import (
+	"cmp"
 	"fmt"
 	"math"
 	"slices"
@@ -218,10 +219,82 @@ func (a *acc) value(f Func) (float64, bool) {
 		return beyond(a.incr.Div(float64(a.span))), true
 	}
 	if q := f.quantile(); q > 0 && len(a.values) > 0 {
+		// Sorted, not selected: stddev sums the values in their order.
 		slices.Sort(a.values)
 		return quantile(a.values, q), true
 	}
 	return 0, false
+}
+
+// Percentile returns percentile function f of values, as an Acc that
+// kept them gives it, and whether there is one: none of no values, nor
+// for a function that is not a percentile. It reorders values, in time
+// linear in their number: it selects the two closest ranks rather than
+// sort them all.
+func Percentile(f Func, values []float64) (float64, bool) {
+	q := f.quantile()
+	if q == 0 || len(values) == 0 {
+		return 0, false
+	}
+	r := q * float64(len(values)-1)
+	lo := int(math.Floor(r))
+	selectNth(values, lo)
+	if lo+1 >= len(values) {
+		return values[lo], true
+	}
+	// The next rank is the least of those after lo.
+	next := values[lo+1]
+	for _, v := range values[lo+2:] {
+		if cmp.Less(v, next) {
+			next = v
+		}
+	}
+	return between(values[lo], next, r-float64(lo)), true
+}
+
+// selectNth reorders vs so that vs[k] holds what sorting them would put
+// there, none after it less and none before it greater, in the order
+// of slices.Sort (cmp.Less: NaN first).
+func selectNth(vs []float64, k int) {
+	lo, hi := 0, len(vs)-1
+	for hi > lo {
+		// The median of the first, middle and last as the pivot, which
+		// keeps sorted and reversed values linear.
+		mid := lo + (hi-lo)/2
+		if cmp.Less(vs[mid], vs[lo]) {
+			vs[mid], vs[lo] = vs[lo], vs[mid]
+		}
+		if cmp.Less(vs[hi], vs[lo]) {
+			vs[hi], vs[lo] = vs[lo], vs[hi]
+		}
+		if cmp.Less(vs[hi], vs[mid]) {
+			vs[hi], vs[mid] = vs[mid], vs[hi]
+		}
+		pivot := vs[mid]
+		// Hoare's partition: [lo, j] ≤ pivot ≤ [i, hi].
+		i, j := lo, hi
+		for i <= j {
+			for cmp.Less(vs[i], pivot) {
+				i++
+			}
+			for cmp.Less(pivot, vs[j]) {
+				j--
+			}
+			if i <= j {
+				vs[i], vs[j] = vs[j], vs[i]
+				i++
+				j--
+			}
+		}
+		switch {
+		case k <= j:
+			hi = j
+		case k >= i:
+			lo = i
+		default:
+			return // between j and i: equal to the pivot
+		}
+	}
 }
 
 // An Acc sums up samples into the aggregate functions: what Run does
@@ -276,7 +349,11 @@ func quantile(sorted []float64, q float64) float64 {
 	if lo+1 >= len(sorted) {
 		return sorted[len(sorted)-1]
 	}
-	f, a, b := r-float64(lo), sorted[lo], sorted[lo+1]
+	return between(sorted[lo], sorted[lo+1], r-float64(lo))
+}
+
+// between is the point f of the way from a to b, a ≤ b, 0 ≤ f < 1.
+func between(a, b, f float64) float64 {
 	if d := b - a; finite(d) {
 		return a + f*d
 	}

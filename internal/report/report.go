@@ -282,6 +282,7 @@ func Build(db *store.DB, o Options) (*Report, error) {
 	hosts := map[string]*hostScan{}
 	var shown []*hostScan // at most MaxHosts, the first by name
 	ids := make([]int64, 0, query.Batch)
+	var bufs scanBuffers
 	err := o.Each(db, func(series []query.Series) error {
 		prevAvg, err := averages(db, prev, series, o.Now)
 		if err != nil {
@@ -303,7 +304,7 @@ func Build(db *store.DB, o Options) (*Report, error) {
 				h = &hostScan{Host: Host{Name: host}, meta: o.Meta}
 				hosts[host] = h
 			}
-			sc := newSeriesScan(s, o.Rules.For(s.Name, s.Tags), from, to, end, o.From.Location())
+			sc := newSeriesScan(s, o.Rules.For(s.Name, s.Tags), from, to, end, o.From.Location(), &bufs)
 			sc.old = prevAvg[i] != nil
 			if err := rolls.scan(rng, i, sc); err != nil {
 				return err
@@ -314,6 +315,7 @@ func Build(db *store.DB, o Options) (*Report, error) {
 			}
 			sc.interval = sc.usualInterval()
 			row := sc.row(prevAvg[i])
+			bufs.gaps, bufs.values = sc.gaps[:0], sc.values[:0]
 			p95From = p95From || sc.rolled
 			if !h.hasData {
 				h.hasData = true
@@ -636,7 +638,8 @@ type seriesScan struct {
 	s             query.Series
 	th            Thresholds
 	from, to, end int64
-	acc, p95      *query.Acc
+	acc           *query.Acc
+	values        []float64 // of the samples, for p95
 	n             int64
 	first, last   int64
 	lastV         float64
@@ -686,13 +689,23 @@ type spell struct {
 	rule         *Rule
 }
 
-func newSeriesScan(s query.Series, th Thresholds, from, to, end int64, loc *time.Location) *seriesScan {
+// scanBuffers hold what a series' scan keeps of every sample, its gaps
+// and values, only until its row is made: the scans of a report take
+// turns with them, and grow them to the longest series, not each its
+// own.
+type scanBuffers struct {
+	gaps   []int64
+	values []float64
+}
+
+func newSeriesScan(s query.Series, th Thresholds, from, to, end int64, loc *time.Location, bufs *scanBuffers) *seriesScan {
 	sc := &seriesScan{s: s, th: th, from: from, to: to, end: end, loc: loc,
-		acc:   query.NewAcc(query.Min, query.Avg, query.Max, query.Last),
-		p95:   query.NewAcc(query.P95),
-		chart: make([]Bucket, ChartBuckets),
-		spark: make([]Bucket, SparkBuckets),
-		fit:   s.Name == "disk.used_pct",
+		acc:    query.NewAcc(query.Min, query.Avg, query.Max, query.Last),
+		gaps:   bufs.gaps[:0],
+		values: bufs.values[:0],
+		chart:  make([]Bucket, ChartBuckets),
+		spark:  make([]Bucket, SparkBuckets),
+		fit:    s.Name == "disk.used_pct",
 	}
 	sc.warn.rule, sc.crit.rule = th.Warn, th.Crit
 	sc.periodLength = to - from
@@ -723,7 +736,7 @@ func (sc *seriesScan) add(ts int64, v float64) error {
 	}
 	sc.n++
 	sc.raw++
-	sc.p95.Add(ts, v)
+	sc.values = append(sc.values, v)
 	sc.last, sc.lastV = ts, v
 	sc.acc.Add(ts, v)
 	sc.addChart(ts, v)

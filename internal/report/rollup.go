@@ -154,7 +154,7 @@ func (sc *seriesScan) addRollup(ro store.Rollup) {
 // setP95 sets the row's p95, from the samples alone: none when the
 // period has only rollups, and from when it has both.
 func (sc *seriesScan) setP95(r *Row) {
-	v, ok := sc.p95.Value(query.P95)
+	v, ok := query.Percentile(query.P95, sc.values)
 	switch {
 	case !ok:
 		r.NoP95 = true

@@ -3,6 +3,7 @@ package report
 import (
 	"fmt"
 	"io"
+	"reflect"
 	"slices"
 	"strings"
 	"time"
@@ -270,6 +271,11 @@ type printer struct {
 	w   io.Writer
 	md  bool
 	err error
+	// tbl writes every table of the report, reset for each, to trim:
+	// a new tablewriter table costs a stringer cache of ten thousand
+	// entries, for a report of tens of tables a tenth of its run.
+	tbl  *tablewriter.Table
+	trim *trimWriter
 }
 
 // esc returns text that may hold names and tags as it can be shown:
@@ -366,8 +372,13 @@ func (p *printer) table(header []string, rows [][]string, align string) {
 	}
 	// tablewriter pads the last column: lines lose their trailing
 	// spaces on the way out.
-	tw := &trimWriter{w: p.w}
-	t := tablewriter.NewTable(tw, opts...)
+	if p.tbl == nil {
+		p.trim = &trimWriter{w: p.w}
+		p.tbl = tablewriter.NewTable(p.trim, tablewriter.WithStringerCacheCustom(noCache{}))
+	} else {
+		p.tbl.Reset()
+	}
+	t := p.tbl.Options(opts...)
 	if header != nil {
 		h := make([]any, len(header))
 		for i, s := range header {
@@ -384,7 +395,7 @@ func (p *printer) table(header []string, rows [][]string, align string) {
 		p.err = t.Render()
 	}
 	if p.err == nil {
-		p.err = tw.flush()
+		p.err = p.trim.flush()
 	}
 	if p.md {
 		p.line("")
@@ -404,6 +415,14 @@ func plural(n int, noun string) string {
 	}
 	return fmt.Sprintf("%d %s", n, noun)
 }
+
+// noCache is a stringer cache that keeps nothing: the cells are
+// strings, which need no stringer, and a table reset empties its cache.
+type noCache struct{}
+
+func (noCache) Add(reflect.Type, reflect.Value) bool        { return false }
+func (noCache) Get(reflect.Type) (v reflect.Value, ok bool) { return v, false }
+func (noCache) Purge()                                      {}
 
 // A trimWriter drops the spaces at the ends of lines.
 type trimWriter struct {

@@ -76,3 +76,43 @@ func TestMarkdownEscapes(t *testing.T) {
 		}
 	}
 }
+
+// TestTablesReused checks that a printer's tables, which share one
+// tablewriter table, come out as tables of their own would: a table
+// with a header after one without, narrower, with other alignments and
+// fewer columns, keeps nothing of the one before.
+func TestTablesReused(t *testing.T) {
+	tables := []struct {
+		header []string
+		rows   [][]string
+		align  string
+	}{
+		{nil, [][]string{{"critical", "web1", "disk.used_pct / at 97 %, for 3 days"}, {"warning", "db2", "load.1m"}}, "lll"},
+		{[]string{"host", "avg"}, [][]string{{"a", "1.5"}, {"web10", "12"}}, "lr"},
+		{[]string{"memory", "min", "max", "trend"}, [][]string{{"mem.used_pct", "6.16", "25.7", "▁▂█"}}, "lrrl"},
+		{nil, [][]string{{"x"}}, "r"},
+	}
+	for _, md := range []bool{false, true} {
+		var shared, alone bytes.Buffer
+		p := &printer{w: &shared, md: md}
+		for _, tb := range tables {
+			p.table(tb.header, clone(tb.rows), tb.align)
+			q := &printer{w: &alone, md: md}
+			q.table(tb.header, clone(tb.rows), tb.align)
+			if p.err != nil || q.err != nil {
+				t.Fatal(p.err, q.err)
+			}
+		}
+		if shared.String() != alone.String() {
+			t.Errorf("markdown %v: tables of one printer:\n%s\ntables each of its own:\n%s", md, shared.String(), alone.String())
+		}
+	}
+}
+
+func clone(rows [][]string) [][]string {
+	out := make([][]string, len(rows))
+	for i, r := range rows {
+		out[i] = append([]string(nil), r...)
+	}
+	return out
+}
