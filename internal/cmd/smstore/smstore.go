@@ -40,7 +40,7 @@ given.`
 
 // Batches are committed at this size, or this age, whichever comes first.
 const (
-	batchSize = 100000
+	batchSize = 10000
 	batchAge  = time.Second
 	maxShown  = 20 // bad lines reported one by one
 	// A batch is committed at this many meta lines too: each may be
