@@ -292,19 +292,7 @@ func TestFindSeriesHostIndex(t *testing.T) {
 	db := openTest(t, filepath.Join(t.TempDir(), "m.db"), &clock{t0})
 	for _, with := range [][]string{{"host=web1"}, {"mount=/", "host=web1"}} {
 		q, args := findQuery([]string{"disk.*"}, with, []string{"mount=/x"})
-		rows, err := db.conn.QueryContext(context.Background(), "EXPLAIN QUERY PLAN "+q, args...)
-		if err != nil {
-			t.Fatal(err)
-		}
-		var plan []string
-		for rows.Next() {
-			var id, parent, unused int
-			var detail string
-			rows.Scan(&id, &parent, &unused, &detail)
-			plan = append(plan, detail)
-		}
-		rows.Close()
-		if p := strings.Join(plan, "; "); !strings.Contains(p, "INDEX series_host (host=?") {
+		if p := queryPlan(t, db, q, args...); !strings.Contains(p, "INDEX series_host (host=?") {
 			t.Errorf("%q: plan %q does not use the host index", with, p)
 		}
 	}

@@ -18,19 +18,7 @@ func TestFindSeriesGlobIndex(t *testing.T) {
 		q, args := findQuery([]string{glob}, nil, nil)
 		q += " AND (name, tags) > (?, ?) ORDER BY name, tags LIMIT ?"
 		args = append(args, "", "", 500)
-		rows, err := db.conn.QueryContext(context.Background(), "EXPLAIN QUERY PLAN "+q, args...)
-		if err != nil {
-			t.Fatal(err)
-		}
-		var plan []string
-		for rows.Next() {
-			var id, parent, unused int
-			var detail string
-			rows.Scan(&id, &parent, &unused, &detail)
-			plan = append(plan, detail)
-		}
-		rows.Close()
-		if p := strings.Join(plan, "; "); !strings.Contains(p, "(name>? AND name<?)") || strings.Contains(p, "TEMP B-TREE") {
+		if p := queryPlan(t, db, q, args...); !strings.Contains(p, "(name>? AND name<?)") || strings.Contains(p, "TEMP B-TREE") {
 			t.Errorf("%q: plan %q searches no range of names, or sorts", glob, p)
 		}
 	}
@@ -41,10 +29,19 @@ func TestFindSeriesGlobIndex(t *testing.T) {
 // indexes, not every row of the table.
 func TestHourlyViewSearches(t *testing.T) {
 	db := openTest(t, filepath.Join(t.TempDir(), "m.db"), &clock{t0})
-	rows, err := db.conn.QueryContext(context.Background(), "EXPLAIN QUERY PLAN SELECT * FROM hourly WHERE name = ? AND tags = ?", "load.1m", "host=web1")
+	if p := queryPlan(t, db, "SELECT * FROM hourly WHERE name = ? AND tags = ?", "load.1m", "host=web1"); !strings.Contains(p, "SEARCH r USING INDEX") || strings.Contains(p, "SCAN r") || strings.Contains(p, "MATERIALIZE") {
+		t.Errorf("plan %q reads every rollup", p)
+	}
+}
+
+// queryPlan returns SQLite's plan of query, its steps joined by "; ".
+func queryPlan(t *testing.T, db *DB, query string, args ...any) string {
+	t.Helper()
+	rows, err := db.conn.QueryContext(context.Background(), "EXPLAIN QUERY PLAN "+query, args...)
 	if err != nil {
 		t.Fatal(err)
 	}
+	defer rows.Close()
 	var plan []string
 	for rows.Next() {
 		var id, parent, unused int
@@ -52,8 +49,5 @@ func TestHourlyViewSearches(t *testing.T) {
 		rows.Scan(&id, &parent, &unused, &detail)
 		plan = append(plan, detail)
 	}
-	rows.Close()
-	if p := strings.Join(plan, "; "); !strings.Contains(p, "SEARCH r USING INDEX") || strings.Contains(p, "SCAN r") || strings.Contains(p, "MATERIALIZE") {
-		t.Errorf("plan %q reads every rollup", p)
-	}
+	return strings.Join(plan, "; ")
 }
