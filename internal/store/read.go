@@ -206,12 +206,8 @@ func (db *DB) RangeOf(from, to int64, series []int64) (*Range, error) {
 	for len(series) > 0 {
 		chunk := series[:min(len(series), 500)] // well under SQLite's limit of parameters
 		series = series[len(chunk):]
-		args := []any{from, to}
-		q := strings.Repeat(",?", len(chunk))
-		for _, id := range chunk {
-			args = append(args, id)
-		}
-		err := db.each("SELECT series_id, ts, value FROM sample WHERE ts >= ? AND ts < ? AND series_id IN ("+q[1:]+") ORDER BY series_id, ts",
+		in, args := inList(chunk, from, to)
+		err := db.each("SELECT series_id, ts, value FROM sample WHERE ts >= ? AND ts < ? AND series_id IN "+in+" ORDER BY series_id, ts",
 			args, 3, func(v []driver.Value) error {
 				id := asInt(v[0])
 				hot[id] = append(hot[id], point{asInt(v[1]), asFloat(v[2])})
@@ -405,17 +401,13 @@ func (db *DB) holdBlocks(from, to int64, series []int64) (heldBlocks, error) {
 	for len(ids) > 0 {
 		chunk := ids[:min(len(ids), 500)] // well under SQLite's limit of parameters
 		ids = ids[len(chunk):]
-		args := []any{from - Period, to}
-		for _, id := range chunk {
-			args = append(args, id)
-		}
-		q := strings.Repeat(",?", len(chunk))
+		in, args := inList(chunk, from-Period, to)
 		var last int64
 		// The driver copies each column out of SQLite: the bytes are
 		// the row's own to keep.
 		err := db.each(`SELECT b.series_id, b.t0, b.base, b.div, b.delta, b.size, b.vals, b.times_id, t.offsets
 			FROM block b JOIN times t ON t.id = b.times_id
-			WHERE b.t0 > ? AND b.t0 < ? AND b.series_id IN (`+q[1:]+`) ORDER BY b.series_id, b.t0`,
+			WHERE b.t0 > ? AND b.t0 < ? AND b.series_id IN `+in+` ORDER BY b.series_id, b.t0`,
 			args, 9, func(v []driver.Value) error {
 				id := asInt(v[0])
 				last = id
@@ -582,4 +574,14 @@ func (db *DB) RollupsBefore(series, ts int64) (bool, error) {
 			return nil
 		})
 	return found, err
+}
+
+// inList returns the SQL list of parameters for ids, (?, ?, ...), and
+// args followed by the ids: a chunk of series for IN, well under
+// SQLite's limit of parameters.
+func inList(ids []int64, args ...any) (string, []any) {
+	for _, id := range ids {
+		args = append(args, id)
+	}
+	return "(" + strings.Repeat("?, ", len(ids)-1) + "?)", args
 }
