@@ -14,10 +14,10 @@ import (
 // row-per-hour rollups. The views read them with the sqlite3 shell's
 // sqlar_uncompress and window functions (SQLite 3.25).
 
-// metricsView and hourlyView are the views of schema 5, described in
-// sm-store(1).
+// metricsView4 is the metrics view of schemas 4 and 5, hourlyView the
+// hourly view of schemas 5 and on, described in sm-store(1).
 const (
-	metricsView = `CREATE VIEW metrics AS
+	metricsView4 = `CREATE VIEW metrics AS
 		SELECT datetime(ts, 'unixepoch') AS time, name, tags, value, ts
 		FROM (
 			-- Whole numbers as integers, in the shell as in records.
@@ -25,7 +25,10 @@ const (
 				THEN CAST(value AS INTEGER) ELSE value END AS value
 			FROM sample JOIN series s ON s.id = series_id
 			UNION ALL
-			SELECT name, tags, t0 + CAST(substr(offsets, k * 5 + 1, 5) AS INTEGER),
+` + blockSamples + `		)`
+	// blockSamples are the samples of the blocks, in the metrics view
+	// of every schema since 4.
+	blockSamples = `			SELECT name, tags, t0 + CAST(substr(offsets, k * 5 + 1, 5) AS INTEGER),
 				CASE div WHEN 0 THEN v WHEN 1 THEN base + n ELSE (base + n) * 1.0 / div END
 			FROM (
 				-- Differences add up to each value: a running sum over the
@@ -37,7 +40,7 @@ const (
 				FROM block b JOIN series s ON s.id = b.series_id JOIN times t ON t.id = b.times_id,
 					json_each(CAST(sqlar_uncompress(b.vals, b.size) AS TEXT)) v
 			)
-		)`
+`
 	hourlyView = `CREATE VIEW hourly AS
 		SELECT datetime(hour, 'unixepoch') AS time, name, tags,
 			min, max, sum * 1.0 / count AS avg, sum, count, last, hour
@@ -112,7 +115,7 @@ func dailyBlocks(ctx context.Context, c *sql.Conn) error {
 		// The open periods become open days.
 		`INSERT OR IGNORE INTO pending (t0, series_id) SELECT t0 - t0 % 86400, series_id FROM pending WHERE t0 % 86400 != 0`,
 		`DELETE FROM pending WHERE t0 % 86400 != 0`,
-		metricsView,
+		metricsView4,
 		hourlyView,
 	)
 	if err == nil && migrateHook != nil {

@@ -242,37 +242,57 @@ func TestMigrateDaily(t *testing.T) {
 // rewritten and the last statements, and finds schema 3 whole each time,
 // then upgrades in full.
 func TestMigrateDailyKilled(t *testing.T) {
-	if p := os.Getenv("SM_TEST_MIGRATE_DB"); p != "" {
-		stop, _ := strconv.Atoi(os.Getenv("SM_TEST_MIGRATE_STOP"))
-		migrateHook = func(step int) {
-			if step == stop {
-				syscall.Kill(os.Getpid(), syscall.SIGKILL)
-			}
-		}
-		Open(p, Options{Wait: time.Second, Now: (&clock{v3Now}).Now})
-		os.Exit(3) // not killed: the step was never reached
+	if upgradeChild() {
+		return
 	}
-	dir := t.TempDir()
-	orig := filepath.Join(dir, "v3.db")
+	orig := filepath.Join(t.TempDir(), "v3.db")
 	fx := makeV3(t, orig)
-	want := tables(t, orig)
-	for stop := range 5 { // four series, then the end
-		path := filepath.Join(dir, fmt.Sprintf("m%d.db", stop))
-		data, err := os.ReadFile(orig)
-		if err != nil {
-			t.Fatal(err)
+	killUpgrade(t, "TestMigrateDailyKilled", orig, 5, func(path string) { checkMigrated(t, path, fx) }) // four series, then the end
+}
+
+// upgradeChild, in the process killUpgrade starts, opens the database
+// it names, which upgrades it, and kills itself at the step it names.
+// It returns false in any other process.
+func upgradeChild() bool {
+	p := os.Getenv("SM_TEST_MIGRATE_DB")
+	if p == "" {
+		return false
+	}
+	stop, _ := strconv.Atoi(os.Getenv("SM_TEST_MIGRATE_STOP"))
+	migrateHook = func(step int) {
+		if step == stop {
+			syscall.Kill(os.Getpid(), syscall.SIGKILL)
 		}
+	}
+	Open(p, Options{Wait: time.Second, Now: (&clock{v3Now}).Now})
+	os.Exit(3) // not killed: the step was never reached
+	return true
+}
+
+// killUpgrade kills the upgrade of a copy of the database at orig at
+// each of its first steps, in a process running the test of that name,
+// which calls upgradeChild; it fails unless each copy is as it was,
+// and then calls check with it.
+func killUpgrade(t *testing.T, test, orig string, steps int, check func(path string)) {
+	t.Helper()
+	want := tables(t, orig)
+	data, err := os.ReadFile(orig)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for stop := range steps {
+		path := filepath.Join(t.TempDir(), fmt.Sprintf("m%d.db", stop))
 		os.WriteFile(path, data, 0o600)
-		cmd := exec.Command(os.Args[0], "-test.run=^TestMigrateDailyKilled$")
+		cmd := exec.Command(os.Args[0], "-test.run=^"+test+"$")
 		cmd.Env = append(os.Environ(), "SM_TEST_MIGRATE_DB="+path, fmt.Sprintf("SM_TEST_MIGRATE_STOP=%d", stop))
 		err = cmd.Run()
 		if st, ok := cmd.ProcessState.Sys().(syscall.WaitStatus); !ok || !st.Signaled() {
 			t.Fatalf("step %d: the upgrade was not killed: %v", stop, err)
 		}
 		if got := tables(t, path); !reflect.DeepEqual(got, want) {
-			t.Fatalf("step %d: killed, the database is not schema 3 as it was", stop)
+			t.Fatalf("step %d: killed, the database is not as it was", stop)
 		}
-		checkMigrated(t, path, fx)
+		check(path)
 	}
 }
 

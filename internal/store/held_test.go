@@ -1,7 +1,6 @@
 package store
 
 import (
-	"context"
 	"fmt"
 	"path/filepath"
 	"reflect"
@@ -33,10 +32,11 @@ func TestRangeOfHeld(t *testing.T) {
 	}
 	// Rows of the sample table over packed samples, the same times with
 	// other values and times between them, as a late batch leaves them.
-	_, err = db.conn.ExecContext(context.Background(), "INSERT INTO sample VALUES (?, ?, 100), (?, ?, 101), (?, ?, 102), (?, ?, 103)",
-		ss[0].ID, t0+Period, ss[0].ID, t0+Period+1, ss[1].ID, t0+2*Period+1200, ss[2].ID, t0+Period/2)
-	if err != nil {
-		t.Fatal(err)
+	for _, r := range []struct {
+		id, ts int64
+		v      float64
+	}{{ss[0].ID, t0 + Period, 100}, {ss[0].ID, t0 + Period + 1, 101}, {ss[1].ID, t0 + 2*Period + 1200, 102}, {ss[2].ID, t0 + Period/2, 103}} {
+		insertHot(t, db, r.id, r.ts, r.v)
 	}
 	var ids []int64
 	for i := len(ss) - 1; i >= 0; i-- { // callers' order is not the ids'

@@ -232,7 +232,6 @@ func (db *DB) RetireHost(host string) (Retired, error) {
 			n     *int64
 		}{
 			{"SELECT count(*) FROM series WHERE host = ?", &r.Series},
-			{"SELECT count(*) FROM sample WHERE " + of, &raw},
 			{"SELECT coalesce(sum(length(t.offsets) / 5), 0) FROM block b JOIN times t ON t.id = b.times_id WHERE " + of, &packed},
 			{"SELECT coalesce(sum(json_array_length(CAST(sqlar_uncompress(hours, size) AS TEXT), '$[1]')), 0) FROM rollup WHERE " + of, &r.Rollups},
 			{"SELECT count(*) FROM group_meta WHERE host = ?", &r.Groups},
@@ -241,8 +240,26 @@ func (db *DB) RetireHost(host string) (Retired, error) {
 				return err
 			}
 		}
+		// The sample table's rows, through the days pending: a seek an
+		// hour, where a condition on series_id alone reads every row.
+		var days []group
+		err := scanGroups(ctx, db.conn, "SELECT series_id, t0 FROM pending WHERE "+of, []any{host}, func(g group) { days = append(days, g) })
+		if err != nil {
+			return err
+		}
+		for _, g := range days {
+			res, err := db.conn.ExecContext(ctx, "DELETE FROM sample WHERE hour IN "+dayHoursIn+" AND series_id = ?", append(dayHours(g.t0, nil), g.series)...)
+			if err != nil {
+				return err
+			}
+			n, err := res.RowsAffected()
+			if err != nil {
+				return err
+			}
+			raw += n
+		}
 		r.Samples = raw + packed
-		for _, table := range []string{"sample", "pending", "block", "rollup"} {
+		for _, table := range []string{"pending", "block", "rollup"} {
 			if _, err := db.conn.ExecContext(ctx, "DELETE FROM "+table+" WHERE "+of, host); err != nil {
 				return err
 			}
@@ -250,7 +267,7 @@ func (db *DB) RetireHost(host string) (Retired, error) {
 		if _, err := db.conn.ExecContext(ctx, "DELETE FROM group_meta WHERE host = ?", host); err != nil {
 			return err
 		}
-		_, err := db.conn.ExecContext(ctx, "DELETE FROM series WHERE host = ?", host)
+		_, err = db.conn.ExecContext(ctx, "DELETE FROM series WHERE host = ?", host)
 		return err
 	})
 	// The caches may hold the series removed, or their blocks.

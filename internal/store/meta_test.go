@@ -180,7 +180,10 @@ func TestMigrationGroupMetaCrash(t *testing.T) {
 	if v != 2 || tables != 0 {
 		t.Errorf("version %d, group_meta tables %d", v, tables)
 	}
-	write(t, db, "load.1m;host=web1 0.75 1764039660")
+	// As the sm-store of schema 2 wrote it: three-hour periods.
+	if _, err := db.conn.ExecContext(context.Background(), "INSERT INTO sample (series_id, ts, value) VALUES (1, 1764039660, 0.75)"); err != nil {
+		t.Fatal(err)
+	}
 	if n := count(t, db, "sample"); n != 2 {
 		t.Errorf("the old schema in use: %d samples", n)
 	}
@@ -194,7 +197,7 @@ func TestMigrationGroupMetaCrash(t *testing.T) {
 }
 
 // openV2 makes a database of the second schema, by the code that made
-// it, with one sample.
+// it, with one sample put in as that code did.
 func openV2(t *testing.T, path string) {
 	t.Helper()
 	saved := migrations
@@ -205,5 +208,13 @@ func openV2(t *testing.T, path string) {
 		t.Fatal(err)
 	}
 	defer db.Close()
-	write(t, db, "load.1m;host=web1 0.5 1764039600")
+	for _, q := range []string{
+		`INSERT INTO series (id, name, tags, host) VALUES (1, 'load.1m', 'host=web1', 'web1')`,
+		`INSERT INTO sample (series_id, ts, value) VALUES (1, 1764039600, 0.5)`,
+		`INSERT INTO pending (t0, series_id) VALUES (1764039600, 1)`, // a three-hour period
+	} {
+		if _, err := db.conn.ExecContext(context.Background(), q); err != nil {
+			t.Fatal(err)
+		}
+	}
 }

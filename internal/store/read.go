@@ -202,25 +202,17 @@ func (r *Range) Scan(series int64, fn func(ts int64, v float64) error) error {
 // batch in one query too.
 func (db *DB) RangeOf(from, to int64, series []int64) (*Range, error) {
 	hot := map[int64][]point{}
-	all := series
-	for len(series) > 0 {
-		chunk := series[:min(len(series), 500)] // well under SQLite's limit of parameters
-		series = series[len(chunk):]
-		in, args := inList(chunk, from, to)
-		err := db.each("SELECT series_id, ts, value FROM sample WHERE ts >= ? AND ts < ? AND series_id IN "+in+" ORDER BY series_id, ts",
-			args, 3, func(v []driver.Value) error {
-				id := asInt(v[0])
-				hot[id] = append(hot[id], point{asInt(v[1]), asFloat(v[2])})
-				return nil
-			})
-		if err != nil {
-			return nil, err
-		}
+	hours, err := db.hotHours(from, to)
+	if err != nil {
+		return nil, err
+	}
+	err = db.hotEach(hours, from, to, series, func(id int64, p point) { hot[id] = append(hot[id], p) })
+	if err != nil {
+		return nil, err
 	}
 	r := &Range{db: db, from: from, to: to, hot: hot}
 	if to-from <= heldPeriods*Period {
-		var err error
-		if r.held, err = db.holdBlocks(from, to, all); err != nil {
+		if r.held, err = db.holdBlocks(from, to, series); err != nil {
 			return nil, err
 		}
 	}
@@ -230,16 +222,20 @@ func (db *DB) RangeOf(from, to int64, series []int64) (*Range, error) {
 // hotRows returns the sample table's rows in the range, of one series or
 // of all: the rows of the open period, few.
 func (db *DB) hotRows(from, to int64, series *int64) (map[int64][]point, error) {
-	q, args := "SELECT series_id, ts, value FROM sample WHERE ts >= ? AND ts < ? ORDER BY series_id, ts", []any{from, to}
-	if series != nil {
-		q, args = "SELECT series_id, ts, value FROM sample WHERE series_id = ? AND ts >= ? AND ts < ? ORDER BY ts", []any{*series, from, to}
-	}
 	hot := map[int64][]point{}
-	err := db.each(q, args, 3, func(v []driver.Value) error {
-		id := asInt(v[0])
-		hot[id] = append(hot[id], point{asInt(v[1]), asFloat(v[2])})
-		return nil
-	})
+	add := func(id int64, p point) { hot[id] = append(hot[id], p) }
+	if series != nil {
+		hours, err := db.hotHours(from, to)
+		if err != nil {
+			return nil, err
+		}
+		return hot, db.hotEach(hours, from, to, []int64{*series}, add)
+	}
+	err := db.each("SELECT series_id, hour + sec, value FROM sample WHERE hour >= ? AND hour < ? AND hour + sec >= ? AND hour + sec < ? ORDER BY hour, series_id, sec",
+		[]any{hourOf(max(from, 0)), to, from, to}, 3, func(v []driver.Value) error {
+			add(asInt(v[0]), point{asInt(v[1]), asFloat(v[2])})
+			return nil
+		})
 	return hot, err
 }
 

@@ -23,6 +23,7 @@ var migrations = []migration{
 	addGroupMeta,
 	dailyBlocks,
 	implicitHours,
+	hourKeys,
 }
 
 // createV1 is the first schema, described for users in sm-store(1).

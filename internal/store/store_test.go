@@ -488,15 +488,28 @@ func TestFindSeries(t *testing.T) {
 	}
 }
 
+// insertHot puts a row in the sample table as a writer of another clock
+// would, its day pending.
+func insertHot(t *testing.T, db *DB, series, ts int64, v float64) {
+	t.Helper()
+	ctx := context.Background()
+	if _, err := db.conn.ExecContext(ctx, "INSERT OR REPLACE INTO sample (hour, series_id, sec, value) VALUES (?, ?, ?, ?)", hourOf(ts), series, ts%3600, v); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.conn.ExecContext(ctx, "INSERT OR IGNORE INTO pending (t0, series_id) VALUES (?, ?)", periodStart(ts), series); err != nil {
+		t.Fatal(err)
+	}
+}
+
 // TestScanMerges: a series with both a block and rows in the sample
 // table (another process's clock) reads back in order, the row winning.
 func TestScanMerges(t *testing.T) {
 	c := &clock{t0 + 2*Period}
 	db := openTest(t, filepath.Join(t.TempDir(), "m.db"), c)
 	write(t, db, "x 1 1764039600", "x 2 1764039720")
-	if _, err := db.conn.ExecContext(context.Background(), "INSERT INTO sample VALUES (1, 1764039660, 5), (1, 1764039720, 6), (1, 1764039780, 7)"); err != nil {
-		t.Fatal(err)
-	}
+	insertHot(t, db, 1, 1764039660, 5)
+	insertHot(t, db, 1, 1764039720, 6)
+	insertHot(t, db, 1, 1764039780, 7)
 	want := []string{"x 1 1764039600", "x 5 1764039660", "x 6 1764039720", "x 7 1764039780"}
 	if got := dump(t, db); !reflect.DeepEqual(got, want) {
 		t.Errorf("got %q, want %q", got, want)

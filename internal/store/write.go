@@ -341,7 +341,12 @@ func (w *writer) survey(gs []group) (map[group]presence, error) {
 
 // scanGroups runs a query of (series_id, t0) rows and calls f with each.
 func (w *writer) scanGroups(query string, args []any, f func(g group)) error {
-	rows, err := w.c.QueryContext(w.ctx, query, args...)
+	return scanGroups(w.ctx, w.c, query, args, f)
+}
+
+// scanGroups calls f with each row of a query of series and period.
+func scanGroups(ctx context.Context, c *sql.Conn, query string, args []any, f func(g group)) error {
+	rows, err := c.QueryContext(ctx, query, args...)
 	if err != nil {
 		return err
 	}
@@ -467,9 +472,10 @@ func (w *writer) budget(host string) (*LimitError, error) {
 // sizes that the statement cache keeps, whatever their series: a call
 // into C costs more than a row, and a cron run brings a row or two of
 // each of a hundred series. A statement holds the rows of a few series
-// at most: each series' rows are pages of their own, and a statement
-// that changes more pages than SQLite's statement journal keeps in
-// memory (64 KiB) writes them all to a temporary file first.
+// at most: series far apart, as a hub's hosts' are, have their rows of
+// an hour in pages of their own, and a statement that changes more pages
+// than SQLite's statement journal keeps in memory (64 KiB) writes them
+// all to a temporary file first.
 func (w *writer) hot(gs []group, pts map[group][]point) error {
 	var args []any
 	// flush runs the statements of sql, of per arguments a row, that
@@ -487,23 +493,23 @@ func (w *writer) hot(gs []group, pts map[group][]point) error {
 	series := 0 // in args
 	for _, g := range gs {
 		if series == hotSeries {
-			if err := flush(hotSQL, 3); err != nil {
+			if err := flush(hotSQL, 4); err != nil {
 				return err
 			}
 			series = 0
 		}
 		series++
 		for _, p := range pts[g] {
-			args = append(args, g.series, p.ts, p.v)
-			if len(args) == 3*hotRows[len(hotRows)-1] {
-				if err := flush(hotSQL, 3); err != nil {
+			args = append(args, hourOf(p.ts), g.series, p.ts%3600, p.v)
+			if len(args) == 4*hotRows[len(hotRows)-1] {
+				if err := flush(hotSQL, 4); err != nil {
 					return err
 				}
 				series = 1
 			}
 		}
 	}
-	if err := flush(hotSQL, 3); err != nil {
+	if err := flush(hotSQL, 4); err != nil {
 		return err
 	}
 	// The pending rows of a day are neighbours.
@@ -542,7 +548,7 @@ var (
 
 func init() {
 	for _, n := range hotRows {
-		hotSQL[n] = "INSERT OR REPLACE INTO sample (series_id, ts, value) VALUES (?, ?, ?)" + strings.Repeat(", (?, ?, ?)", n-1)
+		hotSQL[n] = "INSERT OR REPLACE INTO sample (hour, series_id, sec, value) VALUES (?, ?, ?, ?)" + strings.Repeat(", (?, ?, ?, ?)", n-1)
 		pendingSQL[n] = "INSERT OR IGNORE INTO pending (t0, series_id) VALUES (?, ?)" + strings.Repeat(", (?, ?)", n-1)
 	}
 }
@@ -729,7 +735,8 @@ func (w *writer) takeHot(series, t0 int64) ([]point, error) {
 	if n, err := res.RowsAffected(); err != nil || n == 0 {
 		return nil, err
 	}
-	rows, err := w.c.QueryContext(w.ctx, "SELECT ts, value FROM sample WHERE series_id = ? AND ts >= ? AND ts < ? ORDER BY ts", series, t0, t0+Period)
+	args := append(dayHours(t0, nil), series)
+	rows, err := w.c.QueryContext(w.ctx, "SELECT hour + sec, value FROM sample WHERE hour IN "+dayHoursIn+" AND series_id = ? ORDER BY hour, sec", args...)
 	if err != nil {
 		return nil, err
 	}
@@ -746,7 +753,7 @@ func (w *writer) takeHot(series, t0 int64) ([]point, error) {
 		return nil, err
 	}
 	rows.Close()
-	_, err = w.c.ExecContext(w.ctx, "DELETE FROM sample WHERE series_id = ? AND ts >= ? AND ts < ?", series, t0, t0+Period)
+	_, err = w.c.ExecContext(w.ctx, "DELETE FROM sample WHERE hour IN "+dayHoursIn+" AND series_id = ?", args...)
 	return pts, err
 }
 

@@ -1,0 +1,116 @@
+package store
+
+import (
+	"fmt"
+	"os/exec"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+)
+
+// makeV5 writes a database of schema 5, makeV3's upgraded by the
+// migrations of schema 5, with the open period's rows in the sample
+// table keyed by series.
+func makeV5(t *testing.T, path string) v3Fixture {
+	t.Helper()
+	fx := makeV3(t, path)
+	saved := migrations
+	migrations = migrations[:5]
+	db, err := Open(path, Options{Wait: time.Second, Now: (&clock{v3Now}).Now})
+	migrations = saved
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	if n := count(t, db, "sample"); n == 0 {
+		t.Fatal("no rows in the sample table of schema 5")
+	}
+	return fx
+}
+
+// TestMigrateHourKeys: a database of schema 5 keeps every sample in the
+// upgrade to schema 6, whose sample table is keyed by hour, and the
+// metrics view reads them in the sqlite3 shell.
+func TestMigrateHourKeys(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "m.db")
+	fx := makeV5(t, path)
+	before := tables(t, path)
+	checkMigrated(t, path, fx)
+	var hot []string
+	for _, row := range tables(t, path) {
+		if strings.HasPrefix(row, "sample[") {
+			hot = append(hot, row)
+		}
+	}
+	var want []string
+	web2 := 0 // cpu.busy_pct;host=web2, series 4
+	for _, row := range before {
+		if v, ok := strings.CutPrefix(row, "sample["); ok {
+			// series_id ts value, now hour series_id sec value.
+			f := strings.Fields(strings.TrimSuffix(v, "]"))
+			ts, _ := strconv.ParseInt(f[1], 10, 64)
+			want = append(want, fmt.Sprintf("sample[%d %s %d %s]", hourOf(ts), f[0], ts%3600, f[2]))
+			if f[0] == "4" {
+				web2++
+			}
+		}
+	}
+	if len(want) == 0 || !sameSet(hot, want) {
+		t.Errorf("sample table after the upgrade: %d rows %q, want %d", len(hot), hot, len(want))
+	}
+
+	shell, err := exec.LookPath("sqlite3")
+	if err != nil {
+		t.Skip("no sqlite3 shell to read the views with")
+	}
+	for query, want := range map[string]string{
+		"SELECT count(*) FROM metrics": fmt.Sprint(len(fx.points)),
+		"SELECT count(*) FROM metrics WHERE name = 'cpu.busy_pct' AND ts >= (SELECT min(hour) FROM sample)": fmt.Sprint(web2),
+	} {
+		out, err := exec.Command(shell, path, query).CombinedOutput()
+		if err != nil || strings.TrimSpace(string(out)) != want {
+			t.Errorf("sqlite3 %q: %v %q, want %q", query, err, out, want)
+		}
+	}
+}
+
+// TestMigrateHourKeysKilled kills the upgrade to schema 6 after the copy
+// and after the last statement, and finds schema 5 whole each time, then
+// upgrades in full.
+func TestMigrateHourKeysKilled(t *testing.T) {
+	if upgradeChild() {
+		return
+	}
+	orig := filepath.Join(t.TempDir(), "v5.db")
+	fx := makeV5(t, orig)
+	killUpgrade(t, "TestMigrateHourKeysKilled", orig, 2, func(path string) { checkMigrated(t, path, fx) })
+}
+
+// TestHotSearches: every read of the sample table but a range of hours
+// seeks each hour of a series, in sm and in the metrics view of the
+// sqlite3 shell, rather than reading every row of the day.
+func TestHotSearches(t *testing.T) {
+	db := openTest(t, filepath.Join(t.TempDir(), "m.db"), &clock{t0})
+	inHours, args := inList([]int64{t0, t0 + 3600})
+	inSeries, args := inList([]int64{1, 2}, args...)
+	day := append(dayHours(t0, nil), 1)
+	for _, q := range []struct {
+		query string
+		args  []any
+	}{
+		{"SELECT series_id, hour + sec, value FROM sample WHERE hour IN " + inHours + " AND series_id IN " + inSeries + " AND hour + sec >= ? AND hour + sec < ? ORDER BY hour, series_id, sec", append(args, t0, t0+Period)},
+		{"SELECT hour + sec, value FROM sample WHERE hour IN " + dayHoursIn + " AND series_id = ? ORDER BY hour, sec", day},
+		{"DELETE FROM sample WHERE hour IN " + dayHoursIn + " AND series_id = ?", day},
+		{"SELECT * FROM metrics WHERE name = ? AND tags = ?", []any{"load.1m", "host=web1"}},
+	} {
+		p := queryPlan(t, db, q.query, q.args...)
+		if !strings.Contains(p, "PRIMARY KEY (hour=? AND series_id=?") || strings.Contains(p, "TEMP B-TREE FOR ORDER BY") && !strings.Contains(q.query, "metrics") {
+			t.Errorf("%.60s...: plan %q seeks no hour of a series, or sorts", q.query, p)
+		}
+		if strings.Contains(p, "SCAN sample") || strings.Contains(p, "SCAN x") {
+			t.Errorf("%.60s...: plan %q reads every row", q.query, p)
+		}
+	}
+}
