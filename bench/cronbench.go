@@ -6,6 +6,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"time"
 )
@@ -17,7 +18,7 @@ const cronMinuteRuns = 41
 
 // benchCronMinute compares the processor time of the documented cron
 // line, sm-sample | sm-store --spool FILE, storing into db (a year of
-// samples), with sysstat's sadc 1 1 FILE, sa1's cron job: user and
+// samples, and twelve hours of the host's own), with sysstat's sadc 1 1 FILE, sa1's cron job: user and
 // system time of every process of each side, median of alternating
 // runs. It is the goal as a ratio, not an absolute time, so
 // that a busy or a slow machine moves both sides alike.
@@ -92,7 +93,11 @@ func cronMinuteCPU(log func(string, ...any), tmp, db string) (sm, sadc, floor ti
 	sampleArgv := []string{sample, "--state", state}
 	// The state a previous minute left, as cron's runs have: rates
 	// need no window then.
-	if _, _, err := primeState(append(sampleArgv, "--window", "0"), state); err != nil {
+	out, _, err := primeState(append(sampleArgv, "--window", "0"), state)
+	if err != nil {
+		return 0, 0, 0, err
+	}
+	if err := primeHours(smStore, db, out, time.Now().Unix()); err != nil {
 		return 0, 0, 0, err
 	}
 	hello := buildHello(log, tmp)
@@ -120,6 +125,26 @@ func cronMinuteCPU(log func(string, ...any), tmp, db string) (sm, sadc, floor ti
 		}
 	}
 	return median(smCPU), median(sadcCPU), median(floorCPU), nil
+}
+
+// primeHours stores the records sm-sample printed, out, once a minute
+// over the twelve hours before now, as a morning of cron runs leaves
+// them: a cron minute then adds a row to each of the host's series of
+// the day, not a first row to new ones.
+func primeHours(smStore, db string, out []byte, now int64) error {
+	var b bytes.Buffer
+	lines := bytes.Split(bytes.TrimSpace(out), []byte("\n"))
+	for m := int64(720); m > 0; m-- {
+		for _, l := range lines {
+			if i := bytes.LastIndexByte(l, ' '); i > 0 {
+				b.Write(l[:i+1])
+				b.WriteString(strconv.FormatInt(now-m*60, 10))
+				b.WriteByte('\n')
+			}
+		}
+	}
+	_, err := timed([]string{smStore, "--db", db}, &b)
+	return err
 }
 
 // pipeCPU runs from | to, as the shell runs a pipeline, and returns the
