@@ -114,3 +114,35 @@ func TestHotSearches(t *testing.T) {
 		}
 	}
 }
+
+// TestWholeDayPacked: a batch that brings a closed day of a series to
+// its end, as a stream in series order does, packs it at once; a closed
+// day it brings only part of waits in the sample table for more.
+func TestWholeDayPacked(t *testing.T) {
+	d0 := periodStart(t0)
+	db := openTest(t, filepath.Join(t.TempDir(), "m.db"), &clock{d0 + 5*Period})
+	var lines []string
+	for m := int64(0); m < 1440+600; m++ { // a day, then ten hours
+		lines = append(lines, fmt.Sprintf("a %d %d", m%7, d0+m*60))
+	}
+	for m := int64(0); m < 1439; m++ { // a day but its last minute
+		lines = append(lines, fmt.Sprintf("b %d %d", m%5, d0+2*Period+m*60))
+	}
+	b := NewBatch()
+	for _, l := range lines {
+		var key string
+		var v float64
+		var ts int64
+		fmt.Sscan(l, &key, &v, &ts)
+		b.Add([]byte(key), ts, v)
+	}
+	if _, err := db.Write(b); err != nil {
+		t.Fatal(err)
+	}
+	if b, s := count(t, db, "block"), count(t, db, "sample"); b != 1 || s != 600+1439 {
+		t.Errorf("%d blocks, %d rows in the sample table: want a's first day packed, the rest waiting", b, s)
+	}
+	if got := dump(t, db); !sameSet(got, lines) {
+		t.Errorf("%d samples back, want %d", len(got), len(lines))
+	}
+}

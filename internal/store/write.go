@@ -239,7 +239,7 @@ func (w *writer) write(b *Batch) (Stats, error) {
 	var packs, hot []group
 	for _, g := range order {
 		st.Stored += len(groups[g])
-		if g.t0 <= closed && g.t0 < latest[g.series] {
+		if g.t0 <= closed && (g.t0 < latest[g.series] || endsDay(g, groups[g])) {
 			packs = append(packs, g)
 			continue
 		}
@@ -274,6 +274,23 @@ func (w *writer) write(b *Batch) (Stats, error) {
 	b.refusedMeta = b.refusedMeta[:0]
 	st.Metas, err = w.writeMetas(b)
 	return st, err
+}
+
+// endsDay reports whether a batch's samples of a closed day end it: the
+// next sample, one interval after the last (the shortest step between
+// the batch's samples), would be in the next day. A stream in series
+// order brings a day whole, and so does the last batch of a day in
+// time order: such a day is packed at once, where waiting in the
+// sample table would only cost it a round trip there, a row at a time.
+func endsDay(g group, pts []point) bool {
+	last, step := int64(math.MinInt64), int64(math.MaxInt64)
+	for i, p := range pts {
+		last = max(last, p.ts)
+		if i > 0 && p.ts > pts[i-1].ts {
+			step = min(step, p.ts-pts[i-1].ts)
+		}
+	}
+	return step != math.MaxInt64 && last+step >= g.t0+Period
 }
 
 // A group is one series' period.
