@@ -348,7 +348,14 @@ func benchSample(log func(string, ...any), tmp string) []row {
 	}
 	// sadc appends to its daily file, as sa1 does from cron.
 	saFile := filepath.Join(tmp, "sa")
-	med, rss, err := compare(sm, side{[]string{sadc, "1", "1", saFile}, nil})
+	sides := []side{sm, {[]string{sadc, "1", "1", saFile}, nil}}
+	// What any Go program costs here: the part of the ratio that no
+	// change to sm-sample's own work can remove.
+	hello := buildHello(log, tmp)
+	if hello != "" {
+		sides = append(sides, side{[]string{hello}, nil})
+	}
+	med, rss, err := compare(sides...)
 	if err != nil {
 		log("%v", err)
 		return nil
@@ -358,6 +365,10 @@ func benchSample(log func(string, ...any), tmp string) []row {
 			ratio: speed(med[0], med[1]), goal: "≤ 1.1× sadc", met: med[0] <= med[1]*11/10, hasVerdict: true},
 		{what: "sample beside sadc, peak RSS", sm: mb(rss[0]), peer: "sadc 1 1: " + mb(rss[1]),
 			ratio: sizes(rss[0], rss[1]), goal: "≤ 15 MB", met: rss[0] <= 15*1024, hasVerdict: true},
+	}
+	if hello != "" {
+		rows = append(rows, row{what: "sample's floor: a Go program that does nothing, wall (median)", sm: ms(med[2]),
+			peer: "sadc 1 1: " + ms(med[1]), ratio: speed(med[2], med[1]), goal: "(for scale)"})
 	}
 	return append(rows, benchMunin(log, sm)...)
 }
