@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"database/sql/driver"
+	"slices"
 	"strings"
 )
 
@@ -59,13 +60,16 @@ func (db *DB) hotHours(from, to int64) ([]int64, error) {
 	}
 }
 
-// hotChunk bounds the hours and the series of one query of hotEach, well
-// under SQLite's limit of parameters.
+// hotHoursChunk and hotSeriesChunk bound the hours and the series of
+// one query of hotEach, well under SQLite's limit of parameters.
 const hotHoursChunk, hotSeriesChunk = 240, 500
 
 // hotEach calls fn with the sample table's rows of the given series in
-// the given hours (hotHours), within [from, to): a seek an hour and
-// series. Each series' rows come in time order.
+// the given hours (hotHours), within [from, to). Each series' rows come
+// in time order. Series whose ids lie close together, as a batch of a
+// host's or of all series does, are read as a range of ids an hour,
+// the rows of others left out here; series far apart take a seek each
+// an hour.
 func (db *DB) hotEach(hours []int64, from, to int64, series []int64, fn func(id int64, p point)) error {
 	for len(hours) > 0 {
 		hs := hours[:min(len(hours), hotHoursChunk)]
@@ -73,11 +77,26 @@ func (db *DB) hotEach(hours []int64, from, to int64, series []int64, fn func(id 
 		for ids := series; len(ids) > 0; {
 			chunk := ids[:min(len(ids), hotSeriesChunk)]
 			ids = ids[len(chunk):]
+			lo, hi := slices.Min(chunk), slices.Max(chunk)
 			inHours, args := inList(hs)
-			inSeries, args := inList(chunk, args...)
-			err := db.each("SELECT series_id, hour + sec, value FROM sample WHERE hour IN "+inHours+" AND series_id IN "+inSeries+
+			where, take := "", func(int64) bool { return true }
+			if hi-lo < 2*int64(len(chunk)) {
+				want := make([]bool, hi-lo+1)
+				for _, id := range chunk {
+					want[id-lo] = true
+				}
+				where, args = "series_id BETWEEN ? AND ?", append(args, lo, hi)
+				take = func(id int64) bool { return want[id-lo] }
+			} else {
+				var in string
+				in, args = inList(chunk, args...)
+				where = "series_id IN " + in
+			}
+			err := db.each("SELECT series_id, hour + sec, value FROM sample WHERE hour IN "+inHours+" AND "+where+
 				" AND hour + sec >= ? AND hour + sec < ? ORDER BY hour, series_id, sec", append(args, from, to), 3, func(v []driver.Value) error {
-				fn(asInt(v[0]), point{asInt(v[1]), asFloat(v[2])})
+				if id := asInt(v[0]); take(id) {
+					fn(id, point{asInt(v[1]), asFloat(v[2])})
+				}
 				return nil
 			})
 			if err != nil {

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -89,8 +90,9 @@ func TestMigrateHourKeysKilled(t *testing.T) {
 }
 
 // TestHotSearches: every read of the sample table but a range of hours
-// seeks each hour of a series, in sm and in the metrics view of the
-// sqlite3 shell, rather than reading every row of the day.
+// seeks each hour of a series, or of a range of series, in sm and in the
+// metrics view of the sqlite3 shell, rather than reading every row of
+// the day.
 func TestHotSearches(t *testing.T) {
 	db := openTest(t, filepath.Join(t.TempDir(), "m.db"), &clock{t0})
 	inHours, args := inList([]int64{t0, t0 + 3600})
@@ -101,12 +103,13 @@ func TestHotSearches(t *testing.T) {
 		args  []any
 	}{
 		{"SELECT series_id, hour + sec, value FROM sample WHERE hour IN " + inHours + " AND series_id IN " + inSeries + " AND hour + sec >= ? AND hour + sec < ? ORDER BY hour, series_id, sec", append(args, t0, t0+Period)},
+		{"SELECT series_id, hour + sec, value FROM sample WHERE hour IN " + inHours + " AND series_id BETWEEN ? AND ? AND hour + sec >= ? AND hour + sec < ? ORDER BY hour, series_id, sec", append(args[:2:2], 1, 2, t0, t0+Period)},
 		{"SELECT hour + sec, value FROM sample WHERE hour IN " + dayHoursIn + " AND series_id = ? ORDER BY hour, sec", day},
 		{"DELETE FROM sample WHERE hour IN " + dayHoursIn + " AND series_id = ?", day},
 		{"SELECT * FROM metrics WHERE name = ? AND tags = ?", []any{"load.1m", "host=web1"}},
 	} {
 		p := queryPlan(t, db, q.query, q.args...)
-		if !strings.Contains(p, "PRIMARY KEY (hour=? AND series_id=?") || strings.Contains(p, "TEMP B-TREE FOR ORDER BY") && !strings.Contains(q.query, "metrics") {
+		if !strings.Contains(p, "PRIMARY KEY (hour=? AND series_id") || strings.Contains(p, "TEMP B-TREE FOR ORDER BY") && !strings.Contains(q.query, "metrics") {
 			t.Errorf("%.60s...: plan %q seeks no hour of a series, or sorts", q.query, p)
 		}
 		if strings.Contains(p, "SCAN sample") || strings.Contains(p, "SCAN x") {
@@ -144,5 +147,58 @@ func TestWholeDayPacked(t *testing.T) {
 	}
 	if got := dump(t, db); !sameSet(got, lines) {
 		t.Errorf("%d samples back, want %d", len(got), len(lines))
+	}
+}
+
+// TestRangeOfHot: RangeOf gives the open day's rows of the series asked
+// for and of no other, whether their ids lie close together (read as a
+// range of ids, the others left out) or far apart (a seek each).
+func TestRangeOfHot(t *testing.T) {
+	db := openTest(t, filepath.Join(t.TempDir(), "m.db"), &clock{t0 + 3*3600})
+	var lines []string
+	for s := range 50 {
+		for m := int64(0); m < 180; m += 7 {
+			lines = append(lines, fmt.Sprintf("s%02d %d %d", s, s*1000+int(m), t0+m*60))
+		}
+	}
+	write(t, db, lines...)
+	ss, err := db.FindSeries(nil, nil, nil)
+	if err != nil || len(ss) != 50 {
+		t.Fatalf("%d series, %v", len(ss), err)
+	}
+	id := map[string]int64{}
+	for _, s := range ss {
+		id[s.Name] = s.ID
+	}
+	for _, names := range [][]string{
+		{"s03", "s04", "s05", "s07"}, // close: 6 is left out
+		{"s40", "s02"},               // far apart
+		{"s10"},
+	} {
+		var ids []int64
+		for _, n := range names {
+			ids = append(ids, id[n])
+		}
+		r, err := db.RangeOf(t0+3600, t0+7200, ids)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, s := range ss {
+			var got []string
+			r.Scan(s.ID, func(ts int64, v float64) error { got = append(got, fmt.Sprintf("%s %v %d", s.Name, v, ts)); return nil })
+			var want []string
+			if slices.Contains(names, s.Name) {
+				for _, l := range lines {
+					var ts int64
+					fmt.Sscanf(l[strings.LastIndexByte(l, ' ')+1:], "%d", &ts)
+					if strings.HasPrefix(l, s.Name+" ") && ts >= t0+3600 && ts < t0+7200 {
+						want = append(want, l)
+					}
+				}
+			}
+			if strings.Join(got, "\n") != strings.Join(want, "\n") {
+				t.Errorf("%v: %s: %q, want %q", names, s.Name, got, want)
+			}
+		}
 	}
 }
