@@ -9,14 +9,15 @@ import (
 )
 
 // The sample table holds the rows of the days still open, keyed by hour
-// first (schema 6): hour, series_id, sec, the time being hour + sec,
-// seconds past the hour (two bytes where a time takes four, so that a
-// row costs two bytes more than one keyed by series). A cron minute's rows, one a
-// series, are then neighbours in a page or a few, and a stream in time
-// order appends to the table's end. Keyed by series first, as before,
-// each row of a minute was in a page of its own: a minute of 100 series
-// wrote 100 pages to the WAL and as many again at its checkpoint, and a
-// batch of a stream in time order rewrote every page of the day's table.
+// first (schema 6): hour, series_id, sec, the time being hour + sec
+// (sec takes two bytes where a time takes four, so that a row costs
+// three bytes more than one keyed by series and time). A cron minute's
+// rows, one a series, are then neighbours in a page or a few, and a
+// stream in time order appends to the table's end. Keyed by series
+// first, as before, each row of a minute was in a page of its own: a
+// minute of 100 series wrote 100 pages to the WAL and as many again at
+// its checkpoint, and a batch of a stream in time order rewrote every
+// page of the day's table.
 //
 // A series' rows of a day are 24 seeks away, one an hour. Readers find
 // the days to seek through the pending table, which has every day with
@@ -43,7 +44,7 @@ func dayHours(t0 int64, args []any) []any {
 // many series the days have.
 func (db *DB) hotHours(from, to int64) ([]int64, error) {
 	var hours []int64
-	first, last := hourOf(max(from, 0)), to
+	first := hourOf(max(from, 0))
 	for after := from - Period; ; {
 		var t0 sql.NullInt64
 		err := db.conn.QueryRowContext(context.Background(), "SELECT min(t0) FROM pending WHERE t0 > ? AND t0 < ?", after, to).Scan(&t0)
@@ -54,7 +55,7 @@ func (db *DB) hotHours(from, to int64) ([]int64, error) {
 			return hours, nil
 		}
 		after = t0.Int64
-		for h := max(t0.Int64, first); h < t0.Int64+Period && h < last; h += 3600 {
+		for h := max(t0.Int64, first); h < t0.Int64+Period && h < to; h += 3600 {
 			hours = append(hours, h)
 		}
 	}
