@@ -131,15 +131,7 @@ func TestWholeDayPacked(t *testing.T) {
 	for m := int64(0); m < 1439; m++ { // a day but its last minute
 		lines = append(lines, fmt.Sprintf("b %d %d", m%5, d0+2*Period+m*60))
 	}
-	b := NewBatch()
-	for _, l := range lines {
-		var key string
-		var v float64
-		var ts int64
-		fmt.Sscan(l, &key, &v, &ts)
-		b.Add([]byte(key), ts, v)
-	}
-	if _, err := db.Write(b); err != nil {
+	if _, err := db.Write(batchOf(lines...)); err != nil {
 		t.Fatal(err)
 	}
 	if b, s := count(t, db, "block"), count(t, db, "sample"); b != 1 || s != 600+1439 {
