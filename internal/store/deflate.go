@@ -50,6 +50,21 @@ func (s *squeezer) block(pts []point) (encoded, []byte) {
 	return d, s.keep
 }
 
+// plain is block without deflating: the shorter encoding, as text.
+func (s *squeezer) plain(pts []point) (encoded, []byte) {
+	d := encodeValues(pts, true, s.text[0])
+	s.text[0] = d.vals
+	if d.div == 0 {
+		return d, d.vals
+	}
+	l := encodeValues(pts, false, s.text[1])
+	s.text[1] = l.vals
+	if len(l.vals) < len(d.vals) {
+		return l, l.vals
+	}
+	return d, d.vals
+}
+
 // squeeze returns text deflated, or text itself when deflating does not
 // make it smaller. The result is valid until the next call.
 func (s *squeezer) squeeze(text []byte) []byte {

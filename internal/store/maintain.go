@@ -19,11 +19,12 @@ type Work struct {
 var DefaultWork = Work{Pack: 64, Prune: 16}
 
 // Maintain does a bounded share of the background work, in one
-// transaction of its own: it packs periods that have closed, and prunes
-// samples and rollups past the retention policy, a few series at a time.
-// Past work.Pack, it packs as many more periods as the closed days this
-// DB's writes left in the sample table (see Write), so that a run packs
-// what it brought. It reports whether work remains.
+// transaction of its own: it packs periods that have closed, then the
+// open days' hours that have (see packHours), and prunes samples and
+// rollups past the retention policy, a few series at a time. Past
+// work.Pack, it packs as many more periods and hours as the closed days
+// and hours this DB's writes left in the sample table (see Write), so
+// that a run packs what it brought. It reports whether work remains.
 func (db *DB) Maintain(work Work) (more bool, err error) {
 	w := db.writer()
 	work.Pack += db.deferred
@@ -73,8 +74,15 @@ func (w *writer) maintain(work Work, closed int64) (bool, error) {
 			return false, err
 		}
 	}
+	hours, err := w.packHours(work.Pack-len(jobs), closed)
+	if err == nil {
+		err = w.dropTimes()
+	}
+	if err != nil {
+		return false, err
+	}
 	pruned, err := w.prune(work.Prune)
-	return more || pruned, err
+	return more || hours || pruned, err
 }
 
 // prune deletes the blocks and rollups past the retention policy of the
@@ -140,7 +148,7 @@ func (w *writer) prune(n int) (bool, error) {
 	// round's own cuts, and the next round catches up.
 	for _, id := range ids {
 		if p.Raw > 0 {
-			if _, err := w.c.ExecContext(w.ctx, "DELETE FROM block WHERE series_id = ? AND t0 <= ?", id, roundRaw); err != nil {
+			if _, err := w.c.ExecContext(w.ctx, "DELETE FROM block WHERE series_id = ? AND t0 < ?", id, hourT0(roundRaw+Period)); err != nil {
 				return false, err
 			}
 		}

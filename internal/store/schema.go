@@ -24,6 +24,7 @@ var migrations = []migration{
 	dailyBlocks,
 	implicitHours,
 	hourKeys,
+	blockTimes,
 }
 
 // createV1 is the first schema, described for users in sm-store(1).

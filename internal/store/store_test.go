@@ -257,13 +257,20 @@ func TestPacking(t *testing.T) {
 	write(t, db, lines...)
 	before := dump(t, db)
 
-	// Not yet: the period has closed but is within its grace.
+	// Not yet: the period has closed but is within its grace. Its
+	// hours have closed, each packed into a block of its own.
 	c.now = periodStart(t0) + Period + 60
 	if _, err := db.Maintain(DefaultWork); err != nil {
 		t.Fatal(err)
 	}
-	if count(t, db, "block") != 0 {
-		t.Fatal("packed before the grace was over")
+	if b, s, p := count(t, db, "block WHERE t0 = "+fmt.Sprint(periodStart(t0))), count(t, db, "block"), count(t, db, "pending"); b != 0 || s != 6 || p != 2 {
+		t.Fatalf("within the grace: %d blocks of the day, %d in all, %d pending", b, s, p)
+	}
+	if n := count(t, db, "sample"); n != 0 {
+		t.Fatalf("%d rows of closed hours in the sample table", n)
+	}
+	if after := dump(t, db); !reflect.DeepEqual(after, before) {
+		t.Errorf("packing the hours changed the samples")
 	}
 	c.now = periodStart(t0) + Period + grace
 	if _, err := db.Maintain(DefaultWork); err != nil {
@@ -272,7 +279,8 @@ func TestPacking(t *testing.T) {
 	if b, s, p := count(t, db, "block"), count(t, db, "sample"), count(t, db, "pending"); b != 2 || s != 0 || p != 0 {
 		t.Fatalf("after packing: %d blocks, %d samples, %d pending", b, s, p)
 	}
-	// Both series were sampled at the same moments: one times row.
+	// Both series were sampled at the same moments: one times row, and
+	// those of the hours' blocks are gone with them.
 	if n := count(t, db, "times"); n != 1 {
 		t.Errorf("%d times rows", n)
 	}

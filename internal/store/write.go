@@ -136,10 +136,11 @@ const grace = 10 * 60
 // time already stored replaces it. Samples of a closed day are packed
 // into its block, at once when the batch holds a later day of the
 // series, else by the next batch that does or by Maintain; those of the
-// open day go into the sample table until it closes. A sample of a series that would be new past a
-// limit of Options.Limits is not stored: Stats count them, and
-// Batch.EachRefused lists them. On error nothing of the batch is
-// stored.
+// open day go into the sample table until their hour closes, when
+// Maintain packs it (see packHours). A sample of a series that would
+// be new past a limit of Options.Limits is not stored: Stats count
+// them, and Batch.EachRefused lists them. On error nothing of the batch
+// is stored.
 func (db *DB) Write(b *Batch) (Stats, error) {
 	var st Stats
 	w := db.writer()
@@ -167,8 +168,9 @@ type writer struct {
 	ctx       context.Context
 	newSeries []string // added to the cache, to be dropped on rollback
 	newTimes  []string
-	created   int // db.created before, restored on rollback
-	deferred  int // closed days left in the sample table
+	created   int     // db.created before, restored on rollback
+	deferred  int     // closed days and hours left in the sample table
+	freed     []int64 // times rows of blocks deleted, for dropTimes
 	buf       []byte
 	vals      []float64
 	tss       []int64
@@ -246,6 +248,8 @@ func (w *writer) write(b *Batch) (Stats, error) {
 		hot = append(hot, g)
 		if g.t0 <= closed {
 			w.deferred++
+		} else {
+			w.deferred += closedHours(groups[g], closed+Period-3600)
 		}
 	}
 	if err := w.hot(hot, groups); err != nil {
@@ -271,9 +275,25 @@ func (w *writer) write(b *Batch) (Stats, error) {
 			return st, err
 		}
 	}
+	if err := w.dropTimes(); err != nil {
+		return st, err
+	}
 	b.refusedMeta = b.refusedMeta[:0]
 	st.Metas, err = w.writeMetas(b)
 	return st, err
+}
+
+// closedHours counts the hours that samples of an open day bring whose
+// end, past its grace, is at or before end: each to be packed into a
+// block by Maintain. A run's samples come in time order, or nearly.
+func closedHours(pts []point, last int64) int {
+	n, prev := 0, int64(-1)
+	for _, p := range pts {
+		if h := hourOf(p.ts); h != prev && h <= last {
+			n, prev = n+1, h
+		}
+	}
+	return n
 }
 
 // endsDay reports whether a batch's samples of a closed day end it: the
@@ -298,9 +318,11 @@ type group struct {
 	series, t0 int64
 }
 
-// What a period to pack already has: a block, rows in the sample table.
+// What a period to pack already has: a block, rows in the sample table,
+// blocks of some of its hours (packed while the day was open: see
+// packHours).
 type presence struct {
-	block, hot bool
+	block, hot, hours bool
 }
 
 // survey finds which of the periods about to be packed already have a
@@ -331,7 +353,9 @@ func (w *writer) survey(gs []group) (map[group]presence, error) {
 		return nil, err
 	}
 	for series, r := range span {
-		// Blocks this process wrote last need no query.
+		// Blocks this process wrote last need no query. A day with
+		// its block has no blocks of its hours: packHours packs an
+		// hour of such a day into the day's block.
 		cached := true
 		for t0 := r[0]; t0 <= r[1] && cached; t0 += Period {
 			_, cached = w.db.blocks.get(series, t0)
@@ -344,10 +368,15 @@ func (w *writer) survey(gs []group) (map[group]presence, error) {
 			}
 			continue
 		}
-		err := scan("SELECT series_id, t0 FROM block WHERE series_id = ? AND t0 >= ? AND t0 <= ?", []any{series, r[0], r[1]}, func(g group) {
-			p := known[g]
-			p.block = true
-			known[g] = p
+		err := scan("SELECT series_id, t0 FROM block WHERE series_id = ? AND t0 >= ? AND t0 < ?", []any{series, hourT0(r[0]), hourT0(r[1] + Period)}, func(g group) {
+			day := group{g.series, dayOf(g.t0)}
+			p := known[day]
+			if isHourT0(g.t0) {
+				p.hours = true
+			} else {
+				p.block = true
+			}
+			known[day] = p
 		})
 		if err != nil {
 			return nil, err
@@ -570,18 +599,22 @@ func init() {
 	}
 }
 
-// pack writes a series' period as one block, merging in the block
-// already there and the period's rows in the sample table, and writes
-// its hourly rollups. A period older than the raw retention keeps only
-// its rollups.
+// pack writes a series' period as one block, merging in the blocks
+// already there (the day's, or those of its hours) and the period's rows
+// in the sample table, and writes its hourly rollups. A period older
+// than the raw retention keeps only its rollups.
 func (w *writer) pack(g group, pts []point, has presence) error {
 	series, t0 := g.series, g.t0
 	var old, hot []point
 	var err error
-	if has.block {
-		if old, err = w.readBlock(series, t0); err != nil {
-			return err
-		}
+	switch {
+	case has.hours:
+		old, err = w.readBlocks(series, hourT0(t0), hourT0(t0+Period))
+	case has.block:
+		old, err = w.readBlock(series, t0)
+	}
+	if err != nil {
+		return err
 	}
 	if has.hot {
 		if hot, err = w.takeHot(series, t0); err != nil {
@@ -609,38 +642,71 @@ func (w *writer) pack(g group, pts []point, has presence) error {
 	if err := w.putRollups(series, t0, rs); err != nil {
 		return err
 	}
+	if has.hours {
+		// The hours' blocks give way to the day's.
+		if err := w.dropBlocks(series, hourT0(t0), hourT0(t0+Period), true); err != nil {
+			return err
+		}
+	}
 	if raw := w.db.policy.Raw; raw > 0 && t0+Period <= w.db.now().Unix()-int64(raw.Seconds()) {
 		w.db.blocks.drop(series, t0)
-		if len(old) > 0 {
-			_, err := w.c.ExecContext(w.ctx, "DELETE FROM block WHERE series_id = ? AND t0 = ?", series, t0)
-			return err
+		if has.block {
+			return w.dropBlocks(series, t0, t0+1, false)
 		}
 		return nil
 	}
-	w.buf = encodeTimes(t0, all, w.buf)
+	if err := w.putBlock(series, t0, all, has.block); err != nil {
+		return err
+	}
+	w.db.blocks.put(series, t0, all)
+	return nil
+}
+
+// putBlock writes the block of a series starting at t0, a day's or an
+// hour's, in place of the one there if update. An hour's block, which
+// lives a day at most, is not deflated: inflating its few samples would
+// cost a reader more than decoding them, and its writer as much again.
+func (w *writer) putBlock(series, t0 int64, pts []point, update bool) error {
+	w.buf = encodeTimes(t0, pts, w.buf)
 	tid, err := w.timesID(w.buf)
 	if err != nil {
 		return err
 	}
-	e, vals := w.db.sq.block(all)
+	squeeze := w.db.sq.block
+	if isHourT0(t0) {
+		squeeze = w.db.sq.plain
+	}
+	e, vals := squeeze(pts)
 	var base any
 	if e.div != 0 {
 		base = e.base
 	}
-	if has.block {
+	if update {
 		// In place: a REPLACE would delete the row and its index entry
 		// and write both again.
-		err = w.exec("UPDATE block SET times_id = ?, base = ?, div = ?, delta = ?, size = ?, vals = ? WHERE series_id = ? AND t0 = ?",
+		return w.exec("UPDATE block SET times_id = ?, base = ?, div = ?, delta = ?, size = ?, vals = ? WHERE series_id = ? AND t0 = ?",
 			tid, base, e.div, e.delta, len(e.vals), vals, series, t0)
-	} else {
-		err = w.exec("INSERT INTO block (series_id, t0, times_id, base, div, delta, size, vals) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-			series, t0, tid, base, e.div, e.delta, len(e.vals), vals)
 	}
-	if err == nil {
-		w.db.blocks.put(series, t0, all)
+	rowid := dayRowid
+	if isHourT0(t0) {
+		rowid = hourRowid
 	}
-	return err
+	return w.exec("INSERT INTO block (rowid, series_id, t0, times_id, base, div, delta, size, vals) VALUES ("+rowid+", ?, ?, ?, ?, ?, ?, ?, ?)",
+		series, t0, tid, base, e.div, e.delta, len(e.vals), vals)
 }
+
+// The block table's rows are in two runs of rowids: the days' blocks,
+// kept for years, below hourRowids, each new one after the last, and
+// the hours' blocks, deleted daily, from it on. The days' blocks then
+// fill their pages as they did before hours were packed, where the
+// rows of hours between them would leave each day's last page part
+// empty once deleted, and the hours' blocks free whole pages. (VACUUM
+// may number the rows anew: the runs come back as blocks come and go.)
+const (
+	hourRowids = 1 << 62
+	dayRowid   = "(SELECT coalesce(max(rowid), 0) + 1 FROM block WHERE rowid < 4611686018427387904)"
+	hourRowid  = "max(coalesce((SELECT max(rowid) FROM block), 0), 4611686018427387904) + 1"
+)
 
 // exec runs a statement that returns no rows. It goes through Query:
 // go-sqlite3 then binds and steps in one call into C, where Exec makes
