@@ -300,3 +300,45 @@ func TestBlockRowids(t *testing.T) {
 		}
 	}
 }
+
+// TestPackHoursPrunedFirst: a day whose hours are packed, past the raw
+// retention before its own pack comes (the run's budget spent on other
+// days), keeps the rollups of every hour: the pruning of the series
+// leaves its hours' blocks to the day's pack.
+func TestPackHoursPrunedFirst(t *testing.T) {
+	day := periodStart(t0)
+	c := &clock{day + 5*3600}
+	db := openTest(t, filepath.Join(t.TempDir(), "m.db"), c)
+	if err := db.SetPolicy(Policy{Raw: 2 * Period * time.Second}); err != nil {
+		t.Fatal(err)
+	}
+	write(t, db, minutes(2, day, day+3*3600+1800)...)
+	if _, err := db.Maintain(DefaultWork); err != nil {
+		t.Fatal(err)
+	}
+	if h, s := hourBlocks(t, db), count(t, db, "sample"); h != 8 || s != 0 {
+		t.Fatalf("%d hours' blocks, %d rows", h, s)
+	}
+	c.now = day + 10*Period
+	// One day packed a run, the series pruned all at once.
+	for {
+		more, err := db.Maintain(Work{Pack: 1, Prune: 16})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !more {
+			break
+		}
+	}
+	if b, p := count(t, db, "block"), count(t, db, "pending"); b != 0 || p != 0 {
+		t.Fatalf("%d blocks, %d pending", b, p)
+	}
+	for _, key := range []string{"s0;host=a", "s1;host=a"} {
+		id, _ := db.SeriesID(key)
+		var rs []Rollup
+		db.Rollups(id, day, day+Period, func(r Rollup) error { rs = append(rs, r); return nil })
+		if len(rs) != 4 {
+			t.Errorf("%s: %d rollups, want 4", key, len(rs))
+		}
+	}
+}

@@ -148,7 +148,9 @@ func (w *writer) prune(n int) (bool, error) {
 	// round's own cuts, and the next round catches up.
 	for _, id := range ids {
 		if p.Raw > 0 {
-			if _, err := w.c.ExecContext(w.ctx, "DELETE FROM block WHERE series_id = ? AND t0 < ?", id, hourT0(roundRaw+Period)); err != nil {
+			// Hours' blocks stay: their day is pending, and its pack,
+			// which deletes them, takes their rollups first.
+			if _, err := w.c.ExecContext(w.ctx, "DELETE FROM block WHERE series_id = ? AND t0 <= ? AND (t0 + 1) % 3600 != 0", id, roundRaw); err != nil {
 				return false, err
 			}
 		}
