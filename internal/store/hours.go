@@ -138,23 +138,26 @@ func (w *writer) packHour(h group, pts []point, has presence) error {
 }
 
 // readBlocks returns the points of a series' blocks whose t0 is from lo
-// up to, not including, hi, in time order.
+// up to, not including, hi, in time order. The blocks are about to be
+// written anew or deleted: their times rows are noted for dropTimes,
+// which keeps those still in use.
 func (w *writer) readBlocks(series, lo, hi int64) ([]point, error) {
 	var all []point
-	rows, err := w.c.QueryContext(w.ctx, `SELECT b.t0, b.base, b.div, b.delta, b.size, b.vals, t.offsets
+	rows, err := w.c.QueryContext(w.ctx, `SELECT b.t0, b.base, b.div, b.delta, b.size, b.vals, t.offsets, b.times_id
 		FROM block b JOIN times t ON t.id = b.times_id WHERE b.series_id = ? AND b.t0 >= ? AND b.t0 < ? ORDER BY b.t0`, series, lo, hi)
 	if err != nil {
 		return nil, err
 	}
 	defer rows.Close()
 	for rows.Next() {
-		var t0, size int64
+		var t0, size, tid int64
 		var base sql.NullInt64
 		var e encoded
 		var data, offsets []byte
-		if err := rows.Scan(&t0, &base, &e.div, &e.delta, &size, &data, &offsets); err != nil {
+		if err := rows.Scan(&t0, &base, &e.div, &e.delta, &size, &data, &offsets, &tid); err != nil {
 			return nil, err
 		}
+		w.freed = append(w.freed, tid)
 		e.base = base.Int64
 		if e.vals, err = w.db.inf.inflate(data, size); err != nil {
 			return nil, fmt.Errorf("series %d, block %d: %w", series, t0, err)

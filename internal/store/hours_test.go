@@ -1,6 +1,7 @@
 package store
 
 import (
+	"context"
 	"fmt"
 	"os/exec"
 	"path/filepath"
@@ -340,5 +341,33 @@ func TestPackHoursPrunedFirst(t *testing.T) {
 		if len(rs) != 4 {
 			t.Errorf("%s: %d rollups, want 4", key, len(rs))
 		}
+	}
+}
+
+// TestPackHoursLateTimes: the times rows of an hour's block that late
+// samples rewrote go with the day's pack, as the others do.
+func TestPackHoursLateTimes(t *testing.T) {
+	day := periodStart(t0)
+	c := &clock{day + 2*3600}
+	db := openTest(t, filepath.Join(t.TempDir(), "m.db"), c)
+	write(t, db, minutes(1, day, day+3600)...)
+	if h := hourBlocks(t, db); h != 1 {
+		t.Fatalf("%d hours' blocks", h)
+	}
+	write(t, db, fmt.Sprintf("s0;host=a 7 %d", day+30))
+	if h, s := hourBlocks(t, db), count(t, db, "sample"); h != 1 || s != 0 {
+		t.Fatalf("%d hours' blocks, %d rows", h, s)
+	}
+	c.now = day + Period + grace
+	if _, err := db.Maintain(DefaultWork); err != nil {
+		t.Fatal(err)
+	}
+	if b, h := count(t, db, "block"), hourBlocks(t, db); b != 1 || h != 0 {
+		t.Fatalf("%d blocks, %d of hours", b, h)
+	}
+	var n int
+	db.conn.QueryRowContext(context.Background(), "SELECT count(*) FROM times WHERE id NOT IN (SELECT times_id FROM block)").Scan(&n)
+	if n != 0 {
+		t.Errorf("%d times rows no block uses", n)
 	}
 }
