@@ -60,22 +60,42 @@ func (w *writer) packHours(n int, closed int64) (bool, error) {
 	if n <= 0 {
 		return false, nil
 	}
+	// A run that brought a hub's day from a pipe packs what it brought:
+	// n is then in the hundreds of thousands, read a round at a time.
+	for n > 0 {
+		done, left, err := w.packHoursRound(n, closed)
+		if err != nil || !left {
+			return false, err
+		}
+		n -= done
+	}
+	return true, nil
+}
+
+// roundPoints bounds the samples one round of packHours holds: it
+// stops at the first hour of a series past it.
+var roundPoints = 1 << 16
+
+// packHoursRound is a round of packHours: it packs up to n series'
+// hours, fewer past roundPoints samples, and returns how many, and
+// whether there are more.
+func (w *writer) packHoursRound(n int, closed int64) (int, bool, error) {
 	first := periodStart(closed) + Period // the first open day
 	last := w.db.now().Unix() - 3600 - grace
 	if last < first {
-		return false, nil
+		return 0, false, nil
 	}
 	type hourGroup struct {
 		group // an hour: t0 is its start
 		pts   []point
 	}
 	var gs []hourGroup
-	more := false
+	more, points := false, 0
 	err := w.db.each("SELECT hour, series_id, hour + sec, value FROM sample WHERE hour >= ? AND hour <= ? ORDER BY hour, series_id, sec",
 		[]any{first, last}, 4, func(v []driver.Value) error {
 			g := group{asInt(v[1]), asInt(v[0])}
 			if len(gs) == 0 || gs[len(gs)-1].group != g {
-				if len(gs) == n {
+				if len(gs) == n || points >= roundPoints {
 					more = true
 					return errEnough
 				}
@@ -83,10 +103,11 @@ func (w *writer) packHours(n int, closed int64) (bool, error) {
 			}
 			h := &gs[len(gs)-1]
 			h.pts = append(h.pts, point{asInt(v[2]), asFloat(v[3])})
+			points++
 			return nil
 		})
 	if err != nil && !errors.Is(err, errEnough) {
-		return false, err
+		return 0, false, err
 	}
 	for i, h := range gs {
 		day := periodStart(h.t0)
@@ -99,10 +120,10 @@ func (w *writer) packHours(n int, closed int64) (bool, error) {
 			}
 		})
 		if err != nil {
-			return false, err
+			return 0, false, err
 		}
 		if err := w.packHour(h.group, h.pts, has); err != nil {
-			return false, err
+			return 0, false, err
 		}
 		// The rows of an hour, of the series from the first packed to
 		// this one, are a range of the sample table's key.
@@ -112,11 +133,11 @@ func (w *writer) packHours(n int, closed int64) (bool, error) {
 				lo = gs[j].series
 			}
 			if err := w.exec("DELETE FROM sample WHERE hour = ? AND series_id >= ? AND series_id <= ?", h.t0, lo, h.series); err != nil {
-				return false, err
+				return 0, false, err
 			}
 		}
 	}
-	return more, nil
+	return len(gs), more, nil
 }
 
 // packHour writes a series' hour as a block, merging in the hour's block

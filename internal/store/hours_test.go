@@ -371,3 +371,35 @@ func TestPackHoursLateTimes(t *testing.T) {
 		t.Errorf("%d times rows no block uses", n)
 	}
 }
+
+// TestPackHoursRounds: a budget of many hours is packed a round at a
+// time, each holding about roundPoints samples, and the budget still
+// bounds the hours packed.
+func TestPackHoursRounds(t *testing.T) {
+	saved := roundPoints
+	roundPoints = 100 // under two series' hours a round
+	t.Cleanup(func() { roundPoints = saved })
+	day := periodStart(t0)
+	for _, tc := range []struct {
+		pack, blocks int
+		more         bool
+	}{{7, 7, true}, {15, 15, false}, {1000, 15, false}} {
+		c := &clock{day}
+		db := openTest(t, filepath.Join(t.TempDir(), "m.db"), c)
+		if _, err := db.Write(batchOf(minutes(5, day, day+3*3600+grace)...)); err != nil {
+			t.Fatal(err)
+		}
+		want := dump(t, db)
+		c.now = day + 3*3600 + grace
+		more, err := db.Maintain(Work{Pack: tc.pack})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if n := hourBlocks(t, db); n != tc.blocks || more != tc.more {
+			t.Errorf("a budget of %d: %d hours' blocks, more %v", tc.pack, n, more)
+		}
+		if got := dump(t, db); !reflect.DeepEqual(got, want) {
+			t.Errorf("a budget of %d: the samples changed", tc.pack)
+		}
+	}
+}
