@@ -11,13 +11,13 @@ import (
 
 // The open day's hours are packed as they close, each series' hour into
 // a block of its own, whose t0 is a second before the hour (hourT0), so
-// that the first hour's never takes the day's key: a query of the last day then
-// reads the day's blocks, as it reads yesterday's, where it read the
-// sample table a row at a time (a call into C and two allocations a
-// sample). When the day closes, its pack merges the hours' blocks, with
-// what the sample table still has, into the day's one block, and
-// deletes them. The day stays in pending until then, its hours packed
-// or not.
+// that the first hour's never takes the day's key. A query of the last
+// day then reads the day's blocks, as it reads yesterday's, where it
+// read the sample table a row at a time (a call into C and two
+// allocations a sample). When the day closes, its pack merges the
+// hours' blocks, with what the sample table still has, into the day's
+// one block, and deletes them. The day stays in pending until then, its
+// hours packed or not.
 //
 // An hour's block is found as any block is, by series and t0: readers
 // of a range read the blocks that may hold its samples, in time order
@@ -26,10 +26,11 @@ import (
 // the day has none (a day packed early, by a clock set back, takes its
 // hours into its block).
 //
-// Hours' blocks come and go daily, and so would their times rows, which
-// no day's block may share: schema 7 indexes the block table by
-// times_id, so that a times row no block uses any more is found and
-// deleted at once, rather than by --compact.
+// Hours' blocks come and go daily, and so would their times rows, were
+// they left for --compact: schema 7 indexes the block table by times_id,
+// so that a times row that the blocks deleted used, and no block uses
+// any more, is found and deleted at once. A times row may be shared by
+// any blocks, a day's and an hour's alike.
 
 // blockTimes upgrades schema 6 to 7: the block table gets an index on
 // times_id, in the transaction of every migration.
