@@ -214,12 +214,25 @@ func create(path string) error {
 	return f.Close()
 }
 
+// readerCache bounds a reader's page cache to 256 KiB, an eighth of
+// SQLite's default. A query reads most pages once, in key order: with the
+// default cache each page it reads takes memory never touched before,
+// and a first touch costs more than the read (11 µs a page on the VM the
+// bench runs on). A small cache reuses the same memory, and keeps the
+// b-trees' upper pages, which every seek reads. On the bench's databases
+// a day of every series and a year of one metric by day take 10 to 20%
+// less processor time, the weekly report 7% less.
+const readerCache = "PRAGMA cache_size=-256"
+
 // init checks, under SQLite's own lock so that runs starting together
 // agree, that the file is an sm database or an empty one; creates or
 // upgrades the schema; and only then turns on the WAL journal.
 func (db *DB) init(readOnly, noSync bool) error {
 	ctx := context.Background()
 	if readOnly {
+		if _, err := db.conn.ExecContext(ctx, readerCache); err != nil {
+			return err
+		}
 		if err := db.check(ctx, false); err != nil {
 			return err
 		}

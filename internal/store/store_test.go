@@ -722,3 +722,25 @@ func TestImplicitHours(t *testing.T) {
 		t.Errorf("the sqlite3 shell's hourly view:\n%s\nwant\n%s", out, s)
 	}
 }
+
+// TestReaderCache: a reader's page cache is readerCache's, a writer's
+// SQLite's default, which a transaction's dirty pages may need.
+func TestReaderCache(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "m.db")
+	w := openTest(t, path, &clock{t0})
+	write(t, w, "load.1m;host=web1 1 1764039600")
+	r, err := Open(path, Options{ReadOnly: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer r.Close()
+	for _, c := range []struct {
+		db   *DB
+		want int64
+	}{{r, -256}, {w, -2000}} {
+		var n int64
+		if err := c.db.conn.QueryRowContext(context.Background(), "PRAGMA cache_size").Scan(&n); err != nil || n != c.want {
+			t.Errorf("cache_size %d, %v; want %d", n, err, c.want)
+		}
+	}
+}
