@@ -372,6 +372,34 @@ func TestPackHoursLateTimes(t *testing.T) {
 	}
 }
 
+// TestPackDayLateTimes: a late sample rewrites a packed day's block in
+// place, with new offsets, and the times row of the old ones goes.
+func TestPackDayLateTimes(t *testing.T) {
+	day := periodStart(t0)
+	c := &clock{day + Period + grace}
+	db := openTest(t, filepath.Join(t.TempDir(), "m.db"), c)
+	write(t, db, minutes(1, day, day+Period)...)
+	if _, err := db.Maintain(DefaultWork); err != nil {
+		t.Fatal(err)
+	}
+	if b, h := count(t, db, "block"), hourBlocks(t, db); b != 1 || h != 0 {
+		t.Fatalf("%d blocks, %d of hours", b, h)
+	}
+	write(t, db, fmt.Sprintf("s0;host=a 7 %d", day+30))
+	if _, err := db.Maintain(DefaultWork); err != nil {
+		t.Fatal(err)
+	}
+	if b, s := count(t, db, "block"), count(t, db, "sample"); b != 1 || s != 0 {
+		t.Fatalf("%d blocks, %d rows", b, s)
+	}
+	if n := count(t, db, "times WHERE id NOT IN (SELECT times_id FROM block)"); n != 0 {
+		t.Errorf("%d times rows no block uses", n)
+	}
+	if n := count(t, db, "times"); n != 1 {
+		t.Errorf("%d times rows, want 1", n)
+	}
+}
+
 // TestPackHoursRounds: a budget of many hours is packed a round at a
 // time, each holding about roundPoints samples, and the budget still
 // bounds the hours packed.

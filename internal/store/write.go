@@ -170,7 +170,7 @@ type writer struct {
 	newTimes  []string
 	created   int     // db.created before, restored on rollback
 	deferred  int     // closed days and hours left in the sample table
-	freed     []int64 // times rows of blocks deleted, for dropTimes
+	freed     []int64 // times rows of blocks deleted or rewritten, for dropTimes
 	buf       []byte
 	vals      []float64
 	tss       []int64
@@ -682,6 +682,15 @@ func (w *writer) putBlock(series, t0 int64, pts []point, update bool) error {
 		base = e.base
 	}
 	if update {
+		// The old times row goes with dropTimes, if no other block
+		// shares it.
+		var old int64
+		if err := w.c.QueryRowContext(w.ctx, "SELECT times_id FROM block WHERE series_id = ? AND t0 = ?", series, t0).Scan(&old); err != nil {
+			return err
+		}
+		if old != tid {
+			w.freed = append(w.freed, old)
+		}
 		// In place: a REPLACE would delete the row and its index entry
 		// and write both again.
 		return w.exec("UPDATE block SET times_id = ?, base = ?, div = ?, delta = ?, size = ?, vals = ? WHERE series_id = ? AND t0 = ?",
