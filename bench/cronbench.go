@@ -24,21 +24,25 @@ const cronMinuteRuns = 41
 // that a busy or a slow machine moves both sides alike.
 func benchCronMinute(log func(string, ...any), tmp, db string) []row {
 	const what = "cron minute: sm-sample \\| sm-store --spool on a year, CPU user+sys (median)"
-	a, b, floor, err := cronMinuteCPU(log, tmp, db)
+	c, err := cronMinuteCPU(log, tmp, db)
 	if err != nil {
 		log("%v", err)
 		return nil
 	}
-	if b == 0 {
-		return []row{{what: what, sm: ms(a), peer: "sadc: not installed", goal: "≤ 2.5× sadc 1 1"}}
+	if c.sadc == 0 {
+		return []row{{what: what, sm: ms(c.sm), peer: "sadc: not installed", goal: "≤ 2.5× sadc 1 1"}}
 	}
-	rows := []row{{what: what, sm: ms(a), peer: "sadc 1 1: " + ms(b),
-		ratio: times(a.Seconds() / b.Seconds()), goal: "≤ 2.5× sadc 1 1", met: atMost(a, b, 5, 2), hasVerdict: true}}
-	if floor > 0 {
+	vsSadc := func(what string, d time.Duration) row {
+		return row{what: what, sm: ms(d), peer: "sadc 1 1: " + ms(c.sadc),
+			ratio: times(d.Seconds() / c.sadc.Seconds()), goal: "≤ 2.5× sadc 1 1", met: atMost(d, c.sadc, 5, 2), hasVerdict: true}
+	}
+	rows := []row{vsSadc(what, c.sm),
+		vsSadc("cron minute as contrib/cron.d-sm runs it, with GOMAXPROCS=1, CPU user+sys (median)", c.one)}
+	if c.floor > 0 {
 		// What any two Go programs cost here: the part of the ratio
 		// that no change to sm's own work can remove.
 		rows = append(rows, row{what: "cron minute's floor: two Go programs that do nothing, piped, CPU user+sys (median)",
-			sm: ms(floor), peer: "sadc 1 1: " + ms(b), ratio: times(floor.Seconds() / b.Seconds()), goal: "(for scale)"})
+			sm: ms(c.floor), peer: "sadc 1 1: " + ms(c.sadc), ratio: times(c.floor.Seconds() / c.sadc.Seconds()), goal: "(for scale)"})
 	}
 	return rows
 }
@@ -82,11 +86,22 @@ func buildHello(log func(string, ...any), tmp string) string {
 	return filepath.Join(dir, "hello")
 }
 
-// cronMinuteCPU returns the median processor time of one cron minute of
-// sm, sm-sample | sm-store --spool into db, of one sadc 1 1 FILE, and
-// of two Go programs that do nothing, piped, alternating; sadc's is 0
-// when sysstat is not installed, the floor's when Go is not.
-func cronMinuteCPU(log func(string, ...any), tmp, db string) (sm, sadc, floor time.Duration, err error) {
+// cronCPU is what cronMinuteCPU measures, each the median processor
+// time of a run.
+type cronCPU struct {
+	sm    time.Duration // sm-sample | sm-store --spool FILE
+	one   time.Duration // the same with GOMAXPROCS=1, as contrib/cron.d-sm runs it
+	sadc  time.Duration // sadc 1 1 FILE; 0 when sysstat is not installed
+	floor time.Duration // two Go programs that do nothing, piped; 0 without Go
+}
+
+// oneProc is the environment contrib/cron.d-sm gives sm's jobs.
+var oneProc = []string{"GOMAXPROCS=1"}
+
+// cronMinuteCPU measures one cron minute of sm, sm-sample | sm-store
+// --spool into db, without and with oneProc, one sadc 1 1 FILE, and two
+// Go programs that do nothing, piped, alternating.
+func cronMinuteCPU(log func(string, ...any), tmp, db string) (cronCPU, error) {
 	sample, _ := filepath.Abs(filepath.Join(*bin, "sm-sample"))
 	smStore, _ := filepath.Abs(filepath.Join(*bin, "sm-store"))
 	state := filepath.Join(tmp, "cron.state")
@@ -95,36 +110,41 @@ func cronMinuteCPU(log func(string, ...any), tmp, db string) (sm, sadc, floor ti
 	// need no window then.
 	out, _, err := primeState(append(sampleArgv, "--window", "0"), state)
 	if err != nil {
-		return 0, 0, 0, err
+		return cronCPU{}, err
 	}
 	if err := primeHours(smStore, db, out, time.Now().Unix()); err != nil {
-		return 0, 0, 0, err
+		return cronCPU{}, err
 	}
 	hello := buildHello(log, tmp)
 	storeArgv := []string{smStore, "--db", db, "--spool", filepath.Join(tmp, "cron.spool")}
 	sadcPath := findSadc(log)
-	var smCPU, sadcCPU, floorCPU []time.Duration
+	var smCPU, oneCPU, sadcCPU, floorCPU []time.Duration
 	for i := -3; i < min(cronMinuteRuns, *runs); i++ {
-		c, err := pipeCPU(sampleArgv, storeArgv)
+		c, err := pipeCPU(sampleArgv, storeArgv, nil)
 		if err != nil {
-			return 0, 0, 0, err
+			return cronCPU{}, err
+		}
+		o, err := pipeCPU(sampleArgv, storeArgv, oneProc)
+		if err != nil {
+			return cronCPU{}, err
 		}
 		var p, f time.Duration
 		if sadcPath != "" {
 			if p, _, err = cpuRun([]string{sadcPath, "1", "1", filepath.Join(tmp, "sa-cron")}, nil); err != nil {
-				return 0, 0, 0, err
+				return cronCPU{}, err
 			}
 		}
 		if hello != "" {
-			if f, err = pipeCPU([]string{hello}, []string{hello}); err != nil {
-				return 0, 0, 0, err
+			if f, err = pipeCPU([]string{hello}, []string{hello}, nil); err != nil {
+				return cronCPU{}, err
 			}
 		}
 		if i >= 0 {
-			smCPU, sadcCPU, floorCPU = append(smCPU, c), append(sadcCPU, p), append(floorCPU, f)
+			smCPU, oneCPU = append(smCPU, c), append(oneCPU, o)
+			sadcCPU, floorCPU = append(sadcCPU, p), append(floorCPU, f)
 		}
 	}
-	return median(smCPU), median(sadcCPU), median(floorCPU), nil
+	return cronCPU{median(smCPU), median(oneCPU), median(sadcCPU), median(floorCPU)}, nil
 }
 
 // primeHours stores the records sm-sample printed, out, once a minute
@@ -147,15 +167,20 @@ func primeHours(smStore, db string, out []byte, now int64) error {
 	return err
 }
 
-// pipeCPU runs from | to, as the shell runs a pipeline, and returns the
-// processor time, user and system, of both processes.
-func pipeCPU(from, to []string) (time.Duration, error) {
+// pipeCPU runs from | to, as the shell runs a pipeline, with env added
+// to both one's environment, and returns the processor time, user and
+// system, of both processes.
+func pipeCPU(from, to, env []string) (time.Duration, error) {
 	r, w, err := os.Pipe()
 	if err != nil {
 		return 0, err
 	}
 	a := exec.Command(from[0], from[1:]...)
 	b := exec.Command(to[0], to[1:]...)
+	if env != nil {
+		a.Env = append(os.Environ(), env...)
+		b.Env = a.Env
+	}
 	// A buffer each: os/exec copies into each from a goroutine of its own.
 	var errA, errB bytes.Buffer
 	a.Stdout, a.Stderr = w, &errA

@@ -733,13 +733,15 @@ type cpuPeer struct {
 // triple the comparison's time.
 func peerCPU(log func(string, ...any), dir, smDB string) []row {
 	const what = "CPU per day at a sample a minute"
-	smRun, sadcRun, _, err := cronMinuteCPU(log, dir, smDB)
+	c, err := cronMinuteCPU(log, dir, smDB)
 	if err != nil {
 		log("%v", err)
 		return []row{{what: what, sm: failed(err)}}
 	}
+	smRun, sadcRun := c.sm, c.sadc
 	sm := smRun * 1440
-	smCell := fmt.Sprintf("sm-sample \\| sm-store: %.1f s (%s a run × 1,440; records %s series)", sm.Seconds(), ms(smRun), sampleCount(dir))
+	smCell := fmt.Sprintf("sm-sample \\| sm-store: %.1f s (%s a run × 1,440; records %s series; %.1f s with GOMAXPROCS=1, as contrib/cron.d-sm runs it)",
+		sm.Seconds(), ms(smRun), sampleCount(dir), (c.one * 1440).Seconds())
 	var rows []row
 	if sadcRun == 0 {
 		rows = append(rows, row{what: what + ", cron", sm: smCell, peer: "sadc: not installed", goal: "≤ 2.5× sadc 1 1"})
