@@ -86,7 +86,8 @@ func (w *writer) maintain(work Work, closed int64) (bool, error) {
 }
 
 // prune deletes the blocks and rollups past the retention policy of the
-// next n series after the cursor kept in meta, and moves the cursor on.
+// next n series after the cursor kept in meta, with the times rows no
+// block uses any more, and moves the cursor on.
 // It reports whether the round has series left.
 //
 // A round over every series is needed only when a cut has moved: the
@@ -150,7 +151,7 @@ func (w *writer) prune(n int) (bool, error) {
 		if p.Raw > 0 {
 			// Hours' blocks stay: their day is pending, and its pack,
 			// which deletes them, takes their rollups first.
-			if _, err := w.c.ExecContext(w.ctx, "DELETE FROM block WHERE series_id = ? AND t0 <= ? AND (t0 + 1) % 3600 != 0", id, roundRaw); err != nil {
+			if err := w.pruneBlocks(id, roundRaw); err != nil {
 				return false, err
 			}
 		}
@@ -159,6 +160,9 @@ func (w *writer) prune(n int) (bool, error) {
 				return false, err
 			}
 		}
+	}
+	if err := w.dropTimes(); err != nil {
+		return false, err
 	}
 	next := int64(0)
 	if len(ids) == n {
@@ -170,6 +174,25 @@ func (w *writer) prune(n int) (bool, error) {
 		}
 	}
 	return next != 0, nil
+}
+
+// pruneBlocks deletes a series' days' blocks from before cut, notes
+// their times rows for dropTimes, and drops them from the block cache.
+func (w *writer) pruneBlocks(series, cut int64) error {
+	rows, err := w.c.QueryContext(w.ctx, "DELETE FROM block WHERE series_id = ? AND t0 <= ? AND (t0 + 1) % 3600 != 0 RETURNING t0, times_id", series, cut)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var t0, tid int64
+		if err := rows.Scan(&t0, &tid); err != nil {
+			return err
+		}
+		w.freed = append(w.freed, tid)
+		w.db.blocks.drop(series, t0)
+	}
+	return rows.Err()
 }
 
 // cut returns the start of the latest day wholly older than keep at now:

@@ -612,6 +612,9 @@ func TestPruneRounds(t *testing.T) {
 	if maintain() || count(t, db, "block") != 0 {
 		t.Errorf("the round left %d blocks", count(t, db, "block"))
 	}
+	if n := count(t, db, "times"); n != 0 {
+		t.Errorf("the round left %d times rows of the blocks it pruned", n)
+	}
 	before = changes()
 	maintain()
 	if changes() != before {
