@@ -168,7 +168,7 @@ func primeHours(smStore, db string, out []byte, now int64) error {
 }
 
 // pipeCPU runs from | to, as the shell runs a pipeline, with env added
-// to both one's environment, and returns the processor time, user and
+// to each one's environment, and returns the processor time, user and
 // system, of both processes.
 func pipeCPU(from, to, env []string) (time.Duration, error) {
 	r, w, err := os.Pipe()
