@@ -3,6 +3,7 @@ package collect
 import (
 	"errors"
 	"fmt"
+	"math"
 	"slices"
 	"strings"
 	"syscall"
@@ -151,12 +152,14 @@ func diskioRates(prev, cur Counters, dt float64) []Sample {
 			continue
 		}
 		// In seconds, as sm(7) names times, at iostat's precision of
-		// a hundredth of a millisecond.
+		// a hundredth of a millisecond. Hundredths over 100,000, not
+		// round2's milliseconds over 1,000: one division of a whole
+		// number is the double nearest the decimal, and prints as it.
 		await := func(ticks, ios float64) float64 {
 			if ios == 0 {
 				return 0
 			}
-			return round2(ticks/ios) / 1000
+			return math.Round(ticks/ios*100) / 100_000
 		}
 		t := tag("device", dev)
 		out = append(out,

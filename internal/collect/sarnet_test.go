@@ -4,6 +4,8 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"strconv"
+	"strings"
 	"testing"
 
 	"github.com/prometheus/procfs/blockdevice"
@@ -109,6 +111,27 @@ func TestDiskioCounterBackwards(t *testing.T) {
 		}
 		if n != len(diskioMetrics) {
 			t.Errorf("counter %d of sda went back: sdb has %d rates", i, n)
+		}
+	}
+}
+
+// An await prints as the decimal it is, to a hundredth of a millisecond:
+// 0.00056, not 0.0005600000000000001 (0.56 / 1000 as a double), which a
+// user reads as noise and the store packs as a float of 21 digits.
+func TestDiskioAwaitDecimal(t *testing.T) {
+	for ios := 1.0; ios <= 64; ios++ {
+		for ticks := 0.0; ticks <= 4096; ticks++ {
+			prev := Counters{"sda": {0, 0, 0, 0, 0, 0, 0, 0, 0}}
+			cur := Counters{"sda": {0, 0, 0, ios, ticks, ios, ticks, 0, 0}}
+			for _, s := range diskioRates(prev, cur, 1) {
+				if !strings.HasSuffix(s.Name, "_await_s") {
+					continue
+				}
+				text := strconv.FormatFloat(s.Value, 'f', -1, 64)
+				if _, frac, _ := strings.Cut(text, "."); len(frac) > 5 {
+					t.Fatalf("%v ms over %v ios: %s = %s", ticks, ios, s.Name, text)
+				}
+			}
 		}
 	}
 }
