@@ -267,8 +267,8 @@ func TestMigrateBlockTimesKilled(t *testing.T) {
 	killUpgrade(t, "TestMigrateBlockTimesKilled", orig, 1, func(path string) { checkMigrated(t, path, fx) })
 }
 
-// TestBlockRowids: the days' blocks and the hours' blocks take rowids
-// in runs of their own, and finding the next one of either is a seek.
+// TestBlockRowids: the days' blocks take rowids from 1 on, the hours'
+// blocks below 0, and finding the next one of either is a seek.
 func TestBlockRowids(t *testing.T) {
 	if fmt.Sprint(int64(hourRowids)) != "4611686018427387904" {
 		t.Fatal("hourRowids and the SQL of dayRowid and hourRowid differ")
@@ -280,9 +280,9 @@ func TestBlockRowids(t *testing.T) {
 	c.now = day + Period + 3600
 	write(t, db, minutes(2, day+2*3600, day+Period+30)...)
 	for q, want := range map[string]int{
-		"block WHERE rowid < 4611686018427387904 AND (t0 + 1) % 3600 != 0": 4,
-		"block WHERE rowid > 4611686018427387904 AND (t0 + 1) % 3600 = 0":  0,
-		"block": 4,
+		"block WHERE rowid > 0 AND (t0 + 1) % 3600 != 0": 4,
+		"block WHERE (t0 + 1) % 3600 = 0":                0,
+		"block":                                          4,
 	} {
 		if n := count(t, db, q); n != want {
 			t.Errorf("%s: %d, want %d", q, n, want)
@@ -292,13 +292,49 @@ func TestBlockRowids(t *testing.T) {
 	if _, err := db.Maintain(DefaultWork); err != nil {
 		t.Fatal(err)
 	}
-	if n := count(t, db, "block WHERE rowid > 4611686018427387904 AND (t0 + 1) % 3600 = 0"); n != 2 {
-		t.Errorf("%d hours' blocks past hourRowids, want 2", n)
+	if n := count(t, db, "block WHERE rowid >= -4611686018427387904 AND rowid < 0 AND (t0 + 1) % 3600 = 0"); n != 2 {
+		t.Errorf("%d hours' blocks from -hourRowids, want 2", n)
+	}
+	// A day's blocks after the hours' blocks: at the table's end.
+	c.now = day + 2*Period + 3600 + grace
+	write(t, db, minutes(2, day+Period+30, day+2*Period+30)...)
+	if n := count(t, db, "block WHERE rowid > 4 AND (t0 + 1) % 3600 != 0"); n != 2 {
+		t.Errorf("%d new days' blocks after the first four, want 2", n)
 	}
 	for _, q := range []string{dayRowid, hourRowid} {
 		if plan := queryPlan(t, db, "SELECT "+q); strings.Contains(plan, "SCAN block") {
 			t.Errorf("%s: %s", q, plan)
 		}
+	}
+}
+
+// TestBlockRowidsOldHours: the hours' blocks of an earlier version,
+// numbered from hourRowids on, stay out of the days' run.
+func TestBlockRowidsOldHours(t *testing.T) {
+	day := periodStart(t0)
+	c := &clock{day + 5*3600}
+	db := openTest(t, filepath.Join(t.TempDir(), "m.db"), c)
+	write(t, db, minutes(2, day-Period, day+2*3600)...)
+	c.now = day + 3*3600 + grace
+	if _, err := db.Maintain(DefaultWork); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.conn.ExecContext(context.Background(), "UPDATE block SET rowid = (rowid + 4611686018427387904) + 4611686018427387904 WHERE rowid < 0"); err != nil {
+		t.Fatal(err)
+	}
+	if n := count(t, db, "block WHERE rowid > 4611686018427387904"); n == 0 {
+		t.Fatal("no hours' blocks to renumber")
+	}
+	c.now = day + Period + 3600 + grace
+	write(t, db, minutes(2, day+2*3600, day+Period+30)...)
+	if _, err := db.Maintain(DefaultWork); err != nil {
+		t.Fatal(err)
+	}
+	if n := count(t, db, "block WHERE rowid > 0 AND rowid < 4611686018427387904 AND (t0 + 1) % 3600 != 0"); n != 4 {
+		t.Errorf("%d days' blocks in the days' run, want 4", n)
+	}
+	if n := count(t, db, "block WHERE rowid > 4611686018427387904"); n != 0 {
+		t.Errorf("%d hours' blocks left past hourRowids, want 0", n)
 	}
 }
 

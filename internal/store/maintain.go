@@ -74,7 +74,14 @@ func (w *writer) maintain(work Work, closed int64) (bool, error) {
 			return false, err
 		}
 	}
+	// The hours' packing looks for the days' blocks.
+	if err := w.flushBlocks(); err != nil {
+		return false, err
+	}
 	hours, err := w.packHours(work.Pack-len(jobs), closed)
+	if err == nil {
+		err = w.flushBlocks()
+	}
 	if err == nil {
 		err = w.dropTimes()
 	}

@@ -168,9 +168,10 @@ type writer struct {
 	ctx       context.Context
 	newSeries []string // added to the cache, to be dropped on rollback
 	newTimes  []string
-	created   int     // db.created before, restored on rollback
-	deferred  int     // closed days and hours left in the sample table
-	freed     []int64 // times rows of blocks deleted or rewritten, for dropTimes
+	created   int        // db.created before, restored on rollback
+	deferred  int        // closed days and hours left in the sample table
+	freed     []int64    // times rows of blocks deleted or rewritten, for dropTimes
+	queued    []dayBlock // new days' blocks, for flushBlocks
 	buf       []byte
 	vals      []float64
 	tss       []int64
@@ -274,6 +275,9 @@ func (w *writer) write(b *Batch) (Stats, error) {
 		if err := w.pack(g, groups[g], known[g]); err != nil {
 			return st, err
 		}
+	}
+	if err := w.flushBlocks(); err != nil {
+		return st, err
 	}
 	if err := w.dropTimes(); err != nil {
 		return st, err
@@ -696,25 +700,28 @@ func (w *writer) putBlock(series, t0 int64, pts []point, update bool) error {
 		return w.exec("UPDATE block SET times_id = ?, base = ?, div = ?, delta = ?, size = ?, vals = ? WHERE series_id = ? AND t0 = ?",
 			tid, base, e.div, e.delta, len(e.vals), vals, series, t0)
 	}
-	rowid := dayRowid
-	if isHourT0(t0) {
-		rowid = hourRowid
+	if !isHourT0(t0) {
+		w.queueBlock(series, t0, tid, base, e, vals)
+		return nil
 	}
-	return w.exec("INSERT INTO block (rowid, series_id, t0, times_id, base, div, delta, size, vals) VALUES ("+rowid+", ?, ?, ?, ?, ?, ?, ?, ?)",
+	return w.exec("INSERT INTO block (rowid, series_id, t0, times_id, base, div, delta, size, vals) VALUES ("+hourRowid+", ?, ?, ?, ?, ?, ?, ?, ?)",
 		series, t0, tid, base, e.div, e.delta, len(e.vals), vals)
 }
 
 // The block table's rows are in two runs of rowids: the days' blocks,
-// kept for years, below hourRowids, each new one after the last, and
-// the hours' blocks, deleted daily, from it on. The days' blocks then
-// fill their pages as they did before hours were packed, where the
-// rows of hours between them would leave each day's last page part
-// empty once deleted, and the hours' blocks free whole pages. (VACUUM
-// may number the rows anew: the runs come back as blocks come and go.)
+// kept for years, from 1 on, each new one after the last, and the
+// hours' blocks, deleted daily, from -hourRowids on, below them. The
+// days' blocks are then appended at the table's end and fill its last
+// page as flushBlocks reckons, where the rows of hours between them
+// would leave each day's last page part empty once deleted, and the
+// hours' blocks free whole pages. The hours' blocks that earlier
+// versions numbered from hourRowids on, above the days', are left out
+// of the days' run, and are gone within a day. (VACUUM may number the
+// rows anew: the runs come back as blocks come and go.)
 const (
 	hourRowids = 1 << 62
-	dayRowid   = "(SELECT coalesce(max(rowid), 0) + 1 FROM block WHERE rowid < 4611686018427387904)"
-	hourRowid  = "max(coalesce((SELECT max(rowid) FROM block), 0), 4611686018427387904) + 1"
+	dayRowid   = "(SELECT max(coalesce(max(rowid), 0), 0) + 1 FROM block WHERE rowid < 4611686018427387904)"
+	hourRowid  = "(SELECT coalesce(max(rowid), -4611686018427387905) + 1 FROM block WHERE rowid < 0)"
 )
 
 // exec runs a statement that returns no rows. It goes through Query:
