@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"maps"
+	"math"
 	"os"
 	"path/filepath"
 	"slices"
@@ -338,10 +339,10 @@ func nodeExporterChecks(path string, dt float64, got map[string]float64) ([]fixt
 		add("diskio.reads_per_s;device="+dev, reads, "node_disk_reads_completed_total"+l)
 		add("diskio.writes_per_s;device="+dev, writes, "node_disk_writes_completed_total"+l)
 		if reads > 0 {
-			add("diskio.read_await_s;device="+dev, round2(1000*val("node_disk_read_time_seconds_total"+l)/reads)/1000, "node_disk_read_time_seconds_total/reads_completed"+l)
+			add("diskio.read_await_s;device="+dev, math.Round(100*1000*val("node_disk_read_time_seconds_total"+l)/reads)/100_000, "node_disk_read_time_seconds_total/reads_completed"+l)
 		}
 		if writes > 0 {
-			add("diskio.write_await_s;device="+dev, round2(1000*val("node_disk_write_time_seconds_total"+l)/writes)/1000, "node_disk_write_time_seconds_total/writes_completed"+l)
+			add("diskio.write_await_s;device="+dev, math.Round(100*1000*val("node_disk_write_time_seconds_total"+l)/writes)/100_000, "node_disk_write_time_seconds_total/writes_completed"+l)
 		}
 		add("diskio.queue_size;device="+dev, round2(val("node_disk_io_time_weighted_seconds_total"+l)), "node_disk_io_time_weighted_seconds_total"+l)
 		if v, ok := ne["node_disk_discards_completed_total"+l]; ok {
